@@ -1,0 +1,1 @@
+# cmake/break.cmake — owned by the break stage; empty until it lands.

@@ -1,0 +1,1 @@
+# cmake/doc.cmake — owned by the doc stage; empty until it lands.

@@ -1,0 +1,1 @@
+# cmake/font.cmake — owned by the font stage; empty until it lands.

@@ -1,0 +1,1 @@
+# cmake/pdf.cmake — owned by the pdf stage; empty until it lands.

@@ -1,0 +1,1 @@
+# cmake/xlsx.cmake — owned by the xlsx stage; empty until it lands.

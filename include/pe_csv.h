@@ -1,0 +1,31 @@
+/* pe_csv.h — strict CSV reading with libcsv: every cell keeps its line and
+ * column; BOM, encoding, CRLF, ragged rows and NULs are handled here. */
+#ifndef PE_CSV_H
+#define PE_CSV_H
+
+#include "pe_util.h"
+
+typedef struct {
+    char *text;         /* UTF-8, trimmed; NULL when the field was empty */
+    int line, col;      /* 1-based position of the field's first byte (col in characters) */
+} pe_cell;
+
+typedef struct {
+    const char *file;   /* name used in messages (arena) */
+    size_t ncols;       /* from the header row */
+    pe_cell *header;    /* ncols cells */
+    size_t nrows;       /* data rows (blank lines skipped) */
+    pe_cell **rows;     /* nrows × ncols; short rows are errors, not padded */
+    int header_line;
+} pe_csv;
+
+/* Parses a CSV held in memory (any encoding per `enc`). The table and its
+ * strings are allocated in `arena`. Every problem is recorded in `d`; returns
+ * PE_ERR_INPUT if any error was found (the table may still be partially filled). */
+pe_status pe_csv_parse(const char *buf, size_t len, pe_encoding enc, const char *file,
+                       pe_arena *arena, pe_diags *d, pe_csv **out);
+/* Reads and parses a file; `shown` is the name used in messages. */
+pe_status pe_csv_load(const char *path, const char *shown, pe_encoding enc,
+                      pe_arena *arena, pe_diags *d, pe_csv **out);
+
+#endif

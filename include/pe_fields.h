@@ -1,0 +1,29 @@
+/* pe_fields.h — the template field namespace of SPEC §5 (`report.*`, `period.*`,
+ * `indicators.*`, `targets.*`, `counties.*`), computed once from the evaluated model. */
+#ifndef PE_FIELDS_H
+#define PE_FIELDS_H
+
+#include "pe_model.h"
+
+typedef struct { const char *name, *value; } pe_field;
+
+typedef struct {
+    pe_arena *arena;
+    pe_field *items;    /* in a stable, documented order */
+    size_t n, cap;
+} pe_fields;
+
+/* Builds every field from an evaluated model. */
+pe_status pe_fields_build(const pe_model *m, pe_fields **out);
+void pe_fields_free(pe_fields *f);    /* NULL is a no-op */
+/* Looks a field up by exact name; NULL if unknown. */
+const char *pe_fields_get(const pe_fields *f, const char *name);
+/* Closest known field name to `name`, for "did you mean" messages; may be NULL. */
+const char *pe_fields_suggest(const pe_fields *f, const char *name);
+
+/* Formatting shared by fields, PDF and XLSX so that every figure reads the same. */
+void pe_fmt_value(const pe_indicator *ind, double v, char *out, size_t n);  /* with decimals */
+void pe_fmt_target(const pe_indicator *ind, char *out, size_t n);          /* "2–3" for a range */
+void pe_fmt_needed(const pe_indicator *ind, char *out, size_t n);          /* "每年需提高0.29个百分点" or "—" */
+
+#endif

@@ -1,0 +1,118 @@
+/* pe_util.h — shared plumbing: arena allocation, diagnostics (errors as values),
+ * string buffers, UTF-8 helpers and the number/encoding rules of SPEC §3. */
+#ifndef PE_UTIL_H
+#define PE_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+/* Status of every fallible library call. Only main.c maps these to exit codes. */
+typedef enum {
+    PE_OK = 0,
+    PE_ERR_INPUT,   /* input problems were recorded in the diagnostics list */
+    PE_ERR_IO,      /* output could not be written; nothing partial is left */
+    PE_ERR_NOMEM
+} pe_status;
+
+/* ---- arena: every string and array of a model lives here, freed at once ---- */
+typedef struct pe_arena pe_arena;
+pe_arena *pe_arena_new(void);
+void pe_arena_free(pe_arena *a);                         /* NULL is a no-op */
+void *pe_arena_alloc(pe_arena *a, size_t size);          /* zeroed; NULL on OOM */
+char *pe_arena_strdup(pe_arena *a, const char *s);
+char *pe_arena_strndup(pe_arena *a, const char *s, size_t n);
+char *pe_arena_printf(pe_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- source positions and diagnostics ---- */
+typedef struct {
+    const char *file;   /* as the user named it (relative to cwd); may be NULL */
+    int line;           /* 1-based; 0 = whole file */
+    int col;            /* 1-based; 0 = whole line */
+} pe_src;
+
+typedef enum { PE_SEV_WARNING, PE_SEV_ERROR } pe_severity;
+
+typedef struct {
+    pe_severity sev;
+    char *file;
+    int line, col;
+    char *msg;          /* Chinese, says what is wrong and how to fix it */
+} pe_diag;
+
+#define PE_DIAG_MAX 50  /* SPEC §8: report up to 50 problems, then a count */
+
+typedef struct {
+    pe_diag *items;     /* the first PE_DIAG_MAX problems, in order found */
+    size_t n, cap;
+    size_t nerrors, nwarnings;  /* totals, including those not stored */
+} pe_diags;
+
+void pe_diags_init(pe_diags *d);
+void pe_diags_release(pe_diags *d);
+void pe_diag_add(pe_diags *d, pe_severity sev, pe_src at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void pe_diag_vadd(pe_diags *d, pe_severity sev, pe_src at, const char *fmt, va_list ap);
+#define pe_error(d, at, ...) pe_diag_add((d), PE_SEV_ERROR, (at), __VA_ARGS__)
+#define pe_warn(d, at, ...)  pe_diag_add((d), PE_SEV_WARNING, (at), __VA_ARGS__)
+/* Formats one diagnostic as `file:line:col: 错误：msg` into a malloc'd string. */
+char *pe_diag_format(const pe_diag *g);
+
+/* ---- growable byte buffer ---- */
+typedef struct { char *s; size_t len, cap; int oom; } pe_buf;
+void pe_buf_init(pe_buf *b);
+void pe_buf_release(pe_buf *b);
+void pe_buf_add(pe_buf *b, const char *s, size_t n);
+void pe_buf_puts(pe_buf *b, const char *s);
+void pe_buf_printf(pe_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- files ---- */
+/* Reads a whole regular file. Errors (missing, directory, unreadable, empty
+ * when !allow_empty) are recorded at `shown` (the name printed to the user). */
+pe_status pe_file_read(const char *path, const char *shown, pe_diags *d,
+                       char **out, size_t *outlen);
+/* Joins dir and rel unless rel is absolute; malloc'd. */
+char *pe_path_join(const char *dir, const char *rel);
+char *pe_path_dir(const char *path);     /* malloc'd directory part, "." if none */
+
+/* ---- UTF-8 ---- */
+/* Decodes one code point at s (len bytes left); returns bytes used, 0 if invalid. */
+size_t pe_utf8_decode(const char *s, size_t len, unsigned *cp);
+int pe_utf8_valid(const char *s, size_t len);
+size_t pe_utf8_encode(unsigned cp, char out[4]);
+/* Display width on a terminal: 2 for CJK/full-width, 1 otherwise. */
+size_t pe_utf8_width(const char *s);
+/* Number of code points. */
+size_t pe_utf8_len(const char *s);
+
+/* ---- encodings (SPEC §3) ---- */
+typedef enum { PE_ENC_AUTO, PE_ENC_UTF8, PE_ENC_GB18030 } pe_encoding;
+/* Parses an INI `encoding` value (utf-8, gbk, gb2312, gb18030); -1 if unknown. */
+int pe_encoding_parse(const char *name);
+/* Converts buf to UTF-8: strips a UTF-8 BOM, rejects NUL bytes, validates UTF-8,
+ * and (AUTO) converts from GB18030 when the bytes are not valid UTF-8. Problems
+ * are recorded against `file` with line and column. *out is malloc'd, NUL-ended. */
+pe_status pe_text_to_utf8(const char *buf, size_t len, pe_encoding enc,
+                          const char *file, pe_diags *d, char **out, size_t *outlen);
+
+/* ---- numbers (SPEC §3.2) ---- */
+typedef enum {
+    PE_NUM_OK,
+    PE_NUM_MISSING,     /* empty, `-`, `—`, `－`: no value */
+    PE_NUM_INVALID,     /* not a number at all */
+    PE_NUM_NONFINITE    /* NaN, inf, or overflow such as 1e400 */
+} pe_num_result;
+/* Accepts `1,234.5`, full-width digits/point/comma, `－60`, `+3`, surrounding
+ * spaces, and a trailing `%`. *decimals gets the digits after the point. */
+pe_num_result pe_number_parse(const char *s, double *out, int *decimals);
+/* Formats v with `decimals` digits, no `-0`; into out (size >= 64). */
+void pe_number_format(double v, int decimals, char *out, size_t outsz);
+/* Formats a ratio as a percentage with one decimal: 0.625 -> "62.5%". */
+void pe_percent_format(double ratio, char *out, size_t outsz);
+
+/* Trims ASCII and full-width (U+3000) spaces in place; returns s. */
+char *pe_trim(char *s);
+/* Suggests the closest of `n` candidates to `word` (edit distance ≤ 2), or NULL. */
+const char *pe_suggest(const char *word, const char *const *cands, size_t n);
+
+#endif
