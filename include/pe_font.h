@@ -23,6 +23,9 @@ const char *pe_font_role_name(pe_font_role role);   /* "title", "body", ... */
 pe_status pe_font_resolve(pe_font_role role, const char *override, const char *base_dir,
                           const char *fonts_dir, pe_arena *a, pe_src at, pe_diags *d,
                           const char **path, int *face_index);
+/* pe_font_resolve() loads the fontconfig configuration once and keeps it for
+ * later calls; this releases it (optional, e.g. at exit for leak checkers). */
+void pe_font_cache_release(void);
 
 /* Opens a face with FreeType. */
 pe_status pe_font_open(const char *path, int face_index, pe_font **out);

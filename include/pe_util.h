@@ -51,7 +51,7 @@ typedef struct {
 void pe_diags_init(pe_diags *d);
 void pe_diags_release(pe_diags *d);
 void pe_diag_add(pe_diags *d, pe_severity sev, pe_src at, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 4, 5)));
 void pe_diag_vadd(pe_diags *d, pe_severity sev, pe_src at, const char *fmt, va_list ap);
 #define pe_error(d, at, ...) pe_diag_add((d), PE_SEV_ERROR, (at), __VA_ARGS__)
 #define pe_warn(d, at, ...)  pe_diag_add((d), PE_SEV_WARNING, (at), __VA_ARGS__)

@@ -17,4 +17,65 @@ pe_status pe_xlsx_check(const pe_model *m, pe_diags *d);
 pe_status pe_xlsx_write(const pe_model *m, const char *path, long long timestamp,
                         pe_diags *d, pe_xlsx_result *res);
 
+/* ---- pure helpers, exposed for tests (src/xlsx_formula.c) ---- */
+
+/* Defined names (on sheet 说明) that every formula uses for the plan period
+ * and the [assessment] thresholds, so an office can change them in one place. */
+#define PE_XLSX_NAME_BASE_YEAR   "BaseYear"
+#define PE_XLSX_NAME_TARGET_YEAR "TargetYear"
+#define PE_XLSX_NAME_EVAL_YEAR   "EvalYear"
+#define PE_XLSX_NAME_AHEAD       "AheadRatio"
+#define PE_XLSX_NAME_ON_TRACK    "OnTrackRatio"
+#define PE_XLSX_NAME_AT_RISK     "AtRiskRatio"
+
+#define PE_XLSX_WIDTH_MAX   60.0    /* widest column; longer text wraps */
+#define PE_XLSX_WIDTH_MIN   6.0
+#define PE_XLSX_MAX_YEARS   60      /* year columns a formula may chain (Excel nests ≤ 64) */
+
+/* Column width in Excel character units for `s`: 2 per wide (CJK, full-width)
+ * character, 1.1 per other character, plus 1 of padding, for the longest line;
+ * clamped to [PE_XLSX_WIDTH_MIN, PE_XLSX_WIDTH_MAX]. NULL or "" gives the minimum. */
+double pe_xlsx_col_width(const char *s);
+/* Unclamped estimate of the same (no padding), for deciding whether to wrap. */
+double pe_xlsx_text_width(const char *s);
+
+/* NULL when `name` is a valid worksheet name (1–31 characters, none of
+ * []:*?/\, not starting or ending with an apostrophe, not "History"),
+ * else a static Chinese description of the problem. */
+const char *pe_xlsx_sheet_name_problem(const char *name);
+
+/* Column letters for a 0-based column ("A", "Z", "AA"); out needs 4 bytes. */
+void pe_xlsx_col_name(unsigned col, char out[4]);
+
+/* Positions (0-based) of the cells one indicator row's formulas refer to.
+ * Year columns are contiguous from col_year0, one per years[i]. */
+typedef struct {
+    unsigned row;
+    unsigned col_base, col_target;
+    unsigned col_year0;
+    const int *years;
+    size_t nyears;
+    int base_year;          /* growth: only years after it enter the factor F */
+    unsigned col_y, col_a, col_f, col_tau, col_p, col_rho;
+    pe_kind kind;
+    pe_direction dir;
+    int has_base;
+    int percent_unit;       /* level in %: the pace is in 个百分点, no rate */
+    const char *undefined_state;  /* status when reached is false and ρ is undefined */
+} pe_xlsx_row;
+
+/* Formula builders: each appends one formula, starting with '=', to `b`.
+ * They follow SPEC §4 as pe_indicator_evaluate does, reading the thresholds and
+ * years through the defined names above, and yield "" (never an error value)
+ * wherever the model's figure is undefined. */
+void pe_xlsx_f_latest_year(pe_buf *b, const pe_xlsx_row *r);    /* y */
+void pe_xlsx_f_latest_actual(pe_buf *b, const pe_xlsx_row *r);  /* A */
+void pe_xlsx_f_factor(pe_buf *b, const pe_xlsx_row *r);         /* growth F */
+void pe_xlsx_f_time_progress(pe_buf *b, const pe_xlsx_row *r);  /* τ */
+void pe_xlsx_f_progress(pe_buf *b, const pe_xlsx_row *r);       /* p */
+void pe_xlsx_f_ratio(pe_buf *b, const pe_xlsx_row *r);          /* ρ */
+void pe_xlsx_f_status(pe_buf *b, const pe_xlsx_row *r);         /* status text */
+void pe_xlsx_f_needed_delta(pe_buf *b, const pe_xlsx_row *r);   /* per year, unit */
+void pe_xlsx_f_needed_rate(pe_buf *b, const pe_xlsx_row *r);    /* % per year */
+
 #endif

@@ -1,0 +1,121 @@
+/* pe_layout.h — the page geometry of GB/T 9704-2012 and the layout arithmetic
+ * of the PDF renderer (pagination, keeps, table columns), on measured sizes
+ * only: no fonts, no PDF. The renderer (src/pdf.c) measures and draws. */
+#ifndef PE_LAYOUT_H
+#define PE_LAYOUT_H
+
+#include <stddef.h>
+#include "pe_util.h"
+
+/* ---- geometry: every length in PDF points (1/72 in), from GB/T 9704-2012 ---- */
+#define PE_PT_PER_MM        (72.0 / 25.4)
+#define PE_MM(x)            ((x) * PE_PT_PER_MM)
+
+#define PE_PAGE_W           PE_MM(210.0)    /* 5.2.1 幅面尺寸: A4 210 × 297 mm */
+#define PE_PAGE_H           PE_MM(297.0)
+#define PE_MARGIN_TOP       PE_MM(37.0)     /* 5.2.2 天头 37 mm */
+#define PE_MARGIN_LEFT      PE_MM(28.0)     /* 5.2.2 订口 28 mm */
+#define PE_BLOCK_W          PE_MM(156.0)    /* 5.2.2 版心 156 × 225 mm */
+#define PE_BLOCK_H          PE_MM(225.0)
+#define PE_BLOCK_TOP        (PE_PAGE_H - PE_MARGIN_TOP)      /* y of the block's top edge */
+#define PE_BLOCK_BOTTOM     (PE_BLOCK_TOP - PE_BLOCK_H)
+#define PE_LINES_PER_PAGE   22              /* 5.2.3 每面排22行 */
+#define PE_CHARS_PER_LINE   28              /* 5.2.3 每行排28个字，并撑满版心 */
+#define PE_LINE_PITCH       (PE_BLOCK_H / PE_LINES_PER_PAGE) /* 28.95 pt */
+
+#define PE_SIZE_BODY        16.0    /* 3号 (6 字体和字号; 7.3.3 正文 仿宋) */
+#define PE_SIZE_TITLE       22.0    /* 2号 (7.3.1 标题 小标宋, 居中, 梯形/菱形回行) */
+#define PE_SIZE_PAGENUM     14.0    /* 4号 (7.5 页码: 半角宋体阿拉伯数字) */
+/* 5.2.3: 28 full-width characters fill the 156 mm measure, so body type is set
+ * 16 pt with a slightly negative character spacing (156 mm / 28 = 15.79 pt). */
+#define PE_BODY_CHAR_PITCH  (PE_BLOCK_W / PE_CHARS_PER_LINE)
+#define PE_BODY_TRACKING    (PE_BODY_CHAR_PITCH - PE_SIZE_BODY)   /* −0.21 pt */
+#define PE_INDENT_CHARS     2       /* 7.3.3 每个自然段左空二字，回行顶格 */
+#define PE_CJK_ASCENT       0.88    /* baseline below the em box top, in em */
+
+#define PE_PAGENUM_GAP      PE_MM(7.0)  /* 7.5 一字线上距版心下边缘 7 mm */
+#define PE_PAGENUM_INSET    1           /* 7.5 单页码居右空一字，双页码居左空一字 */
+#define PE_DASH_RISE        0.33        /* height of the 一字线 above the baseline, in em */
+
+/* 7.3.5.2 不加盖印章的公文: 署名右空二字, 成文日期首字比署名首字右移二字
+ * (or, when the date is longer, the date 右空二字 and the issuer moved left). */
+#define PE_SIGN_RIGHT_CHARS 2
+#define PE_SIGN_SHIFT_CHARS 2
+#define PE_SIGN_SPACE_LINES 1       /* 正文下空一行 */
+
+/* 7.3.7 附件: 另面编排; “附件N” 3号黑体顶格第一行; 附件标题居中第三行. */
+#define PE_ANNEX_TITLE_LINE 2       /* 0-based grid line of the annex title */
+
+/* Tables (SPEC §6; 表格 in 4号/小4; 10.5 pt 五号 only as a last resort for
+ * very wide tables so that the table stays within the 156 mm measure). */
+#define PE_TABLE_SIZE_MAX   14.0    /* 4号 */
+#define PE_TABLE_SIZE       12.0    /* 小4 */
+#define PE_TABLE_SIZE_MIN   10.5    /* 五号 */
+#define PE_TABLE_LEADING    1.3     /* line height in em inside a cell */
+#define PE_TABLE_PAD_X      2.5     /* pt between a rule and the cell text */
+#define PE_TABLE_PAD_Y      3.0
+#define PE_TABLE_RULE       0.5     /* inner rules */
+#define PE_TABLE_FRAME      1.0     /* outer frame */
+#define PE_TABLE_CAPTION_SIZE PE_SIZE_BODY  /* table title: 3号 黑体, centred */
+
+#define PE_CHART_LABEL_SIZE 10.5    /* chart labels, 五号 */
+#define PE_CHART_MAX_P      1.5     /* bars are clipped at 150 % */
+
+#define PE_WATERMARK_SIZE   150.0   /* 样稿, light grey, 45° */
+#define PE_WATERMARK_GRAY   0.88
+
+/* ---- pagination of a vertical flow ---- */
+enum {
+    PE_FLOW_GLUE    = 1,    /* no page break between this item and the next */
+    PE_FLOW_NEWPAGE = 2,    /* the item starts a new page */
+    PE_FLOW_GRID    = 4,    /* the item starts on a body grid line */
+    PE_FLOW_DISCARD = 8     /* vertical space that vanishes at the top of a page */
+};
+
+typedef struct {
+    double height;          /* pt */
+    double cont_height;     /* > 0: when a page starts with this item, this much
+                               (续表 line + repeated header) is set above it */
+    unsigned flags;         /* PE_FLOW_* */
+} pe_flow_item;
+
+typedef struct {
+    int page;               /* 0-based page */
+    double y;               /* top of the item below the block's top edge, pt */
+    int cont;               /* 1: the page starts here with the repeated header above */
+    int dropped;            /* 1: a DISCARD item at a page top (not drawn, no height) */
+} pe_flow_place;
+
+/* Places `n` items on pages of height `page_h` (grid pitch `pitch`), honouring
+ * GLUE (keeps: headings with the next lines, widow/orphan, table header with
+ * its first row), NEWPAGE, GRID and DISCARD. An item taller than the page, or
+ * a glued chain longer than a page, is broken where it must. `out` has n
+ * entries; *npages gets the page count (at least 1). */
+void pe_flow_paginate(const pe_flow_item *items, size_t n, double page_h, double pitch,
+                      pe_flow_place *out, int *npages);
+
+/* Sets the glue flags of the `n` line items of one paragraph so that neither
+ * its first nor its last line stands alone at a page foot or head
+ * (orphan/widow control): lines 0–1 and n−2–n−1 are kept together. */
+void pe_flow_keep_paragraph(pe_flow_item *lines, size_t n);
+
+/* ---- tables ---- */
+/* Column widths within `measure`: if the natural widths (`maxw`) fit, they are
+ * widened proportionally to fill the measure; otherwise each column gets its
+ * minimum plus a share of the rest proportional to (maxw − minw). Returns 0
+ * and fills `out`, or −1 if even the minima exceed the measure. */
+int pe_columns_fit(const double *minw, const double *maxw, size_t n, double measure,
+                   double *out);
+
+typedef struct { size_t first, last; } pe_row_span;
+
+/* Splits the rows [first, last] of a merged cell into runs on one page each
+ * (`row_page[i]` is the page of row i), so that each run repeats the label.
+ * `out` needs room for last − first + 1 spans; returns the number of runs. */
+size_t pe_merge_segments(const int *row_page, size_t first, size_t last, pe_row_span *out);
+
+/* Character spacing that stretches a line of `nchars` characters whose natural
+ * width (at zero spacing) is `natural` to exactly `measure`; 0 for n < 2. */
+double pe_justify_spacing(double natural, size_t nchars, double measure);
+
+#endif

@@ -1,0 +1,312 @@
+/* csv.c — strict CSV with libcsv. libcsv does not count lines, strip a BOM or
+ * check row lengths: this file does, and gives every cell its line and column.
+ *
+ * Positions: the buffer is fed to libcsv in chunks that end at each special
+ * byte (`,` `"` CR LF). A field or row can only end while such a byte is
+ * processed, so when a callback fires we know the exact byte that ended it. */
+#include "pe_csv.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PE_CSV_MAX_FIELD (64 * 1024)
+#define PE_CSV_MAX_RAGGED 10   /* ragged-row errors reported per file */
+
+typedef struct {
+    const char *text;       /* UTF-8 buffer */
+    size_t len;
+    size_t *line_starts;    /* offsets of line starts */
+    size_t nlines;
+    pe_arena *arena;
+    pe_diags *d;
+    const char *file;
+    /* state */
+    size_t pos;             /* offset of the byte being processed */
+    size_t field_start;     /* offset where the current field starts */
+    pe_cell *row;           /* cells of the row being built */
+    size_t rown, rowcap;
+    pe_cell **rows;         /* all rows, header first */
+    size_t *rowlen;
+    size_t nrows, rowscap;
+    int failed;
+    int too_long_reported;
+} csv_state;
+
+static void offset_position(const csv_state *s, size_t off, int *line, int *col)
+{
+    size_t lo = 0, hi = s->nlines;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (s->line_starts[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    int c = 1;
+    for (size_t i = s->line_starts[lo]; i < off && i < s->len; i++)
+        if (((unsigned char)s->text[i] & 0xC0) != 0x80)
+            c++;
+    *line = (int)lo + 1;
+    *col = c;
+}
+
+static size_t skip_newlines(const csv_state *s, size_t off)
+{
+    while (off < s->len && (s->text[off] == '\r' || s->text[off] == '\n'))
+        off++;
+    return off;
+}
+
+static void on_field(void *field, size_t len, void *data)
+{
+    csv_state *s = data;
+    if (s->failed)
+        return;
+    if (s->rown == s->rowcap) {
+        size_t cap = s->rowcap ? s->rowcap * 2 : 16;
+        pe_cell *r = realloc(s->row, cap * sizeof(*r));
+        if (!r) {
+            s->failed = 1;
+            return;
+        }
+        s->row = r;
+        s->rowcap = cap;
+    }
+    pe_cell *c = &s->row[s->rown++];
+    size_t start = skip_newlines(s, s->field_start);
+    offset_position(s, start, &c->line, &c->col);
+    c->text = NULL;
+    if (field && len > PE_CSV_MAX_FIELD) {
+        pe_error(s->d, ((pe_src){ s->file, c->line, c->col }),
+                 "单元格内容过长（%zu 字节，上限 %d 字节），请检查是否漏写了引号或把整段文字粘进了一个单元格",
+                 len, PE_CSV_MAX_FIELD);
+        s->too_long_reported = 1;
+    } else if (field) {
+        char *t = pe_arena_strndup(s->arena, field, len);
+        if (!t) {
+            s->failed = 1;
+            return;
+        }
+        pe_trim(t);
+        c->text = *t ? t : NULL;
+    }
+    s->field_start = s->pos + 1;
+}
+
+static void on_row(int term, void *data)
+{
+    csv_state *s = data;
+    (void)term;
+    if (s->failed)
+        return;
+    int empty = 1;
+    for (size_t i = 0; i < s->rown; i++)
+        if (s->row[i].text)
+            empty = 0;
+    if (!empty) {
+        if (s->nrows == s->rowscap) {
+            size_t cap = s->rowscap ? s->rowscap * 2 : 64;
+            pe_cell **r = realloc(s->rows, cap * sizeof(*r));
+            size_t *l = realloc(s->rowlen, cap * sizeof(*l));
+            if (r)
+                s->rows = r;
+            if (l)
+                s->rowlen = l;
+            if (!r || !l) {
+                s->failed = 1;
+                return;
+            }
+            s->rowscap = cap;
+        }
+        pe_cell *copy = pe_arena_alloc(s->arena, s->rown * sizeof(pe_cell));
+        if (!copy) {
+            s->failed = 1;
+            return;
+        }
+        memcpy(copy, s->row, s->rown * sizeof(pe_cell));
+        s->rows[s->nrows] = copy;
+        s->rowlen[s->nrows] = s->rown;
+        s->nrows++;
+    }
+    s->rown = 0;
+    s->field_start = skip_newlines(s, s->pos + 1);
+}
+
+static int is_special(char c)
+{
+    return c == ',' || c == '"' || c == '\r' || c == '\n';
+}
+
+pe_status pe_csv_parse(const char *buf, size_t len, pe_encoding enc, const char *file,
+                       pe_arena *arena, pe_diags *d, pe_csv **out)
+{
+    struct csv_parser p;
+    csv_state s;
+    char *text = NULL;
+    size_t tlen = 0, errors_before = d->nerrors;
+    pe_status st = PE_OK;
+    int parser_ready = 0;
+    size_t open_quote = (size_t)-1;
+
+    memset(&s, 0, sizeof s);
+    *out = NULL;
+    st = pe_text_to_utf8(buf, len, enc, file, d, &text, &tlen);
+    if (st != PE_OK)
+        goto cleanup;
+
+    s.text = text;
+    s.len = tlen;
+    s.arena = arena;
+    s.d = d;
+    s.file = pe_arena_strdup(arena, file);
+    size_t cap = 64;
+    s.line_starts = malloc(cap * sizeof(size_t));
+    if (!s.line_starts) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
+    s.line_starts[s.nlines++] = 0;
+    for (size_t i = 0; i < tlen; i++) {
+        if (text[i] == '\n' && i + 1 <= tlen) {
+            if (s.nlines == cap) {
+                cap *= 2;
+                size_t *ls = realloc(s.line_starts, cap * sizeof(size_t));
+                if (!ls) {
+                    st = PE_ERR_NOMEM;
+                    goto cleanup;
+                }
+                s.line_starts = ls;
+            }
+            s.line_starts[s.nlines++] = i + 1;
+        }
+    }
+
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
+    parser_ready = 1;
+    s.field_start = skip_newlines(&s, 0);
+
+    /* Feed chunks ending at each special byte. A quote that opens a field is
+     * remembered so that an unterminated one is reported where it starts. */
+    size_t i = 0;
+    int in_quotes = 0;
+    while (i < tlen && !s.failed) {
+        size_t j = i;
+        while (j < tlen && !is_special(text[j]))
+            j++;
+        if (j > i) {
+            s.pos = j - 1;
+            if (csv_parse(&p, text + i, j - i, on_field, on_row, &s) != j - i)
+                break;
+        }
+        if (j < tlen) {
+            if (text[j] == '"') {
+                if (!in_quotes && skip_newlines(&s, s.field_start) == j)
+                    open_quote = j;
+                in_quotes = !in_quotes;   /* doubled quotes toggle twice */
+            }
+            s.pos = j;
+            if (csv_parse(&p, text + j, 1, on_field, on_row, &s) != 1)
+                break;
+        }
+        i = j + 1;
+    }
+    if (!s.failed && csv_error(&p) == CSV_SUCCESS) {
+        s.pos = tlen;
+        if (csv_fini(&p, on_field, on_row, &s) != 0 && csv_error(&p) == CSV_EPARSE) {
+            int line, col;
+            offset_position(&s, open_quote != (size_t)-1 ? open_quote : tlen, &line, &col);
+            pe_error(d, ((pe_src){ s.file, line, col }),
+                     "引号未闭合：从这里开始的带引号字段直到文件末尾都没有结束引号，请补上“\"”");
+        }
+    } else if (!s.failed) {
+        int line, col;
+        offset_position(&s, s.pos, &line, &col);
+        if (csv_error(&p) == CSV_EPARSE)
+            pe_error(d, ((pe_src){ s.file, line, col }),
+                     "引号使用不规范：字段中间出现了引号，或结束引号后紧跟了其他字符。"
+                     "含逗号或引号的字段应整体用英文双引号括起，字段内的引号写成两个（\"\"）");
+        else
+            pe_error(d, ((pe_src){ s.file, line, col }), "CSV 解析失败：%s",
+                     csv_strerror(csv_error(&p)));
+    }
+    if (s.failed) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
+
+    if (s.nrows == 0) {
+        if (d->nerrors == errors_before)
+            pe_error(d, ((pe_src){ s.file, 0, 0 }), "文件中没有任何内容（连表头都没有），请填写表头行和数据");
+        st = PE_ERR_INPUT;
+        goto cleanup;
+    }
+
+    pe_csv *t = pe_arena_alloc(arena, sizeof *t);
+    if (!t) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
+    t->file = s.file;
+    t->header = s.rows[0];
+    t->ncols = s.rowlen[0];
+    t->header_line = s.rows[0][0].line;
+    for (size_t c = 0; c < t->ncols; c++)
+        if (!t->header[c].text)
+            pe_error(d, ((pe_src){ s.file, t->header[c].line, t->header[c].col }),
+                     "表头第 %zu 列没有列名，请填写列名或删除这一空列", c + 1);
+    t->rows = pe_arena_alloc(arena, (s.nrows - 1 + 1) * sizeof(pe_cell *));
+    if (!t->rows) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
+    size_t ragged = 0;
+    for (size_t r = 1; r < s.nrows; r++) {
+        if (s.rowlen[r] != t->ncols) {
+            if (ragged++ < PE_CSV_MAX_RAGGED) {
+                const pe_cell *c0 = &s.rows[r][s.rowlen[r] > t->ncols ? t->ncols : 0];
+                pe_error(d, ((pe_src){ s.file, c0->line, c0->col }),
+                         "这一行有 %zu 列，而表头有 %zu 列：请检查是否多写或少写了逗号"
+                         "（含逗号的内容要用英文双引号括起）",
+                         s.rowlen[r], t->ncols);
+            }
+            continue;
+        }
+        t->rows[t->nrows++] = s.rows[r];
+    }
+    if (ragged > PE_CSV_MAX_RAGGED)
+        pe_error(d, ((pe_src){ s.file, 0, 0 }), "另有 %zu 行列数与表头不一致，未逐一列出",
+                 ragged - PE_CSV_MAX_RAGGED);
+    *out = t;
+    if (d->nerrors > errors_before)
+        st = PE_ERR_INPUT;
+
+cleanup:
+    if (parser_ready)
+        csv_free(&p);
+    free(s.row);
+    free(s.rows);
+    free(s.rowlen);
+    free(s.line_starts);
+    free(text);
+    if (st == PE_OK && d->nerrors > errors_before)
+        st = PE_ERR_INPUT;
+    return st;
+}
+
+pe_status pe_csv_load(const char *path, const char *shown, pe_encoding enc,
+                      pe_arena *arena, pe_diags *d, pe_csv **out)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    *out = NULL;
+    pe_status st = pe_file_read(path, shown, d, &buf, &len);
+    if (st != PE_OK)
+        return st;
+    st = pe_csv_parse(buf, len, enc, shown, arena, d, out);
+    free(buf);
+    return st;
+}

@@ -1,0 +1,461 @@
+/* main.c — the command line: options, the pipeline load → evaluate → fields →
+ * document → PDF/XLSX, diagnostics printing and exit codes (SPEC §2, §8).
+ * This is the only file that prints or exits. */
+#include "pe_eval.h"
+#include "pe_fields.h"
+#include "pe_model.h"
+#ifdef HAVE_PE_DOC
+#include "pe_doc.h"
+#endif
+#ifdef HAVE_PE_PDF
+#include "pe_pdf.h"
+#endif
+#ifdef HAVE_PE_XLSX
+#include "pe_xlsx.h"
+#endif
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+typedef struct {
+    const char *config;
+    const char *outdir;
+    int check, list_fields, strict, quiet, verbose;
+} options;
+
+static void usage(FILE *to)
+{
+    fputs("用法：planeval [选项] [配置文件]\n"
+          "根据规划指标数据生成中期评估报告（PDF）和支撑表格（XLSX）。\n"
+          "配置文件默认为 input/report.ini；INI 中的路径相对于 INI 所在目录。\n"
+          "\n"
+          "选项：\n"
+          "  -o, --output 目录   输出目录（默认取 INI 的 [output] dir，否则为 out/）\n"
+          "      --check         只读取、校验并评估数据，打印评估摘要，不写任何文件\n"
+          "      --list-fields   列出模板可用的全部字段及其取值\n"
+          "      --strict        把警告当作错误处理\n"
+          "  -q, --quiet         只显示错误\n"
+          "  -v, --verbose       显示处理过程\n"
+          "      --version       显示版本\n"
+          "  -h, --help          显示本帮助\n"
+          "\n"
+          "退出状态：0 成功（可有警告）；1 输入有错误（未写出任何文件）；2 命令行用法错误；\n"
+          "          3 输出或读写错误（不留下残缺文件）。\n",
+          to);
+}
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' }, { "check", no_argument, NULL, 'c' },
+        { "list-fields", no_argument, NULL, 'l' },  { "strict", no_argument, NULL, 's' },
+        { "quiet", no_argument, NULL, 'q' },        { "verbose", no_argument, NULL, 'v' },
+        { "version", no_argument, NULL, 'V' },      { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    memset(o, 0, sizeof *o);
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': o->outdir = optarg; break;
+        case 'c': o->check = 1; break;
+        case 'l': o->list_fields = 1; break;
+        case 's': o->strict = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 'v': o->verbose = 1; break;
+        case 'V': printf("planeval %s\n", PE_VERSION); exit(0);
+        case 'h': usage(stdout); exit(0);
+        case ':':
+            fprintf(stderr, "planeval：选项 %s 需要一个参数\n", argv[optind - 1]);
+            return -1;
+        default:
+            fprintf(stderr, "planeval：未知选项“%s”，用 planeval --help 查看可用选项\n", argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind < argc)
+        o->config = argv[optind++];
+    if (optind < argc) {
+        fprintf(stderr, "planeval：只能指定一个配置文件，多余的参数“%s”\n", argv[optind]);
+        return -1;
+    }
+    if (o->check && o->list_fields) {
+        fprintf(stderr, "planeval：--check 和 --list-fields 不能同时使用\n");
+        return -1;
+    }
+    if (!o->config)
+        o->config = "input/report.ini";
+    return 0;
+}
+
+static void print_diags(const pe_diags *d, int quiet)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        if (quiet && d->items[i].sev == PE_SEV_WARNING)
+            continue;
+        char *s = pe_diag_format(&d->items[i]);
+        if (s) {
+            fprintf(stderr, "%s\n", s);
+            free(s);
+        }
+    }
+    if (d->nerrors || (!quiet && d->nwarnings)) {
+        fprintf(stderr, "共 %zu 个错误，%zu 个警告", d->nerrors, d->nwarnings);
+        if (d->nerrors + d->nwarnings > d->n)
+            fprintf(stderr, "（只列出了前 %zu 个）", d->n);
+        fputs(d->nerrors ? "；未生成任何文件。\n" : "。\n", stderr);
+    }
+}
+
+/* Prints `s` padded with spaces to `width` terminal columns, cut with … if longer. */
+static void print_cell(const char *s, size_t width)
+{
+    size_t w = 0, i = 0, len = strlen(s);
+    while (i < len) {
+        unsigned cp;
+        size_t n = pe_utf8_decode(s + i, len - i, &cp);
+        if (n == 0)
+            n = 1;
+        char tmp[8];
+        memcpy(tmp, s + i, n);
+        tmp[n] = '\0';
+        size_t cw = pe_utf8_width(tmp);
+        if (w + cw > width - (i + n < len ? 1 : 0) && i + n < len) {
+            fputs("…", stdout);
+            w += 1;
+            break;
+        }
+        fwrite(s + i, 1, n, stdout);
+        w += cw;
+        i += n;
+    }
+    for (; w < width; w++)
+        putchar(' ');
+}
+
+static void print_table(const pe_indicator_table *t, const char *heading)
+{
+    if (!t->file)
+        return;
+    size_t wid = 4, wname = 4, wact = 6;
+    char buf[128];
+    for (size_t i = 0; i < t->n; i++) {
+        const pe_indicator *ind = &t->items[i];
+        if (pe_utf8_width(ind->id) > wid)
+            wid = pe_utf8_width(ind->id);
+        size_t w = pe_utf8_width(ind->name) + pe_utf8_width(ind->unit) + 2;
+        if (w > wname)
+            wname = w;
+        if (ind->ev.has_actual) {
+            pe_fmt_value(ind, ind->ev.actual, buf, sizeof buf);
+            w = strlen(buf) + 8;
+            if (w > wact)
+                wact = w;
+        }
+    }
+    if (wname > 48)
+        wname = 48;
+    printf("%s（%s）\n", heading, t->title ? t->title : t->file);
+    print_cell("序号", wid);
+    fputs("  ", stdout);
+    print_cell("指标（单位）", wname);
+    fputs("  ", stdout);
+    print_cell("最新值", wact);
+    fputs("  ", stdout);
+    print_cell("完成进度", 8);
+    fputs("  ", stdout);
+    print_cell("时间进度", 8);
+    fputs("  状态\n", stdout);
+    for (size_t i = 0; i < t->n; i++) {
+        const pe_indicator *ind = &t->items[i];
+        char name[512], act[160], prog[32], tp[32];
+        if (*ind->unit)
+            snprintf(name, sizeof name, "%s（%s）", ind->name, ind->unit);
+        else
+            snprintf(name, sizeof name, "%s", ind->name);
+        if (ind->ev.has_actual) {
+            pe_fmt_value(ind, ind->ev.actual, buf, sizeof buf);
+            snprintf(act, sizeof act, "%s（%d）", buf, ind->ev.year);
+        } else {
+            snprintf(act, sizeof act, "—");
+        }
+        if (ind->ev.has_progress)
+            pe_percent_format(ind->ev.progress, prog, sizeof prog);
+        else
+            snprintf(prog, sizeof prog, "—");
+        pe_percent_format(ind->ev.time_progress, tp, sizeof tp);
+        print_cell(ind->id, wid);
+        fputs("  ", stdout);
+        print_cell(name, wname);
+        fputs("  ", stdout);
+        print_cell(act, wact);
+        fputs("  ", stdout);
+        print_cell(prog, 8);
+        fputs("  ", stdout);
+        print_cell(tp, 8);
+        printf("  %s\n", pe_state_name(ind->ev.state));
+    }
+    printf("小计：");
+    int first = 1;
+    for (int s = 0; s < PE_ST_COUNT; s++)
+        if (t->count[s]) {
+            printf("%s%s %zu 项", first ? "" : "，", pe_state_name((pe_state)s), t->count[s]);
+            first = 0;
+        }
+    printf("\n\n");
+}
+
+static void print_counties(const pe_county_table *t)
+{
+    if (!t->present)
+        return;
+    char a[64], b[64], r[32];
+    printf("县区目标（%s）\n", t->title ? t->title : t->file);
+    print_cell("县区", 14);
+    fputs("  ", stdout);
+    print_cell("累计目标", 10);
+    fputs("  ", stdout);
+    print_cell("累计完成", 10);
+    fputs("  ", stdout);
+    print_cell("完成率", 8);
+    fputs("  状态\n", stdout);
+    for (size_t i = 0; i <= t->n; i++) {
+        const char *name = i < t->n ? t->items[i].name : "合计";
+        double ct = i < t->n ? t->items[i].cum_target : t->cum_target;
+        double ca = i < t->n ? t->items[i].cum_actual : t->cum_actual;
+        int hr = i < t->n ? t->items[i].has_rate : t->has_rate;
+        double rate = i < t->n ? t->items[i].rate : t->rate;
+        pe_state st = i < t->n ? t->items[i].state : t->state;
+        pe_number_format(ct, t->decimals, a, sizeof a);
+        pe_number_format(ca, t->decimals, b, sizeof b);
+        if (hr)
+            pe_percent_format(rate, r, sizeof r);
+        else
+            snprintf(r, sizeof r, "—");
+        print_cell(name, 14);
+        fputs("  ", stdout);
+        print_cell(a, 10);
+        fputs("  ", stdout);
+        print_cell(b, 10);
+        fputs("  ", stdout);
+        print_cell(r, 8);
+        printf("  %s\n", pe_state_name(st));
+    }
+    printf("\n");
+}
+
+static long long output_timestamp(const pe_model *m)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (*end == '\0' && v >= 0)
+            return v;
+    }
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = m->year - 1900;
+    tm.tm_mon = m->month - 1;
+    tm.tm_mday = m->day;
+    return (long long)timegm(&tm);
+}
+
+static int make_dir(const char *path)
+{
+    char *p = strdup(path);
+    if (!p)
+        return -1;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0777);
+    free(p);
+    if (rc != 0 && errno != EEXIST)
+        return -1;
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+static const char *fonts_dir(const pe_model *m, char *buf, size_t n)
+{
+    const char *env = getenv("PLANEVAL_FONTS");
+    struct stat st;
+    if (env && *env)
+        return env;
+    snprintf(buf, n, "%s/../fonts", m->ini_dir ? m->ini_dir : ".");
+    if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+        return buf;
+    return PE_SOURCE_DIR "/fonts";
+}
+
+#if defined(HAVE_PE_PDF) || defined(HAVE_PE_XLSX)
+static void human_size(long bytes, char *out, size_t n)
+{
+    if (bytes >= 1024 * 1024)
+        snprintf(out, n, "%.1f MB", (double)bytes / (1024.0 * 1024.0));
+    else
+        snprintf(out, n, "%.0f KB", (double)bytes / 1024.0 + 0.5);
+}
+#endif
+
+int main(int argc, char **argv)
+{
+    options o;
+    pe_diags d;
+    pe_model *m = NULL;
+    pe_fields *f = NULL;
+    int rc = 0;
+    char *tmpl = NULL;
+#ifdef HAVE_PE_DOC
+    pe_doc *doc = NULL;
+#endif
+    char fdbuf[4096];
+
+    if (parse_args(argc, argv, &o) != 0) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    pe_diags_init(&d);
+    if (o.verbose)
+        fprintf(stderr, "读取 %s\n", o.config);
+    pe_status st = pe_model_load(o.config, &d, &m);
+    if (st == PE_OK && d.nerrors == 0) {
+        pe_evaluate(m, &d);
+        if (pe_fields_build(m, &f) != PE_OK) {
+            fprintf(stderr, "planeval：内存不足\n");
+            rc = EXIT_IO;
+            goto cleanup;
+        }
+    }
+#ifdef HAVE_PE_DOC
+    if (f && d.nerrors == 0 && !o.list_fields) {
+        size_t len;
+        if (pe_file_read(m->template_path, m->template_path, &d, &tmpl, &len) == PE_OK) {
+            if (o.verbose)
+                fprintf(stderr, "读取模板 %s\n", m->template_path);
+            pe_doc_build(tmpl, len, m->template_path, f, &d, &doc);
+        }
+    }
+#endif
+    const char *fdir = m ? fonts_dir(m, fdbuf, sizeof fdbuf) : NULL;
+    (void)fdir;
+#ifdef HAVE_PE_PDF
+    pe_pdf_options popts = { fdir, "planeval " PE_VERSION, 0 };
+    if (doc && d.nerrors == 0 && !o.list_fields)
+        pe_pdf_check(m, doc, &popts, &d);
+#endif
+#ifdef HAVE_PE_XLSX
+    if (f && d.nerrors == 0 && !o.list_fields)
+        pe_xlsx_check(m, &d);
+#endif
+
+    print_diags(&d, o.quiet);
+    if (d.nerrors || (o.strict && d.nwarnings)) {
+        if (!d.nerrors)
+            fprintf(stderr, "planeval：--strict 模式下警告视为错误，未生成任何文件。\n");
+        rc = EXIT_INPUT;
+        goto cleanup;
+    }
+    if (st == PE_ERR_NOMEM) {
+        fprintf(stderr, "planeval：内存不足\n");
+        rc = EXIT_IO;
+        goto cleanup;
+    }
+
+    if (o.list_fields) {
+        for (size_t i = 0; i < f->n; i++)
+            printf("%s = %s\n", f->items[i].name, f->items[i].value);
+        goto cleanup;
+    }
+    if (o.check) {
+        printf("%s\n规划期 %d—%d 年，评估年 %d 年，最新数据年份 %s\n\n", m->title, m->base_year,
+               m->target_year, m->eval_year, pe_fields_get(f, "period.data_year"));
+        print_table(&m->indicators, "核心指标");
+        print_table(&m->targets, "量化目标");
+        print_counties(&m->counties);
+        if (!o.quiet)
+            fprintf(stderr, "检查通过：%zu 项核心指标、%zu 项量化目标、%zu 个县区、%zu 个附件；未写出任何文件。\n",
+                    m->indicators.n, m->targets.n, m->counties.n, m->nannexes);
+        goto cleanup;
+    }
+
+    {
+        const char *outdir = o.outdir ? o.outdir : m->out_dir ? m->out_dir : "out";
+        if (make_dir(outdir) != 0) {
+            fprintf(stderr, "%s: 错误：无法创建输出目录（%s），请检查路径和权限\n", outdir, strerror(errno));
+            rc = EXIT_IO;
+            goto cleanup;
+        }
+        long long ts = output_timestamp(m);
+        char pdfpath[4096], xlsxpath[4096], summary[1024] = "";
+        snprintf(pdfpath, sizeof pdfpath, "%s/%s.pdf", outdir, m->basename);
+        snprintf(xlsxpath, sizeof xlsxpath, "%s/%s.xlsx", outdir, m->basename);
+        int wrote_pdf = 0;
+        (void)ts;
+        (void)xlsxpath;
+        (void)wrote_pdf;
+#ifdef HAVE_PE_PDF
+        {
+            pe_pdf_result res = { 0, 0 };
+            char sz[32];
+            popts.timestamp = ts;
+            if (pe_pdf_write(m, doc, &popts, pdfpath, &d, &res) != PE_OK) {
+                print_diags(&d, 0);
+                fprintf(stderr, "%s: 错误：PDF 写入失败，未留下任何文件\n", pdfpath);
+                rc = EXIT_IO;
+                goto cleanup;
+            }
+            wrote_pdf = 1;
+            human_size(res.bytes, sz, sizeof sz);
+            snprintf(summary + strlen(summary), sizeof summary - strlen(summary), "%s（%d 页，%s）",
+                     pdfpath, res.pages, sz);
+        }
+#endif
+#ifdef HAVE_PE_XLSX
+        {
+            pe_xlsx_result res = { 0, 0 };
+            char sz[32];
+            if (pe_xlsx_write(m, xlsxpath, ts, &d, &res) != PE_OK) {
+                print_diags(&d, 0);
+                fprintf(stderr, "%s: 错误：XLSX 写入失败，未留下任何文件\n", xlsxpath);
+                if (wrote_pdf)
+                    unlink(pdfpath);
+                rc = EXIT_IO;
+                goto cleanup;
+            }
+            human_size(res.bytes, sz, sizeof sz);
+            snprintf(summary + strlen(summary), sizeof summary - strlen(summary), "%s%s（%d 个工作表，%s）",
+                     *summary ? "、" : "", xlsxpath, res.sheets, sz);
+        }
+#endif
+        if (!o.quiet)
+            fprintf(stderr, "已生成 %s\n", *summary ? summary : "（本构建未包含 PDF/XLSX 输出）");
+    }
+
+cleanup:
+#ifdef HAVE_PE_DOC
+    pe_doc_free(doc);
+#endif
+    free(tmpl);
+    pe_fields_free(f);
+    pe_model_free(m);
+    pe_diags_release(&d);
+    return rc;
+}

@@ -1,0 +1,445 @@
+/* text.c — UTF-8 helpers, encoding detection and conversion (iconv), and the
+ * number syntax of SPEC §3.2 (full-width digits, `－60`, `1,234.5`). */
+#include "pe_util.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+size_t pe_utf8_decode(const char *s, size_t len, unsigned *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len == 0)
+        return 0;
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    }
+    size_t n;
+    unsigned c, min;
+    if ((u[0] & 0xE0) == 0xC0) {
+        n = 2; c = u[0] & 0x1Fu; min = 0x80;
+    } else if ((u[0] & 0xF0) == 0xE0) {
+        n = 3; c = u[0] & 0x0Fu; min = 0x800;
+    } else if ((u[0] & 0xF8) == 0xF0) {
+        n = 4; c = u[0] & 0x07u; min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (len < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (u[i] & 0x3Fu);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return n;
+}
+
+int pe_utf8_valid(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned cp;
+        size_t n = pe_utf8_decode(s + i, len - i, &cp);
+        if (n == 0)
+            return 0;
+        i += n;
+    }
+    return 1;
+}
+
+size_t pe_utf8_encode(unsigned cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static int is_wide(unsigned c)
+{
+    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) ||
+           (c >= 0x3041 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+           (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) ||
+           (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+size_t pe_utf8_width(const char *s)
+{
+    size_t w = 0, len = strlen(s), i = 0;
+    while (i < len) {
+        unsigned cp;
+        size_t n = pe_utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            i++;
+            w++;
+            continue;
+        }
+        w += is_wide(cp) ? 2 : 1;
+        i += n;
+    }
+    return w;
+}
+
+size_t pe_utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+        if ((*u & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* Line and column (in characters) of byte offset `off` in UTF-8 text. */
+static void position_of(const char *buf, size_t off, int *line, int *col)
+{
+    int l = 1, c = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (buf[i] == '\n') {
+            l++;
+            c = 1;
+        } else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+int pe_encoding_parse(const char *name)
+{
+    if (!name || !*name || strcasecmp(name, "auto") == 0)
+        return PE_ENC_AUTO;
+    if (strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0)
+        return PE_ENC_UTF8;
+    if (strcasecmp(name, "gbk") == 0 || strcasecmp(name, "gb2312") == 0 ||
+        strcasecmp(name, "gb18030") == 0 || strcasecmp(name, "cp936") == 0)
+        return PE_ENC_GB18030;
+    return -1;
+}
+
+/* Converts GB18030 bytes to UTF-8; on invalid input records the position. */
+static pe_status gb_to_utf8(const char *buf, size_t len, const char *file, pe_diags *d,
+                            char **out, size_t *outlen)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == (iconv_t)-1) {
+        pe_error(d, ((pe_src){ file, 0, 0 }), "系统不支持 GB18030 转换（iconv），请先把文件另存为 UTF-8");
+        return PE_ERR_INPUT;
+    }
+    size_t cap = len * 2 + 16;
+    char *res = malloc(cap);
+    if (!res) {
+        iconv_close(cd);
+        return PE_ERR_NOMEM;
+    }
+    char *in = (char *)buf, *o = res;
+    size_t inleft = len, outleft = cap - 1;
+    while (inleft > 0) {
+        size_t r = iconv(cd, &in, &inleft, &o, &outleft);
+        if (r == (size_t)-1) {
+            if (errno == E2BIG) {
+                size_t used = (size_t)(o - res);
+                cap *= 2;
+                char *p = realloc(res, cap);
+                if (!p) {
+                    free(res);
+                    iconv_close(cd);
+                    return PE_ERR_NOMEM;
+                }
+                res = p;
+                o = res + used;
+                outleft = cap - used - 1;
+                continue;
+            }
+            /* position in the converted text so far: count lines of the input prefix */
+            size_t off = (size_t)(in - buf);
+            int line = 1;
+            size_t ls = 0;
+            for (size_t i = 0; i < off; i++)
+                if (buf[i] == '\n') {
+                    line++;
+                    ls = i + 1;
+                }
+            /* column: characters converted on this line, roughly bytes of ASCII + pairs */
+            int col = 1;
+            for (size_t i = ls; i < off;) {
+                i += ((unsigned char)buf[i] < 0x80) ? 1 : 2;
+                col++;
+            }
+            pe_error(d, ((pe_src){ file, line, col }),
+                     "文件既不是有效的 UTF-8，也不是有效的 GBK/GB18030 编码（字节 0x%02X），"
+                     "请用 WPS 或记事本另存为“UTF-8”编码",
+                     (unsigned char)buf[off]);
+            free(res);
+            iconv_close(cd);
+            return PE_ERR_INPUT;
+        }
+    }
+    iconv_close(cd);
+    *o = '\0';
+    *out = res;
+    *outlen = (size_t)(o - res);
+    return PE_OK;
+}
+
+pe_status pe_text_to_utf8(const char *buf, size_t len, pe_encoding enc,
+                          const char *file, pe_diags *d, char **out, size_t *outlen)
+{
+    *out = NULL;
+    *outlen = 0;
+    const char *nul = memchr(buf, '\0', len);
+    if (nul) {
+        int line, col;
+        position_of(buf, (size_t)(nul - buf), &line, &col);
+        pe_error(d, ((pe_src){ file, line, col }),
+                 "文件含有空字符（NUL），可能是二进制文件或 UTF-16 编码，请另存为 UTF-8 文本");
+        return PE_ERR_INPUT;
+    }
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        buf += 3;
+        len -= 3;
+        if (enc == PE_ENC_AUTO)
+            enc = PE_ENC_UTF8;
+    }
+    if (enc != PE_ENC_GB18030) {
+        size_t i = 0;
+        while (i < len) {
+            unsigned cp;
+            size_t n = pe_utf8_decode(buf + i, len - i, &cp);
+            if (n == 0)
+                break;
+            i += n;
+        }
+        if (i == len) {
+            char *p = malloc(len + 1);
+            if (!p)
+                return PE_ERR_NOMEM;
+            memcpy(p, buf, len);
+            p[len] = '\0';
+            *out = p;
+            *outlen = len;
+            return PE_OK;
+        }
+        if (enc == PE_ENC_UTF8) {
+            int line, col;
+            position_of(buf, i, &line, &col);
+            pe_error(d, ((pe_src){ file, line, col }),
+                     "不是有效的 UTF-8 编码（字节 0x%02X）；若文件是 GBK 编码，请在 INI 中写 encoding = gbk，"
+                     "或另存为 UTF-8",
+                     (unsigned char)buf[i]);
+            return PE_ERR_INPUT;
+        }
+    }
+    return gb_to_utf8(buf, len, file, d, out, outlen);
+}
+
+/* ---- numbers ---- */
+
+char *pe_trim(char *s)
+{
+    if (!s)
+        return s;
+    char *p = s;
+    for (;;) {
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+            p++;
+        else if (memcmp(p, "\xE3\x80\x80", 3) == 0)
+            p += 3;
+        else
+            break;
+    }
+    size_t n = strlen(p);
+    for (;;) {
+        if (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r' || p[n - 1] == '\n'))
+            n--;
+        else if (n >= 3 && memcmp(p + n - 3, "\xE3\x80\x80", 3) == 0)
+            n -= 3;
+        else
+            break;
+    }
+    memmove(s, p, n);
+    s[n] = '\0';
+    return s;
+}
+
+static int is_missing_mark(const char *s)
+{
+    static const char *const marks[] = { "", "-", "－", "—", "——", "–", "/", "／" };
+    for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+        if (strcmp(s, marks[i]) == 0)
+            return 1;
+    return 0;
+}
+
+pe_num_result pe_number_parse(const char *s, double *out, int *decimals)
+{
+    char norm[128];
+    size_t k = 0, len = strlen(s), i = 0;
+    int dec = 0, seen_point = 0, ndigits = 0;
+    if (decimals)
+        *decimals = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    while (len > i && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    /* full-width spaces */
+    while (len - i >= 3 && memcmp(s + i, "\xE3\x80\x80", 3) == 0)
+        i += 3;
+    while (len - i >= 3 && memcmp(s + len - 3, "\xE3\x80\x80", 3) == 0)
+        len -= 3;
+    {
+        char tmp[16];
+        size_t n = len - i < sizeof(tmp) - 1 ? len - i : sizeof(tmp) - 1;
+        memcpy(tmp, s + i, n);
+        tmp[n] = '\0';
+        if (len - i < sizeof(tmp) - 1 && is_missing_mark(tmp))
+            return PE_NUM_MISSING;
+    }
+    int last_comma = -1;   /* index in norm of the last thousands separator */
+    while (i < len) {
+        unsigned cp;
+        size_t n = pe_utf8_decode(s + i, len - i, &cp);
+        if (n == 0)
+            return PE_NUM_INVALID;
+        i += n;
+        if (cp >= 0xFF01 && cp <= 0xFF5E)     /* full-width ASCII */
+            cp -= 0xFEE0;
+        if (cp == 0x2212 || cp == 0x2013)     /* minus sign, en dash used as minus */
+            cp = '-';
+        if (k >= sizeof(norm) - 2)
+            return PE_NUM_INVALID;
+        if (cp >= '0' && cp <= '9') {
+            norm[k++] = (char)cp;
+            ndigits++;
+            if (seen_point)
+                dec++;
+        } else if (cp == '.') {
+            if (seen_point)
+                return PE_NUM_INVALID;
+            seen_point = 1;
+            norm[k++] = '.';
+        } else if (cp == ',') {
+            /* thousands separator: only between digits of the integer part, groups of 3 */
+            if (seen_point || k == 0 || norm[k - 1] < '0' || norm[k - 1] > '9')
+                return PE_NUM_INVALID;
+            if (last_comma >= 0 && (int)k - last_comma != 3)
+                return PE_NUM_INVALID;
+            last_comma = (int)k;
+        } else if ((cp == '-' || cp == '+') && k == 0) {
+            norm[k++] = (char)cp;
+        } else if (cp == 'e' || cp == 'E') {
+            if (ndigits == 0)
+                return PE_NUM_INVALID;
+            norm[k++] = 'e';
+            seen_point = 1;   /* no point after exponent */
+            dec = 0;
+            /* optional sign then digits */
+            if (i < len && (s[i] == '-' || s[i] == '+'))
+                norm[k++] = s[i++];
+            size_t start = k;
+            while (i < len && s[i] >= '0' && s[i] <= '9' && k < sizeof(norm) - 2)
+                norm[k++] = s[i++];
+            if (k == start)
+                return PE_NUM_INVALID;
+        } else if (cp == '%' && i == len) {
+            /* a trailing percent sign is accepted: values of % indicators */
+        } else {
+            /* NaN, inf, Infinity: recognised to give a precise message */
+            char low[16];
+            size_t m = strlen(s), j = 0;
+            for (; j < m && j < sizeof(low) - 1; j++)
+                low[j] = (char)((s[j] >= 'A' && s[j] <= 'Z') ? s[j] + 32 : s[j]);
+            low[j] = '\0';
+            const char *t = low;
+            while (*t == '+' || *t == '-' || *t == ' ')
+                t++;
+            if (strcmp(t, "nan") == 0 || strcmp(t, "inf") == 0 || strcmp(t, "infinity") == 0)
+                return PE_NUM_NONFINITE;
+            return PE_NUM_INVALID;
+        }
+        if (cp != ',' && last_comma >= 0 && !seen_point && cp >= '0' && cp <= '9' &&
+            (int)k - last_comma > 3)
+            return PE_NUM_INVALID;
+    }
+    if (last_comma >= 0) {
+        /* the group after the last comma must be exactly three digits */
+        int digits_after = 0;
+        for (size_t j = (size_t)last_comma; j < k && norm[j] >= '0' && norm[j] <= '9'; j++)
+            digits_after++;
+        if (digits_after != 3)
+            return PE_NUM_INVALID;
+    }
+    norm[k] = '\0';
+    if (ndigits == 0)
+        return PE_NUM_INVALID;
+    errno = 0;
+    char *end;
+    double v = strtod(norm, &end);
+    if (*end != '\0')
+        return PE_NUM_INVALID;
+    if (errno == ERANGE && fabs(v) > 1.0)
+        return PE_NUM_NONFINITE;
+    if (!isfinite(v))
+        return PE_NUM_NONFINITE;
+    if (v == 0.0)
+        v = 0.0;   /* no negative zero */
+    *out = v;
+    if (decimals)
+        *decimals = dec > 9 ? 9 : dec;
+    return PE_NUM_OK;
+}
+
+void pe_number_format(double v, int decimals, char *out, size_t outsz)
+{
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 9)
+        decimals = 9;
+    if (!isfinite(v)) {
+        snprintf(out, outsz, "—");
+        return;
+    }
+    snprintf(out, outsz, "%.*f", decimals, v);
+    /* "-0", "-0.00" → "0", "0.00" */
+    if (out[0] == '-') {
+        int allzero = 1;
+        for (const char *p = out + 1; *p; p++)
+            if (*p != '0' && *p != '.')
+                allzero = 0;
+        if (allzero)
+            memmove(out, out + 1, strlen(out));
+    }
+}
+
+void pe_percent_format(double ratio, char *out, size_t outsz)
+{
+    char num[64];
+    pe_number_format(ratio * 100.0, 1, num, sizeof num);
+    snprintf(out, outsz, "%s%%", num);
+}
