@@ -1,0 +1,440 @@
+/* break.c — line breaking on measured widths: libunibreak (language "zh")
+ * gives the UAX #14 break opportunities, the kinsoku, number and Latin-run
+ * rules of SPEC §6 filter them, and a greedy fill (or a balanced one for
+ * titles) chooses among them. Pure arithmetic: no PDF, no printing. */
+#include "pe_break.h"
+
+#include <linebreak.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Widths are compared with this slack so that exactly 28 × 16 pt fits a
+ * 448 pt measure despite rounding in the caller's arithmetic. */
+#define BRK_EPS 0.01
+/* Balanced breaking stops bisecting once the interval is this narrow (pt). */
+#define BRK_BALANCE_PREC 0.001
+
+/* Quality of the break opportunity after a character, best first. A greedy
+ * line uses the last fitting BRK_OK break; only when a single unit is wider
+ * than the measure does it fall back to BRK_UNIT (inside a word or number,
+ * but obeying the punctuation rules), then BRK_ANY (between any characters,
+ * kinsoku included). */
+enum { BRK_OK, BRK_UNIT, BRK_ANY };
+
+/* The decoded text: one entry per code point, shared by every fill. */
+typedef struct {
+    size_t n;              /* code points */
+    unsigned *cp;          /* n code points (unsigned == utf32_t) */
+    size_t *off;           /* n + 1 byte offsets; off[n] is the text length */
+    double *w;             /* n advances, negative or NaN ones clamped to 0 */
+    unsigned char *brk;    /* n: BRK_* quality of the break after cp[i] */
+} brk_text;
+
+/* Where one fill sends its lines: counts them, and appends them to `out`
+ * when it is non-NULL. */
+typedef struct {
+    pe_lines *out;
+    size_t cap;
+    size_t nlines;
+    size_t nforced;        /* lines ended by a last-resort (non-BRK_OK) break */
+} brk_sink;
+
+/* ---- character classes ---- */
+
+static int is_space(unsigned c) { return c == ' ' || c == '\t'; }
+
+/* Characters that end a line by themselves (UAX #14 BK, CR, LF, NL). */
+static int is_newline(unsigned c)
+{
+    return c == '\n' || c == '\r' || c == 0x0B || c == 0x0C || c == 0x85 ||
+           c == 0x2028 || c == 0x2029;
+}
+
+static int in_list(unsigned c, const unsigned *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == c)
+            return 1;
+    return 0;
+}
+
+/* Closing punctuation and small marks: never at the start of a line. */
+static int is_no_start(unsigned c)
+{
+    static const unsigned list[] = {
+        0xFF0C /* ， */, 0x3002 /* 。 */, 0x3001 /* 、 */, 0xFF1B /* ； */,
+        0xFF1A /* ： */, 0xFF1F /* ？ */, 0xFF01 /* ！ */, 0xFF09 /* ） */,
+        0x300B /* 》 */, 0x300D /* 」 */, 0x300F /* 』 */, 0x3011 /* 】 */,
+        0x3015 /* 〕 */, 0x3009 /* 〉 */, 0x3017 /* 〗 */, 0x3019 /* 〙 */,
+        0x301B /* 〛 */, 0xFF3D /* ］ */, 0xFF5D /* ｝ */, 0xFF60 /* ｠ */,
+        0x201D /* ” */, 0x2019 /* ’ */, 0x00B7 /* · */, 0x30FB /* ・ */,
+        0xFF5E /* ～ */, 0x0025 /* % */, 0xFF05 /* ％ */, 0x2030 /* ‰ */,
+        0x2103 /* ℃ */, 0x2026 /* … */, 0x2014 /* — */, 0xFF0E /* ． */,
+        0x002C, 0x002E, 0x003B, 0x003A, 0x003F, 0x0021, 0x0029, 0x005D, 0x007D,
+    };
+    return in_list(c, list, sizeof list / sizeof list[0]);
+}
+
+/* Opening punctuation: never at the end of a line. */
+static int is_no_end(unsigned c)
+{
+    static const unsigned list[] = {
+        0xFF08 /* （ */, 0x300A /* 《 */, 0x300C /* 「 */, 0x300E /* 『 */,
+        0x3010 /* 【 */, 0x3014 /* 〔 */, 0x3008 /* 〈 */, 0x3016 /* 〖 */,
+        0x3018 /* 〘 */, 0x301A /* 〚 */, 0xFF3B /* ［ */, 0xFF5B /* ｛ */,
+        0xFF5F /* ｟ */, 0x201C /* “ */, 0x2018 /* ‘ */,
+        0x0028, 0x005B, 0x007B,
+    };
+    return in_list(c, list, sizeof list / sizeof list[0]);
+}
+
+static int is_digit(unsigned c)
+{
+    return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+/* Members of a number run: digits, separators, percent signs, signs and
+ * range marks. No break inside a run or right after it. */
+static int is_num(unsigned c)
+{
+    static const unsigned list[] = {
+        '.', ',', '%', '-', '~', '+', 0x2030 /* ‰ */, 0xFF0D /* － */,
+        0x2013 /* – */, 0xFF5E /* ～ */, 0xFF0E /* ． */, 0xFF05 /* ％ */,
+        0xFF0B /* ＋ */, 0x2212 /* − */, 0x00B1 /* ± */,
+    };
+    return is_digit(c) || in_list(c, list, sizeof list / sizeof list[0]);
+}
+
+/* Prefix signs (currency) that stay with the digits after them; the
+ * arithmetic signs are number-run members already. */
+static int is_prefix_sign(unsigned c)
+{
+    static const unsigned list[] = {
+        '$', 0x00A5 /* ¥ */, 0xFFE5 /* ￥ */, 0x20AC /* € */, 0x00A3 /* £ */,
+    };
+    return in_list(c, list, sizeof list / sizeof list[0]);
+}
+
+/* Letters and digits of a Latin run. */
+static int is_latin(unsigned c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7);
+}
+
+/* Joiners inside a Latin run such as `R&D/GDP` or `9704-2012`. */
+static int is_joiner(unsigned c)
+{
+    return c == '&' || c == '/' || c == '-' || c == '_' || c == '.';
+}
+
+/* ---- break opportunities ---- */
+
+/* Lowers the quality of every break inside a Latin run `A+ (J+ A+)*` (A a
+ * letter or digit, J a joiner) to BRK_UNIT at best. */
+static void mark_latin_runs(brk_text *t)
+{
+    size_t i = 0;
+    while (i < t->n) {
+        if (!is_latin(t->cp[i])) {
+            i++;
+            continue;
+        }
+        size_t end = i;                 /* one past the run so far */
+        for (;;) {
+            while (end < t->n && is_latin(t->cp[end]))
+                end++;
+            size_t j = end;
+            while (j < t->n && is_joiner(t->cp[j]))
+                j++;
+            if (j > end && j < t->n && is_latin(t->cp[j]))
+                end = j;
+            else
+                break;
+        }
+        for (size_t k = i; k + 1 < end; k++)
+            if (t->brk[k] < BRK_UNIT)
+                t->brk[k] = BRK_UNIT;
+        i = end;
+    }
+}
+
+/* Fills t->brk from libunibreak's opportunities and the rules it misses:
+ * kinsoku (no closing mark at a line start, no opening mark at a line end),
+ * `——`/`……` pairs, number runs with the character after them, currency
+ * signs with their digits, Latin runs. Breaks before a space are useless
+ * (the space would start the next line) and are ranked lowest. */
+static pe_status brk_text_rules(brk_text *t)
+{
+    static int initialised;     /* not thread-safe; planeval lays out on one thread */
+    if (!initialised) {
+        init_linebreak();   /* 1.1: builds a lookup index; idempotent, speed only */
+        initialised = 1;
+    }
+    if (t->n == 0)
+        return PE_OK;
+    char *ub = malloc(t->n);
+    if (!ub)
+        return PE_ERR_NOMEM;
+    /* One entry per code point: no byte mapping, and bytes that are not
+     * valid UTF-8 (decoded as U+FFFD) cannot desynchronise the two decoders. */
+    set_linebreaks_utf32((const utf32_t *)t->cp, t->n, "zh", ub);
+
+    for (size_t i = 0; i < t->n; i++) {
+        unsigned c = t->cp[i];
+        unsigned next = i + 1 < t->n ? t->cp[i + 1] : 0;
+        unsigned char q = ub[i] == LINEBREAK_ALLOWBREAK ? BRK_OK : BRK_UNIT;
+        if (i + 1 >= t->n) {
+            t->brk[i] = BRK_OK;
+            continue;
+        }
+        /* Kinsoku and the two-part marks: broken only between arbitrary
+         * characters, the very last resort. */
+        if (is_no_start(next) || is_no_end(c) || is_space(next) || is_newline(next) ||
+            (c == 0x2014 && next == 0x2014) || (c == 0x2026 && next == 0x2026)) {
+            t->brk[i] = BRK_ANY;
+            continue;
+        }
+        if (is_num(c) || (is_prefix_sign(c) && is_digit(next)))
+            q = BRK_UNIT;
+        t->brk[i] = q;
+    }
+    mark_latin_runs(t);
+    free(ub);
+    return PE_OK;
+}
+
+static void brk_text_release(brk_text *t)
+{
+    free(t->cp);
+    free(t->off);
+    free(t->w);
+    free(t->brk);
+}
+
+/* Decodes text (invalid bytes become U+FFFD, one byte each), measures each
+ * code point and computes the break qualities. On failure *t is released. */
+static pe_status brk_text_init(brk_text *t, const char *text, size_t len,
+                               pe_width_fn width, void *ctx)
+{
+    pe_status st = PE_ERR_NOMEM;
+    memset(t, 0, sizeof *t);
+    size_t cap = len ? len : 1;     /* at most one code point per byte */
+    t->cp = malloc(cap * sizeof *t->cp);
+    t->off = malloc((cap + 1) * sizeof *t->off);
+    t->w = malloc(cap * sizeof *t->w);
+    t->brk = malloc(cap);
+    if (!t->cp || !t->off || !t->w || !t->brk)
+        goto cleanup;
+    size_t pos = 0;
+    while (pos < len) {
+        unsigned c;
+        size_t used = pe_utf8_decode(text + pos, len - pos, &c);
+        if (used == 0) {
+            c = 0xFFFD;
+            used = 1;
+        }
+        double adv = is_newline(c) ? 0.0 : width(ctx, c);
+        t->cp[t->n] = c;
+        t->off[t->n] = pos;
+        t->w[t->n] = adv > 0.0 ? adv : 0.0;     /* also maps NaN to 0 */
+        t->n++;
+        pos += used;
+    }
+    t->off[t->n] = len;
+    st = brk_text_rules(t);
+cleanup:
+    if (st != PE_OK)
+        brk_text_release(t);
+    return st;
+}
+
+/* ---- filling ---- */
+
+/* Records the line of characters [s, e) (e past trailing spaces already). */
+static pe_status sink_line(brk_sink *k, const brk_text *t, size_t s, size_t e, int last,
+                           int forced)
+{
+    k->nlines++;
+    if (forced)
+        k->nforced++;
+    if (!k->out)
+        return PE_OK;
+    if (k->out->n == k->cap) {
+        size_t ncap = k->cap ? 2 * k->cap : 16;
+        pe_line *nl = realloc(k->out->lines, ncap * sizeof *nl);
+        if (!nl)
+            return PE_ERR_NOMEM;
+        k->out->lines = nl;
+        k->cap = ncap;
+    }
+    pe_line *l = &k->out->lines[k->out->n++];
+    l->start = t->off[s];
+    l->end = t->off[e];
+    l->nchars = e > s ? e - s : 0;
+    l->width = 0.0;
+    for (size_t i = s; i < e; i++)
+        l->width += t->w[i];
+    l->last = last;
+    return PE_OK;
+}
+
+/* Greedy fill of the characters [a, b), which hold no newline. `*first`
+ * says whether the next line is the paragraph's first (narrowed by
+ * `indent`); it is cleared once a line is emitted. The final line of the
+ * segment is marked last. */
+static pe_status fill_segment(const brk_text *t, size_t a, size_t b, double measure,
+                              double indent, int *first, brk_sink *k)
+{
+    size_t s = a;
+    pe_status st = PE_OK;
+    while (s < b) {
+        double avail = (*first ? measure - indent : measure) + BRK_EPS;
+        double acc = 0.0;
+        size_t content_end = s;         /* one past the last non-space so far */
+        size_t best[BRK_ANY + 1];       /* last fitting break per quality, +1 */
+        size_t j;
+        memset(best, 0, sizeof best);
+        for (j = s; j < b; j++) {
+            acc += t->w[j];
+            if (!is_space(t->cp[j])) {
+                if (acc > avail)
+                    break;
+                content_end = j + 1;
+            }
+            if (content_end > s && j + 1 < b)
+                for (unsigned q = t->brk[j]; q <= BRK_ANY; q++)
+                    best[q] = j + 1;
+        }
+        if (j == b) {                   /* the rest fits */
+            st = sink_line(k, t, s, content_end, 1, 0);
+            *first = 0;
+            break;
+        }
+        size_t cut = 0;                 /* break after character cut - 1 */
+        int forced = 0;
+        for (unsigned q = BRK_OK; q <= BRK_ANY && !cut; q++)
+            if (best[q]) {
+                cut = best[q];
+                forced = q != BRK_OK;
+            }
+        if (!cut) {     /* only spaces before j, or j alone is wider than the line */
+            cut = j > s ? j : s + 1;
+            forced = 1;
+        }
+        size_t e = cut;
+        while (e > s && is_space(t->cp[e - 1]))
+            e--;
+        st = sink_line(k, t, s, e, 0, forced);
+        *first = 0;
+        if (st != PE_OK)
+            break;
+        s = cut;
+        while (s < b && is_space(t->cp[s]))
+            s++;
+    }
+    return st;
+}
+
+/* Fills the whole text: each newline (CR LF counting once) ends a segment;
+ * an empty segment gives an empty line, except after a final newline. */
+static pe_status fill_text(const brk_text *t, double measure, double indent, brk_sink *k)
+{
+    int first = 1;
+    size_t a = 0;
+    while (a < t->n) {
+        size_t b = a;
+        while (b < t->n && !is_newline(t->cp[b]))
+            b++;
+        size_t cs = a, ce = b;          /* segment without trailing spaces */
+        while (ce > cs && is_space(t->cp[ce - 1]))
+            ce--;
+        pe_status st = ce > cs ? fill_segment(t, cs, ce, measure, indent, &first, k)
+                               : sink_line(k, t, a, a, 1, 0);
+        first = 0;
+        if (st != PE_OK)
+            return st;
+        if (b < t->n && t->cp[b] == '\r' && b + 1 < t->n && t->cp[b + 1] == '\n')
+            b++;
+        a = b + 1;
+    }
+    return PE_OK;
+}
+
+/* ---- public API ----
+ * Contract details beyond pe_break.h, shared by both entry points:
+ * - *out is always initialised; on PE_ERR_NOMEM it is left empty.
+ * - A newline (LF, CR, CR LF, VT, FF, NEL, U+2028/9) forces a break and is in
+ *   no line; the line before it is `last` (not justified). Consecutive
+ *   newlines give empty lines (start == end); a final newline adds none.
+ * - Spaces (' ', '\t') at a soft break belong to no line; a segment's leading
+ *   spaces are kept. U+3000 is content, not a collapsible space.
+ * - Only the text's first line is narrowed by first_indent.
+ * - Widths: the callback is called once per code point (not for newlines);
+ *   negative or NaN advances count as 0. Comparisons allow BRK_EPS pt.
+ * - A line holds at least one character: one wider than the measure alone is
+ *   the only way a line can exceed it.
+ * - Not thread-safe on first call (libunibreak index set-up). */
+
+pe_status pe_break_text(const char *text, size_t len, double measure, double first_indent,
+                        pe_width_fn width, void *ctx, pe_lines *out)
+{
+    brk_text t;
+    out->lines = NULL;
+    out->n = 0;
+    pe_status st = brk_text_init(&t, text, len, width, ctx);
+    if (st != PE_OK)
+        return st;
+    brk_sink k = { out, 0, 0, 0 };
+    st = fill_text(&t, measure, first_indent, &k);
+    brk_text_release(&t);
+    if (st != PE_OK)
+        pe_lines_release(out);
+    return st;
+}
+
+pe_status pe_break_balanced(const char *text, size_t len, double measure,
+                            pe_width_fn width, void *ctx, pe_lines *out)
+{
+    brk_text t;
+    out->lines = NULL;
+    out->n = 0;
+    pe_status st = brk_text_init(&t, text, len, width, ctx);
+    if (st != PE_OK)
+        return st;
+    brk_sink ref = { NULL, 0, 0, 0 };
+    st = fill_text(&t, measure, 0.0, &ref);
+    double target = measure;
+    if (st == PE_OK && ref.nlines > 1) {
+        /* Fewest lines is monotone in the width; bisect for the narrowest
+         * width that needs no more lines and no more last-resort breaks. */
+        double lo = 0.0, hi = measure;
+        while (hi - lo > BRK_BALANCE_PREC) {
+            double mid = (lo + hi) / 2.0;
+            brk_sink probe = { NULL, 0, 0, 0 };
+            (void)fill_text(&t, mid, 0.0, &probe);  /* cannot fail: no output */
+            if (probe.nlines <= ref.nlines && probe.nforced <= ref.nforced)
+                hi = mid;
+            else
+                lo = mid;
+        }
+        target = hi;
+    }
+    if (st == PE_OK) {
+        brk_sink k = { out, 0, 0, 0 };
+        st = fill_text(&t, target, 0.0, &k);
+    }
+    brk_text_release(&t);
+    if (st != PE_OK)
+        pe_lines_release(out);
+    return st;
+}
+
+void pe_lines_release(pe_lines *l)
+{
+    if (!l)
+        return;
+    free(l->lines);
+    l->lines = NULL;
+    l->n = 0;
+}

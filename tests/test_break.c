@@ -1,0 +1,587 @@
+/* test_break.c — unit tests of the line-breaking arithmetic (pe_break.h) on a
+ * deterministic width function: no fonts, no PDF. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pe_break.h"
+
+#define CJK 16.0                /* 3号 body: full-width advance */
+#define BODY (28 * CJK)         /* 28 characters a line */
+#define EPS 0.01
+
+/* Full-width (CJK, full-width punctuation, …, —) is `size`, ASCII half of it. */
+static double width_of(void *ctx, unsigned cp)
+{
+    double size = ctx ? *(const double *)ctx : CJK;
+    return cp < 0x80 ? size / 2.0 : size;
+}
+
+/* ---- a small string builder ---- */
+typedef struct {
+    char s[32768];
+    size_t n;
+} sb;
+
+static void sb_str(sb *b, const char *s)
+{
+    size_t n = strlen(s);
+    assert_true(b->n + n < sizeof b->s);
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+/* Appends n distinct-looking CJK ideographs (no punctuation). */
+static void sb_cjk(sb *b, size_t n)
+{
+    static const char *const han[] = { "一", "二", "三", "四", "五", "六", "七",
+                                       "八", "九", "十", "百", "千", "万" };
+    for (size_t i = 0; i < n; i++)
+        sb_str(b, han[i % (sizeof han / sizeof han[0])]);
+}
+
+/* ---- invariants checked on every result ---- */
+
+static unsigned first_cp(const char *s, size_t len)
+{
+    unsigned c = 0;
+    assert_true(pe_utf8_decode(s, len, &c) > 0);
+    return c;
+}
+
+static unsigned last_cp(const char *s, size_t start, size_t end)
+{
+    size_t p = end;
+    do
+        p--;
+    while (p > start && ((unsigned char)s[p] & 0xC0) == 0x80);
+    return first_cp(s + p, end - p);
+}
+
+static int in_str(unsigned c, const char *set)
+{
+    size_t len = strlen(set), p = 0;
+    while (p < len) {
+        unsigned d;
+        size_t used = pe_utf8_decode(set + p, len - p, &d);
+        if (used == 0)
+            return 0;
+        if (d == c)
+            return 1;
+        p += used;
+    }
+    return 0;
+}
+
+static const char NO_START[] = "，。、；：？！）》」』】〕〉”’·～%‰℃…—,.;:?!)]}%";
+static const char NO_END[] = "（《「『【〔〈“‘([{";
+
+/* Every line fits, its width and nchars are right, no line starts with a
+ * closing mark or ends with an opening one, ranges are ordered, and the lines
+ * hold every non-space, non-newline byte of the text in order. */
+static void check_lines(const char *text, size_t len, const pe_lines *l, double measure,
+                        double indent, void *ctx)
+{
+    char joined[32768], plain[32768];
+    size_t nj = 0, np = 0, prev_end = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const pe_line *ln = &l->lines[i];
+        assert_true(ln->start <= ln->end && ln->end <= len && ln->start >= prev_end);
+        prev_end = ln->end;
+        double avail = i == 0 ? measure - indent : measure;
+        assert_true(ln->width <= avail + EPS);
+        double w = 0.0;
+        size_t nc = 0, p = ln->start;
+        while (p < ln->end) {
+            unsigned c;
+            size_t used = pe_utf8_decode(text + p, ln->end - p, &c);
+            assert_true(used > 0);
+            w += width_of(ctx, c);
+            nc++;
+            p += used;
+        }
+        assert_int_equal(nc, ln->nchars);
+        assert_true(fabs(w - ln->width) < 1e-9);
+        if (ln->end > ln->start) {
+            assert_true(text[ln->end - 1] != ' ');
+            if (i > 0)
+                assert_false(in_str(first_cp(text + ln->start, ln->end - ln->start), NO_START));
+            if (i + 1 < l->n)
+                assert_false(in_str(last_cp(text, ln->start, ln->end), NO_END));
+        }
+        for (p = ln->start; p < ln->end; p++)
+            if (text[p] != ' ')
+                joined[nj++] = text[p];
+    }
+    if (l->n > 0)
+        assert_true(l->lines[l->n - 1].last);
+    for (size_t p = 0; p < len; p++)
+        if (text[p] != ' ' && text[p] != '\n' && text[p] != '\r')
+            plain[np++] = text[p];
+    assert_int_equal(nj, np);
+    assert_memory_equal(joined, plain, np);
+}
+
+/* Breaks b's text as body text and checks the invariants. */
+static void brk(const sb *b, double measure, double indent, pe_lines *out)
+{
+    assert_int_equal(pe_break_text(b->s, b->n, measure, indent, width_of, NULL, out), PE_OK);
+    check_lines(b->s, b->n, out, measure, indent, NULL);
+}
+
+/* Does some line hold `needle` whole? */
+static int line_holds(const char *text, const pe_lines *l, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i < l->n; i++)
+        for (size_t p = l->lines[i].start; p + n <= l->lines[i].end; p++)
+            if (memcmp(text + p, needle, n) == 0)
+                return 1;
+    return 0;
+}
+
+static int line_starts_with(const char *text, const pe_line *ln, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return ln->end - ln->start >= n && memcmp(text + ln->start, prefix, n) == 0;
+}
+
+/* ---- tests ---- */
+
+static void test_empty_gives_no_lines(void **state)
+{
+    (void)state;
+    pe_lines l;
+    assert_int_equal(pe_break_text("", 0, BODY, 0, width_of, NULL, &l), PE_OK);
+    assert_int_equal(l.n, 0);
+    pe_lines_release(&l);
+    assert_int_equal(pe_break_balanced("", 0, BODY, width_of, NULL, &l), PE_OK);
+    assert_int_equal(l.n, 0);
+    pe_lines_release(&l);
+    pe_lines_release(NULL);
+}
+
+static void test_28_cjk_per_line(void **state)
+{
+    (void)state;
+    sb b = { .n = 0 };
+    sb_cjk(&b, 70);
+    pe_lines l;
+    brk(&b, BODY, 0, &l);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.lines[0].nchars, 28);
+    assert_int_equal(l.lines[1].nchars, 28);
+    assert_int_equal(l.lines[2].nchars, 14);
+    assert_true(fabs(l.lines[0].width - 448.0) < 1e-9);
+    assert_int_equal(l.lines[0].start, 0);
+    assert_int_equal(l.lines[0].end, 28 * 3);
+    assert_int_equal(l.lines[1].start, 28 * 3);
+    assert_false(l.lines[0].last);
+    assert_false(l.lines[1].last);
+    assert_true(l.lines[2].last);
+    pe_lines_release(&l);
+}
+
+/* A measure computed as 28 × 16 with rounding noise still takes 28. */
+static void test_tolerance_on_measure(void **state)
+{
+    (void)state;
+    sb b = { .n = 0 };
+    sb_cjk(&b, 28);
+    pe_lines l;
+    brk(&b, BODY - 0.005, 0, &l);
+    assert_int_equal(l.n, 1);
+    pe_lines_release(&l);
+    brk(&b, BODY - 0.5, 0, &l);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].nchars, 27);
+    pe_lines_release(&l);
+}
+
+/* The first line is `first_indent` narrower: a two-character (32 pt) indent
+ * leaves 26 on a 448 pt measure, a 16 pt one 27; later lines take 28. */
+static void test_first_indent(void **state)
+{
+    (void)state;
+    sb b = { .n = 0 };
+    sb_cjk(&b, 60);
+    pe_lines l;
+    brk(&b, BODY, 32.0, &l);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.lines[0].nchars, 26);
+    assert_int_equal(l.lines[1].nchars, 28);
+    assert_int_equal(l.lines[2].nchars, 6);
+    assert_true(fabs(l.lines[0].width - 416.0) < 1e-9);
+    pe_lines_release(&l);
+    brk(&b, BODY, 16.0, &l);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.lines[0].nchars, 27);
+    assert_int_equal(l.lines[1].nchars, 28);
+    pe_lines_release(&l);
+}
+
+/* 28 ideographs then `mark`: greedy would start line 2 with the mark; the
+ * break moves one character earlier instead (no hanging punctuation). */
+static void closing_mark_pulled(const char *mark)
+{
+    sb b = { .n = 0 };
+    sb_cjk(&b, 28);
+    sb_str(&b, mark);
+    sb_cjk(&b, 10);
+    pe_lines l;
+    brk(&b, BODY, 0, &l);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].nchars, 27);
+    assert_true(line_starts_with(b.s, &l.lines[1], "二"));   /* the 28th: han[27 % 13] */
+    assert_int_equal(first_cp(b.s + l.lines[1].start + 3, 4), first_cp(mark, strlen(mark)));
+    pe_lines_release(&l);
+}
+
+static void test_closing_punct_not_at_line_start(void **state)
+{
+    (void)state;
+    static const char *const marks[] = { "，", "。", "、", "；", "：", "？", "！",
+                                         "）", "》", "」", "』", "】", "〕", "〉",
+                                         "”", "’", "%", "‰", "℃", ",", ".", ")" };
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        closing_mark_pulled(marks[i]);
+}
+
+/* libunibreak allows a line to start with `·` and `～`; we do not. */
+static void test_middle_dot_and_tilde_not_at_line_start(void **state)
+{
+    (void)state;
+    closing_mark_pulled("·");
+    closing_mark_pulled("～");
+    closing_mark_pulled("—");
+}
+
+/* 27 ideographs then `mark`: the opening mark would end line 1; it goes to
+ * line 2 with what it opens. */
+static void test_opening_punct_not_at_line_end(void **state)
+{
+    (void)state;
+    static const char *const marks[] = { "（", "《", "「", "『", "【", "〔", "〈", "“",
+                                         "‘", "(", "[", "{" };
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+        sb b = { .n = 0 };
+        sb_cjk(&b, 27);
+        sb_str(&b, marks[i]);
+        sb_cjk(&b, 10);
+        pe_lines l;
+        brk(&b, BODY, 0, &l);
+        assert_int_equal(l.n, 2);
+        assert_int_equal(l.lines[0].nchars, 27);
+        assert_true(line_starts_with(b.s, &l.lines[1], marks[i]));
+        pe_lines_release(&l);
+    }
+}
+
+static void pair_kept(const char *pair, size_t before)
+{
+    sb b = { .n = 0 };
+    sb_cjk(&b, before);
+    sb_str(&b, pair);
+    sb_cjk(&b, 10);
+    pe_lines l;
+    brk(&b, BODY, 0, &l);
+    assert_true(line_holds(b.s, &l, pair));
+    assert_int_equal(l.n, 2);
+    pe_lines_release(&l);
+}
+
+static void test_dash_and_ellipsis_pairs_kept(void **state)
+{
+    (void)state;
+    /* pair straddling the line end (27 + 2 > 28) and starting line 2 (28 + 2) */
+    pair_kept("——", 27);
+    pair_kept("——", 28);
+    pair_kept("……", 27);
+    pair_kept("……", 28);
+    pair_kept("……", 26);    /* fits exactly: stays on line 1 */
+}
+
+static void test_latin_runs_whole(void **state)
+{
+    (void)state;
+    static const char *const runs[] = { "R&D/GDP", "GB/T", "9704-2012", "planeval_v2.1" };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++)
+        for (size_t before = 22; before <= 28; before++) {
+            sb b = { .n = 0 };
+            sb_cjk(&b, before);
+            sb_str(&b, runs[i]);
+            sb_cjk(&b, 10);
+            pe_lines l;
+            brk(&b, BODY, 0, &l);
+            assert_true(line_holds(b.s, &l, runs[i]));
+            pe_lines_release(&l);
+        }
+    /* the space in `GB/T 9704-2012` is a break opportunity; both runs stay */
+    sb b = { .n = 0 };
+    sb_cjk(&b, 27);
+    sb_str(&b, "GB/T 9704-2012");
+    pe_lines l;
+    brk(&b, BODY, 0, &l);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].nchars, 27);
+    assert_true(line_starts_with(b.s, &l.lines[1], "GB/T 9704-2012"));
+    pe_lines_release(&l);
+    b.n = 0;
+    sb_cjk(&b, 26);
+    sb_str(&b, "GB/T 9704-2012");
+    brk(&b, BODY, 0, &l);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].nchars, 30);
+    assert_true(line_starts_with(b.s, &l.lines[1], "9704-2012"));
+    pe_lines_release(&l);
+}
+
+static void test_numbers_stay_with_units(void **state)
+{
+    (void)state;
+    static const char *const nums[] = { "2025年", "62.5%", "0.14%", "－60", "2–3家",
+                                        "13.42亿", "1000人", "３～５年", "3~5年", "￥50" };
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+        for (size_t before = 24; before <= 28; before++) {
+            sb b = { .n = 0 };
+            sb_cjk(&b, before);
+            sb_str(&b, nums[i]);
+            sb_cjk(&b, 10);
+            pe_lines l;
+            brk(&b, BODY, 0, &l);
+            assert_true(line_holds(b.s, &l, nums[i]));
+            pe_lines_release(&l);
+        }
+}
+
+static void test_long_latin_word_broken_by_chars(void **state)
+{
+    (void)state;
+    sb b = { .n = 0 };
+    sb_cjk(&b, 3);
+    sb_str(&b, "Pneumonoultramicroscopicsilicovolcanoconiosis");   /* 45 letters */
+    sb_cjk(&b, 3);
+    pe_lines l;
+    brk(&b, 100.0, 0, &l);                  /* 12 letters or 6 ideographs */
+    for (size_t i = 0; i < l.n; i++)
+        assert_true(l.lines[i].width <= 100.0 + EPS);
+    assert_int_equal(l.lines[0].nchars, 3);     /* the word starts a new line */
+    assert_int_equal(l.lines[1].nchars, 12);
+    assert_true(line_starts_with(b.s, &l.lines[1], "Pneumonoultr"));
+    pe_lines_release(&l);
+}
+
+/* A measure narrower than one character still progresses, one per line. */
+static void test_char_wider_than_measure(void **state)
+{
+    (void)state;
+    sb b = { .n = 0 };
+    sb_cjk(&b, 5);
+    pe_lines l;
+    assert_int_equal(pe_break_text(b.s, b.n, 10.0, 0, width_of, NULL, &l), PE_OK);
+    assert_int_equal(l.n, 5);
+    for (size_t i = 0; i < l.n; i++)
+        assert_int_equal(l.lines[i].nchars, 1);
+    pe_lines_release(&l);
+}
+
+static void test_trailing_spaces_excluded(void **state)
+{
+    (void)state;
+    sb b = { .n = 0 };
+    sb_str(&b, "aaaa bbbb   cccc dd  ");
+    pe_lines l;
+    brk(&b, 80.0, 0, &l);                   /* 10 ASCII characters */
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].start, 0);
+    assert_int_equal(l.lines[0].end, 9);
+    assert_true(fabs(l.lines[0].width - 72.0) < 1e-9);
+    assert_int_equal(l.lines[1].start, 12);
+    assert_int_equal(l.lines[1].end, 19);
+    assert_int_equal(l.lines[1].nchars, 7);
+    assert_true(l.lines[1].last);
+    pe_lines_release(&l);
+    /* trailing spaces do not count against the measure */
+    b.n = 0;
+    sb_str(&b, "aaaaaaaaaa     bb");
+    brk(&b, 80.0, 0, &l);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].end, 10);
+    assert_int_equal(l.lines[1].start, 15);
+    pe_lines_release(&l);
+}
+
+static void test_hard_line_breaks(void **state)
+{
+    (void)state;
+    sb b = { .n = 0 };
+    sb_str(&b, "甲乙\n丙丁");
+    pe_lines l;
+    brk(&b, BODY, 0, &l);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].end, 6);
+    assert_true(l.lines[0].last);
+    assert_int_equal(l.lines[1].start, 7);
+    pe_lines_release(&l);
+
+    b.n = 0;
+    sb_str(&b, "甲\n\n乙\r\n丙\n");     /* empty line kept, CR LF once, final newline ends */
+    brk(&b, BODY, 2 * CJK, &l);
+    assert_int_equal(l.n, 4);
+    assert_int_equal(l.lines[1].nchars, 0);
+    assert_int_equal(l.lines[2].nchars, 1);
+    assert_int_equal(l.lines[3].nchars, 1);
+    assert_int_equal(l.lines[3].start, b.n - 4);
+    pe_lines_release(&l);
+
+    /* only the paragraph's first line is indented */
+    b.n = 0;
+    sb_cjk(&b, 28);
+    sb_str(&b, "\n");
+    sb_cjk(&b, 28);
+    brk(&b, BODY, 2 * CJK, &l);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.lines[0].nchars, 26);
+    assert_true(l.lines[1].last);
+    assert_int_equal(l.lines[2].nchars, 28);
+    pe_lines_release(&l);
+}
+
+static void test_balanced_title_20_20(void **state)
+{
+    (void)state;
+    double size = 22.0;
+    sb b = { .n = 0 };
+    sb_cjk(&b, 40);
+    pe_lines l;
+    assert_int_equal(pe_break_text(b.s, b.n, 28 * size, 0, width_of, &size, &l), PE_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].nchars, 28);
+    pe_lines_release(&l);
+    assert_int_equal(pe_break_balanced(b.s, b.n, 28 * size, width_of, &size, &l), PE_OK);
+    check_lines(b.s, b.n, &l, 28 * size, 0, &size);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].nchars, 20);
+    assert_int_equal(l.lines[1].nchars, 20);
+    assert_true(l.lines[1].last);
+    pe_lines_release(&l);
+    /* three lines: 70 → 24/24/22 rather than 28/28/14 */
+    b.n = 0;
+    sb_cjk(&b, 70);
+    assert_int_equal(pe_break_balanced(b.s, b.n, 28 * size, width_of, &size, &l), PE_OK);
+    check_lines(b.s, b.n, &l, 28 * size, 0, &size);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.lines[0].nchars, 24);
+    assert_int_equal(l.lines[1].nchars, 24);
+    assert_int_equal(l.lines[2].nchars, 22);
+    pe_lines_release(&l);
+}
+
+static void test_balanced_keeps_rules(void **state)
+{
+    (void)state;
+    double size = 22.0;
+    /* one line stays one line */
+    sb b = { .n = 0 };
+    sb_str(&b, "关于2025年度计划执行情况的报告");
+    pe_lines l;
+    assert_int_equal(pe_break_balanced(b.s, b.n, 28 * size, width_of, &size, &l), PE_OK);
+    assert_int_equal(l.n, 1);
+    pe_lines_release(&l);
+    /* a comma at the balanced break point moves, words stay whole */
+    b.n = 0;
+    sb_cjk(&b, 19);
+    sb_str(&b, "，");
+    sb_cjk(&b, 4);
+    sb_str(&b, "R&D/GDP");
+    sb_cjk(&b, 12);
+    assert_int_equal(pe_break_balanced(b.s, b.n, 28 * size, width_of, &size, &l), PE_OK);
+    check_lines(b.s, b.n, &l, 28 * size, 0, &size);
+    assert_int_equal(l.n, 2);
+    assert_true(line_holds(b.s, &l, "R&D/GDP"));
+    pe_lines_release(&l);
+}
+
+/* A 2000-character paragraph of mixed content: every invariant holds, and no
+ * line falls short of its measure by more than the longest unbreakable chain
+ * the pieces can form (about 8 characters, e.g. `（GB/T 9704-2012）`). */
+static void test_long_paragraph(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "根据", "《", "国家标准", "》", "（", "GB/T 9704-2012", "）", "，", "2025年",
+        "完成", "62.5%", "。", "“", "研发投入", "”", "、", "R&D/GDP", "达到", "2.68%",
+        "；", "——", "增长", "－60", "……", "其中", "2–3家", "企业", "：", "13.42亿元",
+        "！", "the quick brown fox", "阿卜杜勒·克里木", "３～５年", "？", "℃",
+    };
+    sb b = { .n = 0 };
+    unsigned seed = 12345;
+    size_t chars = 0;
+    while (chars < 2000) {
+        seed = seed * 1103515245u + 12345u;
+        const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])];
+        sb_str(&b, p);
+        chars += pe_utf8_len(p);
+        if ((seed >> 8) % 5 == 0) {
+            sb_cjk(&b, (seed >> 20) % 7);
+            chars += (seed >> 20) % 7;
+        }
+    }
+    pe_lines l;
+    brk(&b, BODY, 2 * CJK, &l);
+    double total = 0.0;
+    for (size_t i = 0; i < l.n; i++)
+        total += l.lines[i].width;
+    assert_true(chars >= 2000 && total > 40 * BODY);
+    assert_true((double)l.n >= total / BODY);
+    /* greedy: the start of the next line would not have fitted */
+    for (size_t i = 0; i + 1 < l.n; i++) {
+        double avail = i == 0 ? BODY - 2 * CJK : BODY;
+        unsigned c = first_cp(b.s + l.lines[i + 1].start, 4);
+        assert_true(l.lines[i].width + width_of(NULL, c) > avail - 8 * CJK);
+    }
+    pe_lines_release(&l);
+}
+
+static void test_invalid_utf8_does_not_crash(void **state)
+{
+    (void)state;
+    const char bad[] = "中\xff\xfe文\xe4\xb8";
+    pe_lines l;
+    assert_int_equal(pe_break_text(bad, sizeof bad - 1, 20.0, 0, width_of, NULL, &l), PE_OK);
+    assert_true(l.n >= 1);
+    assert_int_equal(l.lines[l.n - 1].end, sizeof bad - 1);
+    pe_lines_release(&l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty_gives_no_lines),
+        cmocka_unit_test(test_28_cjk_per_line),
+        cmocka_unit_test(test_tolerance_on_measure),
+        cmocka_unit_test(test_first_indent),
+        cmocka_unit_test(test_closing_punct_not_at_line_start),
+        cmocka_unit_test(test_middle_dot_and_tilde_not_at_line_start),
+        cmocka_unit_test(test_opening_punct_not_at_line_end),
+        cmocka_unit_test(test_dash_and_ellipsis_pairs_kept),
+        cmocka_unit_test(test_latin_runs_whole),
+        cmocka_unit_test(test_numbers_stay_with_units),
+        cmocka_unit_test(test_long_latin_word_broken_by_chars),
+        cmocka_unit_test(test_char_wider_than_measure),
+        cmocka_unit_test(test_trailing_spaces_excluded),
+        cmocka_unit_test(test_hard_line_breaks),
+        cmocka_unit_test(test_balanced_title_20_20),
+        cmocka_unit_test(test_balanced_keeps_rules),
+        cmocka_unit_test(test_long_paragraph),
+        cmocka_unit_test(test_invalid_utf8_does_not_crash),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

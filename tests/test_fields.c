@@ -1,0 +1,132 @@
+/* test_fields.c — the field namespace of SPEC §5 built from a small evaluated model. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "pe_eval.h"
+#include "pe_fields.h"
+
+typedef struct {
+    pe_model *m;
+    pe_fields *f;
+    pe_diags d;
+} fixture;
+
+static const char *IND =
+    "序号,指标名称,单位,类型,方向,属性,基期值,目标值,目标上限,2021,2022,2023\n"
+    "1,研发经费投入增长,%,年均增长,正向,,－60,60,,160,45,44\n"
+    "2,研发投入强度,%,水平值,正向,约束性,0.14,1.01,,0.31,0.38,0.54\n"
+    "3,新产品销售收入占比,%,水平值,正向,,-,15.4,,8.2,8.9,9.5\n"
+    "4,重点实验室,家,水平值,正向,,0,2,3,,,\n"
+    "5,单位产值能耗,吨标煤/万元,水平值,逆向,,1.20,1.00,,1.15,1.10,1.02\n"
+    "6,技术合同成交额,亿元,水平值,正向,,\"1,342\",\"3,000\",,\"1,800\",\"2,400\",\"3,126\"\n";
+
+static int setup(void **state)
+{
+    fixture *fx = test_calloc(1, sizeof *fx);
+    pe_diags_init(&fx->d);
+    fx->m = pe_model_new();
+    fx->m->base_year = 2020;
+    fx->m->target_year = 2025;
+    fx->m->eval_year = 2023;
+    fx->m->title = "测试报告";
+    fx->m->issuer = "某市科学技术局";
+    fx->m->date_text = "2023年8月15日";
+    if (pe_indicator_table_parse(fx->m, &fx->m->indicators, IND, strlen(IND), PE_ENC_AUTO, "i.csv",
+                                 &fx->d) != PE_OK)
+        return -1;
+    pe_evaluate(fx->m, &fx->d);
+    if (pe_fields_build(fx->m, &fx->f) != PE_OK)
+        return -1;
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    pe_fields_free(fx->f);
+    pe_model_free(fx->m);
+    pe_diags_release(&fx->d);
+    test_free(fx);
+    return 0;
+}
+
+#define FIELD(name) pe_fields_get(((fixture *)*state)->f, name)
+
+static void test_report_fields(void **state)
+{
+    assert_string_equal(FIELD("report.title"), "测试报告");
+    assert_string_equal(FIELD("report.date"), "2023年8月15日");
+    assert_string_equal(FIELD("period.data_year"), "2023");
+    assert_string_equal(FIELD("period.base_year"), "2020");
+}
+
+static void test_indicator_figures(void **state)
+{
+    assert_string_equal(FIELD("indicators.2.progress"), "46.0%");
+    assert_string_equal(FIELD("indicators.2.status"), "滞后序时进度");
+    assert_string_equal(FIELD("indicators.2.actual"), "0.54");
+    assert_string_equal(FIELD("indicators.2.year"), "2023");
+    assert_string_equal(FIELD("indicators.2.needed"), "每年需提高0.235个百分点");
+    assert_string_equal(FIELD("indicators.1.progress"), "72.0%");
+    assert_string_equal(FIELD("indicators.1.status"), "快于序时进度");
+    assert_string_equal(FIELD("indicators.1.base"), "-60");
+    assert_string_equal(FIELD("indicators.1.needed"), "此后年均需增长39.0%");
+    assert_string_equal(FIELD("indicators.3.base"), "—");
+    assert_string_equal(FIELD("indicators.3.progress"), "61.7%");
+    assert_string_equal(FIELD("indicators.3.time_progress"), "60.0%");
+}
+
+static void test_range_and_missing(void **state)
+{
+    assert_string_equal(FIELD("indicators.4.target"), "2–3");
+    assert_string_equal(FIELD("indicators.4.status"), "暂无数据");
+    assert_string_equal(FIELD("indicators.4.actual"), "—");
+    assert_string_equal(FIELD("indicators.4.progress"), "—");
+}
+
+static void test_down_and_thousands(void **state)
+{
+    /* (1.02 − 1.20)/(1.00 − 1.20) = 0.9, ρ = 1.5 */
+    assert_string_equal(FIELD("indicators.5.progress"), "90.0%");
+    assert_string_equal(FIELD("indicators.5.status"), "快于序时进度");
+    assert_string_equal(FIELD("indicators.5.needed"), "每年需减少0.010吨标煤/万元（年均下降1.0%）");
+    assert_string_equal(FIELD("indicators.6.actual"), "3126");
+    assert_string_equal(FIELD("indicators.6.status"), "提前完成");
+    assert_string_equal(FIELD("indicators.6.needed"), "已达目标");
+}
+
+static void test_summary(void **state)
+{
+    assert_string_equal(FIELD("indicators.total"), "6");
+    assert_string_equal(FIELD("indicators.count.快于序时进度"), "2");
+    assert_string_equal(FIELD("indicators.count.进展缓慢"), "0");
+    assert_string_equal(FIELD("indicators.summary"),
+                        "6项核心指标中，提前完成1项，快于序时进度2项，符合序时进度1项，"
+                        "滞后序时进度1项，暂无数据1项。");
+    assert_string_equal(FIELD("indicators.lagging"), "研发投入强度");
+    assert_string_equal(FIELD("indicators.binding_lagging"), "研发投入强度");
+    assert_string_equal(FIELD("indicators.share_on_track"), "80.0%");
+}
+
+static void test_lookup_and_suggest(void **state)
+{
+    fixture *fx = *state;
+    assert_null(pe_fields_get(fx->f, "indicators.2.progres"));
+    assert_string_equal(pe_fields_suggest(fx->f, "indicators.2.progres"), "indicators.2.progress");
+    assert_null(pe_fields_suggest(fx->f, "完全无关的名字"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_fields),     cmocka_unit_test(test_indicator_figures),
+        cmocka_unit_test(test_range_and_missing), cmocka_unit_test(test_down_and_thousands),
+        cmocka_unit_test(test_summary),           cmocka_unit_test(test_lookup_and_suggest),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
