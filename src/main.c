@@ -152,7 +152,9 @@ static void print_table(const pe_indicator_table *t, const char *heading)
         const pe_indicator *ind = &t->items[i];
         if (pe_utf8_width(ind->id) > wid)
             wid = pe_utf8_width(ind->id);
-        size_t w = pe_utf8_width(ind->name) + pe_utf8_width(ind->unit) + 2;
+        char full[512];
+        snprintf(full, sizeof full, *ind->unit ? "%s（%s）" : "%s%s", ind->name, ind->unit);
+        size_t w = pe_utf8_width(full);
         if (w > wname)
             wname = w;
         if (ind->ev.has_actual) {
