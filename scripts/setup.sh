@@ -8,7 +8,7 @@ packages=(
   libhpdf-dev libxlsxwriter-dev libiniparser-dev libcmocka-dev libcsv-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libunibreak-dev libharfbuzz-dev
   libfreetype-dev libfontconfig-dev
-  poppler-utils qpdf python3 python3-openpyxl
+  poppler-utils qpdf python3 python3-openpyxl bc time
   fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-gkai00mp fonts-wqy-zenhei
   fonts-wqy-microhei
 )

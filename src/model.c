@@ -681,14 +681,27 @@ static void mark_columns(pe_annex *a, const char *list, int *flags, pe_src at, c
     }
 }
 
-/* The first number written in a title (突破20项 → 20), or -1. */
+/* The count a title states (突破20项 → 20, 创建40个 → 40), or -1: the first
+ * number followed by a measure word and not preceded by 第 (第3批 is an ordinal). */
 static int title_count(const char *title)
 {
+    static const char *const measure[] = { "项", "个", "家", "人", "名", "所", "座", "条", "类",
+                                           "件", "套", "支", "批" };
     if (!title)
         return -1;
-    for (const char *p = title; *p; p++)
-        if (isdigit((unsigned char)*p))
-            return (int)strtol(p, NULL, 10);
+    for (const char *p = title; *p; p++) {
+        if (!isdigit((unsigned char)*p))
+            continue;
+        const char *start = p;
+        while (isdigit((unsigned char)*p))
+            p++;
+        int ordinal = start - title >= 3 && strncmp(start - 3, "第", 3) == 0;
+        for (size_t i = 0; i < COUNT(measure) && !ordinal; i++)
+            if (strncmp(p, measure[i], strlen(measure[i])) == 0)
+                return (int)strtol(start, NULL, 10);
+        if (!*p)
+            break;
+    }
     return -1;
 }
 
