@@ -34,8 +34,16 @@ void pe_fmt_needed(const pe_indicator *ind, char *out, size_t n)
     case PE_NEED_LEVEL: {
         int pct = strcmp(ind->unit, "%") == 0;
         double delta = fabs(ev->needed_delta);
-        /* one more decimal than the indicator so small paces do not print as 0 */
+        /* one more decimal than the indicator so small paces do not print as 0,
+         * without trailing zeros: 17.5家, 1家, 0.235个百分点 */
         pe_number_format(delta, ind->decimals + 1 > 2 ? ind->decimals + 1 : 2, a, sizeof a);
+        if (strchr(a, '.')) {
+            size_t k = strlen(a);
+            while (k > 0 && a[k - 1] == '0')
+                a[--k] = '\0';
+            if (k > 0 && a[k - 1] == '.')
+                a[--k] = '\0';
+        }
         const char *verb = ev->needed_delta >= 0 ? "提高" : "降低";
         if (pct) {
             snprintf(out, n, "每年需%s%s个百分点", verb, a);

@@ -94,7 +94,7 @@ static void test_down_and_thousands(void **state)
     /* (1.02 − 1.20)/(1.00 − 1.20) = 0.9, ρ = 1.5 */
     assert_string_equal(FIELD("indicators.5.progress"), "90.0%");
     assert_string_equal(FIELD("indicators.5.status"), "快于序时进度");
-    assert_string_equal(FIELD("indicators.5.needed"), "每年需减少0.010吨标煤/万元（年均下降1.0%）");
+    assert_string_equal(FIELD("indicators.5.needed"), "每年需减少0.01吨标煤/万元（年均下降1.0%）");
     assert_string_equal(FIELD("indicators.6.actual"), "3126");
     assert_string_equal(FIELD("indicators.6.status"), "提前完成");
     assert_string_equal(FIELD("indicators.6.needed"), "已达目标");
