@@ -1,1 +1,8 @@
-# cmake/font.cmake — owned by the font stage; empty until it lands.
+# cmake/font.cmake — the font stage: resolution (fontconfig), metrics
+# (FreeType) and subsetting (HarfBuzz) of the four type roles.
+find_package(Threads REQUIRED)
+
+pe_stage(pe_font SOURCES src/font.c
+  LIBS pe_util PkgConfig::FREETYPE PkgConfig::FONTCONFIG PkgConfig::HARFBUZZ Threads::Threads)
+
+pe_unit_test(test_font SOURCES tests/test_font.c LIBS pe_font ${HPDF_LIB})

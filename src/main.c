@@ -8,6 +8,7 @@
 #include "pe_doc.h"
 #endif
 #ifdef HAVE_PE_PDF
+#include "pe_font.h"
 #include "pe_pdf.h"
 #endif
 #ifdef HAVE_PE_XLSX
@@ -459,5 +460,8 @@ cleanup:
     pe_fields_free(f);
     pe_model_free(m);
     pe_diags_release(&d);
+#ifdef HAVE_PE_PDF
+    pe_font_cache_release();
+#endif
     return rc;
 }
