@@ -1,1 +1,87 @@
-# cmake/e2e.cmake — owned by the e2e stage; empty until it lands.
+# cmake/e2e.cmake — end-to-end tests that run the planeval binary: the command
+# line (tests/e2e/check_cli.sh) and the bad-input corpus tests/bad/, one ctest
+# test per case directory (tests/e2e/run_bad.sh PLANEVAL CASE). Included by the
+# top CMakeLists.txt after the planeval target is defined. Label: e2e.
+find_program(PE_BASH bash REQUIRED)
+
+add_test(NAME e2e_cli
+  COMMAND ${PE_BASH} ${PROJECT_SOURCE_DIR}/tests/e2e/check_cli.sh $<TARGET_FILE:planeval>)
+set_tests_properties(e2e_cli PROPERTIES LABELS e2e)
+
+# Every directory of tests/bad/, listed explicitly (no GLOB): add a new case here.
+# A case marked needs=template/pdf exits 77 (skipped) on a build without that stage.
+set(PE_BAD_CASES
+  01-invalid-bytes
+  02-utf16
+  03-embedded-nul
+  04-utf8-bom-ok
+  05-crlf-ok
+  06-gbk-auto-ok
+  07-gbk-declared-ok
+  08-gbk-ini-ok
+  09-fullwidth-numbers-ok
+  10-unterminated-quote
+  11-stray-quote
+  12-ragged-too-many
+  13-ragged-too-few
+  14-unknown-column
+  15-duplicate-column
+  16-missing-target-column
+  17-duplicate-id
+  18-empty-name
+  19-empty-target
+  20-target-abc
+  21-value-nan
+  22-value-inf
+  23-value-1e400
+  24-year-header-5-digits
+  25-year-header-not-after-base
+  26-year-header-after-target
+  27-actual-after-eval-year
+  28-growth-le-minus-100
+  29-target-max-below-target
+  30-unknown-kind
+  31-unknown-direction
+  32-base-year-not-before-target
+  33-eval-year-outside
+  34-threshold-not-number
+  35-threshold-order
+  36-invalid-date
+  37-draft-maybe
+  38-section-without-file
+  39-missing-report
+  40-missing-period
+  41-missing-indicators
+  42-ini-line-not-key-value
+  43-missing-csv
+  44-csv-is-directory
+  45-empty-csv
+  46-header-only-ok
+  47-header-only-strict
+  48-huge-field
+  49-unknown-ini-key-ok
+  50-unknown-ini-section-ok
+  51-annex-merge-missing-column
+  52-annex-total-not-number
+  53-county-actual-after-eval-year
+  54-county-duplicate
+  55-rows-100k
+  56-more-than-50-errors
+  57-unknown-encoding
+  58-ini-invalid-bytes
+  59-ini-empty
+  60-county-total-mismatch-ok
+  61-declared-utf8-but-gbk
+  62-template-unknown-field
+  63-template-unknown-block
+  64-template-unclosed-braces
+  65-template-missing
+  66-glyph-missing
+)
+foreach(case IN LISTS PE_BAD_CASES)
+  add_test(NAME e2e_bad_${case}
+    COMMAND ${PE_BASH} ${PROJECT_SOURCE_DIR}/tests/e2e/run_bad.sh $<TARGET_FILE:planeval> ${case})
+  set_tests_properties(e2e_bad_${case} PROPERTIES LABELS "e2e;bad" SKIP_RETURN_CODE 77)
+endforeach()
+# 100,000 generated rows, run twice (--check and a full run).
+set_tests_properties(e2e_bad_55-rows-100k PROPERTIES TIMEOUT 900)

@@ -1,1 +1,17 @@
-# cmake/pdf.cmake — owned by the pdf stage; empty until it lands.
+# cmake/pdf.cmake — the PDF renderer (libharu) with its layout arithmetic, the
+# layout unit test, and the end-to-end checks of the PDF (poppler-utils, qpdf).
+pe_stage(pe_pdf SOURCES src/pdf.c src/layout.c LIBS pe_doc pe_font pe_break ${HPDF_LIB} ${M_LIB})
+pe_unit_test(test_layout SOURCES tests/test_layout.c LIBS pe_pdf)
+
+# End-to-end: the sample case, and an 80-row annex across pages. Each script
+# writes into its own temporary directory (planeval -o) and removes it.
+add_test(NAME pdf_check
+  COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/pdf_check.py
+          $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR}/input/report.ini)
+add_test(NAME pdf_long_annex
+  COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/pdf_long_annex.py
+          $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR}/tests/fixtures/long_annex)
+add_test(NAME pdf_missing_glyph
+  COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/pdf_missing_glyph.py
+          $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR})
+set_tests_properties(pdf_check pdf_long_annex pdf_missing_glyph PROPERTIES LABELS e2e)

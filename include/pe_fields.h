@@ -11,6 +11,7 @@ typedef struct {
     pe_arena *arena;
     pe_field *items;    /* in a stable, documented order */
     size_t n, cap;
+    pe_strmap index;    /* name → item; empty for hand-built lists (linear lookup) */
 } pe_fields;
 
 /* Builds every field from an evaluated model. */

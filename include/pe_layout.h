@@ -52,14 +52,43 @@
 #define PE_TABLE_SIZE       12.0    /* 小4 */
 #define PE_TABLE_SIZE_MIN   10.5    /* 五号 */
 #define PE_TABLE_LEADING    1.3     /* line height in em inside a cell */
-#define PE_TABLE_PAD_X      2.5     /* pt between a rule and the cell text */
+#define PE_TABLE_PAD_X      2.0     /* pt between a rule and the cell text */
 #define PE_TABLE_PAD_Y      3.0
 #define PE_TABLE_RULE       0.5     /* inner rules */
 #define PE_TABLE_FRAME      1.0     /* outer frame */
 #define PE_TABLE_CAPTION_SIZE PE_SIZE_BODY  /* table title: 3号 黑体, centred */
+#define PE_TABLE_BIG_COLS   4       /* tables of up to 4 columns may use 4号 */
+#define PE_TABLE_ONE_LINE   4       /* cells of up to 4 characters never wrap … */
+#define PE_TABLE_MIN_CHARS  3       /* … longer ones keep at least 3 per line … */
+#define PE_TABLE_MAX_LINES  3       /* … and aim at no more than 3 lines */
+#define PE_TABLE_CONT_H     1.8     /* em: the 续表 / 单位 line */
+#define PE_TABLE_NOTE_LEAD  1.5     /* em: line height of 注 under a table */
+#define PE_TABLE_NOTE_GAP   0.4     /* em between the table and its 注 */
+#define PE_TABLE_AFTER      0.6     /* em after a table (then the grid resumes), and
+                                       before one that has no title */
 
+/* Chart (SPEC §6): vectors, greys only, readable in black and white. */
 #define PE_CHART_LABEL_SIZE 10.5    /* chart labels, 五号 */
+#define PE_CHART_LEADING    1.25    /* em */
+#define PE_CHART_LABEL_SHARE 0.34   /* of the measure, for indicator names */
+#define PE_CHART_GAP        6.0     /* pt: labels to bars; space above the plot */
+#define PE_CHART_ROW_MIN    18.0    /* pt per bar row */
+#define PE_CHART_BAR_MAX    10.0    /* pt: bar thickness (at most half a row) */
 #define PE_CHART_MAX_P      1.5     /* bars are clipped at 150 % */
+#define PE_CHART_TICK_STEP  0.25    /* axis ticks every 25 % */
+#define PE_CHART_AXIS_H     1.8     /* em: tick labels */
+#define PE_CHART_LEGEND_H   2.2     /* em */
+#define PE_CHART_BAR_GRAY   0.55
+#define PE_CHART_GRID_GRAY  0.75
+#define PE_CHART_NOTE_GRAY  0.35    /* 暂无数据 */
+#define PE_CHART_GRID_W     0.3     /* pt */
+#define PE_CHART_AXIS_W     0.6
+#define PE_CHART_TAU_W      0.9     /* dashed time-progress mark, 3 on 2 off */
+#define PE_CHART_SWATCH_W   16.0    /* legend key */
+#define PE_CHART_SWATCH_H   8.0
+#define PE_CHART_KEY_GAP    4.0     /* key to its words */
+#define PE_CHART_LEGEND_GAP 24.0    /* between the two legend entries */
+#define PE_FIGURE_AFTER     0.5     /* lines after a figure caption */
 
 #define PE_WATERMARK_SIZE   150.0   /* 样稿, light grey, 45° */
 #define PE_WATERMARK_GRAY   0.88
@@ -101,11 +130,20 @@ void pe_flow_keep_paragraph(pe_flow_item *lines, size_t n);
 
 /* ---- tables ---- */
 /* Column widths within `measure`: if the natural widths (`maxw`) fit, they are
- * widened proportionally to fill the measure; otherwise each column gets its
- * minimum plus a share of the rest proportional to (maxw − minw). Returns 0
- * and fills `out`, or −1 if even the minima exceed the measure. */
+ * widened proportionally to fill the measure; otherwise columns needing less
+ * than a fair share of the spare width get their natural width, and the
+ * others share the rest in proportion to their natural widths (so that they
+ * wrap into about as many lines), none below its minimum. Returns 0 and
+ * fills `out`, or −1 if even the minima exceed the measure. */
 int pe_columns_fit(const double *minw, const double *maxw, size_t n, double measure,
                    double *out);
+
+/* Minimum widths between `hard` (what must fit: one character, a number) and
+ * `soft` (comfortable: short texts on one line): the largest blend
+ * hard + k·(soft − hard), 0 ≤ k ≤ 1, whose sum fits `measure`. `out` may alias
+ * `soft`. Returns 0, or −1 if even the hard minima exceed the measure. */
+int pe_columns_blend_min(const double *hard, const double *soft, size_t n, double measure,
+                         double *out);
 
 typedef struct { size_t first, last; } pe_row_span;
 

@@ -110,6 +110,19 @@ void pe_number_format(double v, int decimals, char *out, size_t outsz);
 /* Formats a ratio as a percentage with one decimal: 0.625 -> "62.5%". */
 void pe_percent_format(double ratio, char *out, size_t outsz);
 
+/* ---- string → index map (open addressing; keys are borrowed, not copied) ---- */
+typedef struct {
+    const char **keys;
+    size_t *vals;
+    size_t cap, n;
+} pe_strmap;
+/* Inserts key → val. Returns 0 when inserted, 1 when the key was already there
+ * (*old, if not NULL, gets its value; nothing changes), -1 on OOM. */
+int pe_strmap_put(pe_strmap *m, const char *key, size_t val, size_t *old);
+/* Looks key up; returns 1 and sets *val when found. An empty map finds nothing. */
+int pe_strmap_get(const pe_strmap *m, const char *key, size_t *val);
+void pe_strmap_release(pe_strmap *m);
+
 /* Trims ASCII and full-width (U+3000) spaces in place; returns s. */
 char *pe_trim(char *s);
 /* Suggests the closest of `n` candidates to `word` (edit distance ≤ 2), or NULL. */

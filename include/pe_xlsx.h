@@ -39,6 +39,10 @@ double pe_xlsx_col_width(const char *s);
 /* Unclamped estimate of the same (no padding), for deciding whether to wrap. */
 double pe_xlsx_text_width(const char *s);
 
+/* Lines a text of width `text_width` (pe_xlsx_text_width) takes when wrapped
+ * in a column `col_width` wide; at least 1. */
+int pe_xlsx_wrap_lines(double text_width, double col_width);
+
 /* NULL when `name` is a valid worksheet name (1–31 characters, none of
  * []:*?/\, not starting or ending with an apostrophe, not "History"),
  * else a static Chinese description of the problem. */
@@ -61,7 +65,6 @@ typedef struct {
     pe_direction dir;
     int has_base;
     int percent_unit;       /* level in %: the pace is in 个百分点, no rate */
-    const char *undefined_state;  /* status when reached is false and ρ is undefined */
 } pe_xlsx_row;
 
 /* Formula builders: each appends one formula, starting with '=', to `b`.
@@ -77,5 +80,18 @@ void pe_xlsx_f_ratio(pe_buf *b, const pe_xlsx_row *r);          /* ρ */
 void pe_xlsx_f_status(pe_buf *b, const pe_xlsx_row *r);         /* status text */
 void pe_xlsx_f_needed_delta(pe_buf *b, const pe_xlsx_row *r);   /* per year, unit */
 void pe_xlsx_f_needed_rate(pe_buf *b, const pe_xlsx_row *r);    /* % per year */
+
+/* County sheet: a county's (or, with several rows, the 合计 row's) status from
+ * its target cells, actual cells (each the same shape, rows r1..r2) and the
+ * cells holding 目标合计, 累计目标 and 累计完成 on row `row`. */
+typedef struct {
+    unsigned row, r1, r2;
+    unsigned col_t0, col_a0, ncols_years;
+    unsigned col_total, col_cum_t, col_cum_a, col_rate;
+    int total_row;          /* the 合计 row: no “any actual” guard of its own */
+} pe_xlsx_county_row;
+void pe_xlsx_f_county_cum_target(pe_buf *b, const pe_xlsx_county_row *r);
+void pe_xlsx_f_county_rate(pe_buf *b, const pe_xlsx_county_row *r);
+void pe_xlsx_f_county_status(pe_buf *b, const pe_xlsx_county_row *r);
 
 #endif

@@ -336,6 +336,30 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
         st = PE_ERR_NOMEM;
         goto cleanup;
     }
+    /* iniparser cuts lines at 1024 bytes and then calls them syntax errors */
+    {
+        int line = 1;
+        for (const char *p = text; *p; line++) {
+            const char *e = strchr(p, '\n');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            if (n >= 1000)
+                pe_error(d, ((pe_src){ ini_path, line, 1 }),
+                         "这一行过长（%zu 字节，上限约 1000 字节，约 330 个汉字），请缩短；"
+                         "很长的说明文字请放在模板或 CSV 的备注列中",
+                         n);
+            p = e ? e + 1 : p + n;
+        }
+        if (d->nerrors > errors_before) {
+            st = PE_ERR_INPUT;
+            goto cleanup;
+        }
+    }
+    /* keys before the first section belong to no section: iniparser drops them */
+    for (size_t i = 0; i < ix.n; i++)
+        if (!ix.locs[i].section[0] && ix.locs[i].key[0])
+            pe_warn(d, ((pe_src){ ini_path, ix.locs[i].line, ix.locs[i].col }),
+                    "键“%s”写在所有节之前，不属于任何节，将被忽略；请把它移到相应的 [节] 之下",
+                    ix.locs[i].key);
 
     /* iniparser reads files only: a converted (BOM/GBK) text goes through a temp file. */
     const char *load_path = ini_path;

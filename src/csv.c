@@ -74,8 +74,9 @@ static void on_field(void *field, size_t len, void *data)
         s->rowcap = cap;
     }
     pe_cell *c = &s->row[s->rown++];
-    size_t start = skip_newlines(s, s->field_start);
-    offset_position(s, start, &c->line, &c->col);
+    /* field_start already skips the newlines between rows (on_row); an empty
+     * last field starts at its own row's newline */
+    offset_position(s, s->field_start, &c->line, &c->col);
     c->text = NULL;
     if (field && len > PE_CSV_MAX_FIELD) {
         pe_error(s->d, ((pe_src){ s->file, c->line, c->col }),
@@ -187,6 +188,9 @@ pe_status pe_csv_parse(const char *buf, size_t len, pe_encoding enc, const char 
         goto cleanup;
     }
     parser_ready = 1;
+    /* libcsv grows a field's buffer by blk_size bytes per realloc: the default
+     * (128) makes a multi-megabyte field quadratic */
+    csv_set_blk_size(&p, 1u << 20);
     s.field_start = skip_newlines(&s, 0);
 
     /* Feed chunks ending at each special byte. A quote that opens a field is

@@ -7,13 +7,18 @@
 #include <math.h>
 #include <string.h>
 
+/* A ratio that is exactly on a threshold in decimal (0.5) may come out a few
+ * ulps below it in binary (0.4999999999999997); Excel and LibreOffice compare
+ * with such a tolerance, and the PDF and the workbook must agree. */
+#define PE_RATIO_EPS 1e-9
+
 pe_state pe_state_for_ratio(const pe_period *p, double ratio)
 {
-    if (ratio >= p->ahead)
+    if (ratio >= p->ahead - PE_RATIO_EPS)
         return PE_ST_AHEAD;
-    if (ratio >= p->on_track)
+    if (ratio >= p->on_track - PE_RATIO_EPS)
         return PE_ST_ON_TRACK;
-    if (ratio >= p->at_risk)
+    if (ratio >= p->at_risk - PE_RATIO_EPS)
         return PE_ST_LAGGING;
     return PE_ST_SLOW;
 }

@@ -325,6 +325,9 @@ pe_status pe_fields_build(const pe_model *m, pe_fields **out)
         rc |= addf(f, name, "%zu", m->annexes[i].nrows);
     }
     rc |= addf(f, "annexes.total", "%zu", m->nannexes);
+    for (size_t i = 0; i < f->n && !rc; i++)
+        if (pe_strmap_put(&f->index, f->items[i].name, i, NULL) < 0)
+            rc = -1;
     if (rc) {
         pe_fields_free(f);
         return PE_ERR_NOMEM;
@@ -338,12 +341,16 @@ void pe_fields_free(pe_fields *f)
     if (!f)
         return;
     pe_arena_free(f->arena);
+    pe_strmap_release(&f->index);
     free(f->items);
     free(f);
 }
 
 const char *pe_fields_get(const pe_fields *f, const char *name)
 {
+    size_t k;
+    if (f->index.cap)
+        return pe_strmap_get(&f->index, name, &k) ? f->items[k].value : NULL;
     for (size_t i = 0; i < f->n; i++)
         if (strcmp(f->items[i].name, name) == 0)
             return f->items[i].value;

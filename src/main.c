@@ -407,7 +407,9 @@ int main(int argc, char **argv)
             goto cleanup;
         }
         long long ts = output_timestamp(m);
-        char pdfpath[4096], xlsxpath[4096], summary[1024] = "";
+        char pdfpath[4096], xlsxpath[4096];
+        pe_buf summary;
+        pe_buf_init(&summary);
         snprintf(pdfpath, sizeof pdfpath, "%s/%s.pdf", outdir, m->basename);
         snprintf(xlsxpath, sizeof xlsxpath, "%s/%s.xlsx", outdir, m->basename);
         int wrote_pdf = 0;
@@ -422,13 +424,13 @@ int main(int argc, char **argv)
             if (pe_pdf_write(m, doc, &popts, pdfpath, &d, &res) != PE_OK) {
                 print_diags(&d, 0);
                 fprintf(stderr, "%s: 错误：PDF 写入失败，未留下任何文件\n", pdfpath);
+                pe_buf_release(&summary);
                 rc = EXIT_IO;
                 goto cleanup;
             }
             wrote_pdf = 1;
             human_size(res.bytes, sz, sizeof sz);
-            snprintf(summary + strlen(summary), sizeof summary - strlen(summary), "%s（%d 页，%s）",
-                     pdfpath, res.pages, sz);
+            pe_buf_printf(&summary, "%s（%d 页，%s）", pdfpath, res.pages, sz);
         }
 #endif
 #ifdef HAVE_PE_XLSX
@@ -440,16 +442,18 @@ int main(int argc, char **argv)
                 fprintf(stderr, "%s: 错误：XLSX 写入失败，未留下任何文件\n", xlsxpath);
                 if (wrote_pdf)
                     unlink(pdfpath);
+                pe_buf_release(&summary);
                 rc = EXIT_IO;
                 goto cleanup;
             }
             human_size(res.bytes, sz, sizeof sz);
-            snprintf(summary + strlen(summary), sizeof summary - strlen(summary), "%s%s（%d 个工作表，%s）",
-                     *summary ? "、" : "", xlsxpath, res.sheets, sz);
+            pe_buf_printf(&summary, "%s%s（%d 个工作表，%s）", summary.len ? "、" : "", xlsxpath,
+                          res.sheets, sz);
         }
 #endif
         if (!o.quiet)
-            fprintf(stderr, "已生成 %s\n", *summary ? summary : "（本构建未包含 PDF/XLSX 输出）");
+            fprintf(stderr, "已生成 %s\n", summary.len ? summary.s : "（本构建未包含 PDF/XLSX 输出）");
+        pe_buf_release(&summary);
     }
 
 cleanup:

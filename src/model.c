@@ -270,6 +270,7 @@ pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const cha
     t->items = pe_arena_alloc(m->arena, (csv->nrows + 1) * sizeof(pe_indicator));
     if (!t->items)
         return PE_ERR_NOMEM;
+    pe_strmap ids = { NULL, NULL, 0, 0 };
     for (size_t r = 0; r < csv->nrows; r++) {
         const pe_cell *row = csv->rows[r];
         pe_indicator *ind = &t->items[t->n];
@@ -287,14 +288,18 @@ pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const cha
             pe_error(d, cell_at(file, CELL(C_ID)), "序号（id）为空，请为每个指标填写唯一的序号");
             ok = 0;
         } else {
-            for (size_t k = 0; k < t->n; k++)
-                if (t->items[k].id && strcmp(t->items[k].id, ind->id) == 0) {
-                    pe_error(d, cell_at(file, CELL(C_ID)),
-                             "序号“%s”与第 %d 行重复，每个指标的序号必须唯一", ind->id,
-                             t->items[k].src.line);
-                    ok = 0;
-                    break;
-                }
+            size_t first;
+            int put = pe_strmap_put(&ids, ind->id, t->n, &first);
+            if (put < 0) {
+                pe_strmap_release(&ids);
+                return PE_ERR_NOMEM;
+            }
+            if (put == 1) {
+                pe_error(d, cell_at(file, CELL(C_ID)),
+                         "序号“%s”与第 %d 行重复，每个指标的序号必须唯一", ind->id,
+                         t->items[first].src.line);
+                ok = 0;
+            }
             for (const char *p = ind->id; *p; p++)
                 if (*p == ' ' || *p == '{' || *p == '}') {
                     pe_error(d, cell_at(file, CELL(C_ID)), "序号“%s”中不能含空格或花括号", ind->id);
@@ -357,8 +362,10 @@ pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const cha
         }
         ind->has_value = pe_arena_alloc(m->arena, (t->nyears + 1) * sizeof(int));
         ind->value = pe_arena_alloc(m->arena, (t->nyears + 1) * sizeof(double));
-        if (!ind->has_value || !ind->value)
+        if (!ind->has_value || !ind->value) {
+            pe_strmap_release(&ids);
             return PE_ERR_NOMEM;
+        }
         for (size_t k = 0; k < t->nyears; k++) {
             const pe_cell *c = &row[yearcol[k]];
             char what[32];
@@ -405,6 +412,7 @@ pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const cha
         (void)ok;
         t->n++;
     }
+    pe_strmap_release(&ids);
     return d->nerrors > errors_before ? PE_ERR_INPUT : PE_OK;
 }
 

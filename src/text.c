@@ -189,7 +189,13 @@ static pe_status gb_to_utf8(const char *buf, size_t len, const char *file, pe_di
             /* column: characters converted on this line, roughly bytes of ASCII + pairs */
             int col = 1;
             for (size_t i = ls; i < off;) {
-                i += ((unsigned char)buf[i] < 0x80) ? 1 : 2;
+                unsigned char b = (unsigned char)buf[i];
+                if (b < 0x80)
+                    i += 1;
+                else if (i + 1 < off && (unsigned char)buf[i + 1] >= 0x30 && (unsigned char)buf[i + 1] <= 0x39)
+                    i += 4;   /* GB18030 four-byte sequence */
+                else
+                    i += 2;
                 col++;
             }
             pe_error(d, ((pe_src){ file, line, col }),
@@ -208,6 +214,20 @@ static pe_status gb_to_utf8(const char *buf, size_t len, const char *file, pe_di
     return PE_OK;
 }
 
+/* 1 if s[0..n) is the valid start of one multi-byte character cut short
+ * (a file truncated in the middle of a character). */
+static int utf8_truncated(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t need = (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (need == 0 || n >= need)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((u[i] & 0xC0) != 0x80)
+            return 0;
+    return 1;
+}
+
 pe_status pe_text_to_utf8(const char *buf, size_t len, pe_encoding enc,
                           const char *file, pe_diags *d, char **out, size_t *outlen)
 {
@@ -222,20 +242,26 @@ pe_status pe_text_to_utf8(const char *buf, size_t len, pe_encoding enc,
         return PE_ERR_INPUT;
     }
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        /* a UTF-8 BOM says what the file is, whatever the INI declares */
         buf += 3;
         len -= 3;
-        if (enc == PE_ENC_AUTO)
-            enc = PE_ENC_UTF8;
+        enc = PE_ENC_UTF8;
     }
     if (enc != PE_ENC_GB18030) {
-        size_t i = 0;
+        size_t i = 0, multibyte = 0;
         while (i < len) {
             unsigned cp;
             size_t n = pe_utf8_decode(buf + i, len - i, &cp);
             if (n == 0)
                 break;
+            if (n > 1)
+                multibyte++;
             i += n;
         }
+        /* Valid multi-byte UTF-8 before the bad byte: a damaged or truncated
+         * UTF-8 file, not GBK; report the bad byte itself. */
+        if (i < len && enc == PE_ENC_AUTO && multibyte >= 2)
+            enc = PE_ENC_UTF8;
         if (i == len) {
             char *p = malloc(len + 1);
             if (!p)
@@ -249,10 +275,15 @@ pe_status pe_text_to_utf8(const char *buf, size_t len, pe_encoding enc,
         if (enc == PE_ENC_UTF8) {
             int line, col;
             position_of(buf, i, &line, &col);
-            pe_error(d, ((pe_src){ file, line, col }),
-                     "不是有效的 UTF-8 编码（字节 0x%02X）；若文件是 GBK 编码，请在 INI 中写 encoding = gbk，"
-                     "或另存为 UTF-8",
-                     (unsigned char)buf[i]);
+            if (utf8_truncated(buf + i, len - i))
+                pe_error(d, ((pe_src){ file, line, col }),
+                         "文件在一个字符的中间结束（UTF-8 字节 0x%02X 不完整），文件可能被截断，请重新导出",
+                         (unsigned char)buf[i]);
+            else
+                pe_error(d, ((pe_src){ file, line, col }),
+                         "不是有效的 UTF-8 编码（字节 0x%02X）；若文件是 GBK 编码，请在 INI 中写 encoding = gbk，"
+                         "或另存为 UTF-8",
+                         (unsigned char)buf[i]);
             return PE_ERR_INPUT;
         }
     }
@@ -269,7 +300,7 @@ char *pe_trim(char *s)
     for (;;) {
         if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
             p++;
-        else if (memcmp(p, "\xE3\x80\x80", 3) == 0)
+        else if (p[0] == '\xE3' && p[1] == '\x80' && p[2] == '\x80')   /* U+3000; stops at NUL */
             p += 3;
         else
             break;

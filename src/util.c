@@ -345,40 +345,163 @@ char *pe_path_dir(const char *path)
 
 /* ---- suggestions ---- */
 
-static size_t edit_distance(const char *a, const char *b)
+#define SUGGEST_MAXLEN 64
+
+/* Decodes up to SUGGEST_MAXLEN code points; returns the count, or
+ * SUGGEST_MAXLEN + 1 when longer (never suggested). */
+static size_t to_codepoints(const char *s, unsigned *out)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return 99;
-    size_t prev[65], cur[65];
+    size_t n = 0, len = strlen(s), i = 0;
+    while (i < len) {
+        if (n == SUGGEST_MAXLEN)
+            return SUGGEST_MAXLEN + 1;
+        size_t k = pe_utf8_decode(s + i, len - i, &out[n]);
+        if (k == 0) {
+            out[n] = (unsigned char)s[i];
+            k = 1;
+        }
+        i += k;
+        n++;
+    }
+    return n;
+}
+
+/* Levenshtein distance in code points, or `limit` as soon as it is certain
+ * the distance is at least `limit`. */
+static size_t edit_distance(const unsigned *a, size_t la, const unsigned *b, size_t lb,
+                            size_t limit)
+{
+    size_t prev[SUGGEST_MAXLEN + 1], cur[SUGGEST_MAXLEN + 1];
+    if ((la > lb ? la - lb : lb - la) >= limit)
+        return limit;
     for (size_t j = 0; j <= lb; j++)
         prev[j] = j;
     for (size_t i = 1; i <= la; i++) {
         cur[0] = i;
+        size_t rowmin = cur[0];
         for (size_t j = 1; j <= lb; j++) {
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t v = prev[j - 1] + cost;
+            size_t v = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
             if (prev[j] + 1 < v)
                 v = prev[j] + 1;
             if (cur[j - 1] + 1 < v)
                 v = cur[j - 1] + 1;
             cur[j] = v;
+            if (v < rowmin)
+                rowmin = v;
         }
+        if (rowmin >= limit)
+            return limit;
         memcpy(prev, cur, (lb + 1) * sizeof(size_t));
     }
-    return prev[lb];
+    return prev[lb] < limit ? prev[lb] : limit;
 }
 
 const char *pe_suggest(const char *word, const char *const *cands, size_t n)
 {
+    unsigned w[SUGGEST_MAXLEN + 1], c[SUGGEST_MAXLEN + 1];
+    size_t lw = to_codepoints(word, w);
+    if (lw > SUGGEST_MAXLEN)
+        return NULL;
+    /* one edit for words of up to three characters (数目 → 数量, not 甲乙 → 单位), two beyond */
+    size_t maxd = lw >= 4 ? 2 : 1;
     const char *best = NULL;
-    size_t bestd = 3;
+    size_t bestd = maxd + 1;
     for (size_t i = 0; i < n; i++) {
-        size_t dd = edit_distance(word, cands[i]);
+        size_t lc = to_codepoints(cands[i], c);
+        if (lc > SUGGEST_MAXLEN)
+            continue;
+        size_t dd = edit_distance(w, lw, c, lc, bestd);
         if (dd < bestd) {
             bestd = dd;
             best = cands[i];
+            if (dd == 0)
+                break;
         }
     }
     return best;
+}
+
+/* ---- string map ---- */
+
+static size_t str_hash(const char *s)
+{
+    size_t h = 1469598103934665603u;   /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    /* FNV's low bits cluster on keys that differ only in their last digits:
+     * finish with a 64-bit mix (splitmix64) before masking */
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9u;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebu;
+    h ^= h >> 31;
+    return h;
+}
+
+static int strmap_grow(pe_strmap *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    const char **keys = calloc(cap, sizeof(char *));
+    size_t *vals = calloc(cap, sizeof(size_t));
+    if (!keys || !vals) {
+        free(keys);
+        free(vals);
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t j = str_hash(m->keys[i]) & (cap - 1);
+        while (keys[j])
+            j = (j + 1) & (cap - 1);
+        keys[j] = m->keys[i];
+        vals[j] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = keys;
+    m->vals = vals;
+    m->cap = cap;
+    return 0;
+}
+
+int pe_strmap_put(pe_strmap *m, const char *key, size_t val, size_t *old)
+{
+    if ((m->n + 1) * 2 > m->cap && strmap_grow(m) != 0)
+        return -1;
+    size_t j = str_hash(key) & (m->cap - 1);
+    while (m->keys[j]) {
+        if (strcmp(m->keys[j], key) == 0) {
+            if (old)
+                *old = m->vals[j];
+            return 1;
+        }
+        j = (j + 1) & (m->cap - 1);
+    }
+    m->keys[j] = key;
+    m->vals[j] = val;
+    m->n++;
+    return 0;
+}
+
+int pe_strmap_get(const pe_strmap *m, const char *key, size_t *val)
+{
+    if (!m->cap)
+        return 0;
+    size_t j = str_hash(key) & (m->cap - 1);
+    while (m->keys[j]) {
+        if (strcmp(m->keys[j], key) == 0) {
+            *val = m->vals[j];
+            return 1;
+        }
+        j = (j + 1) & (m->cap - 1);
+    }
+    return 0;
+}
+
+void pe_strmap_release(pe_strmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof(*m));
 }

@@ -29,8 +29,9 @@ static pe_field field_items[] = {
     { "counties.灵山县.rate", "105.0%" },
     { "targets.6.1.actual", "161" },
 };
-static pe_fields fields = { NULL, field_items, sizeof field_items / sizeof field_items[0],
-                            sizeof field_items / sizeof field_items[0] };
+static pe_fields fields = { .items = field_items,
+                            .n = sizeof field_items / sizeof field_items[0],
+                            .cap = sizeof field_items / sizeof field_items[0] };
 
 static pe_status build(const char *tmpl, pe_diags *d, pe_doc **doc)
 {
@@ -215,7 +216,7 @@ static void test_field_value_is_not_markdown(void **state)
 {
     (void)state;
     static pe_field items[] = { { "x.v", "*不是强调* [不是链接]" } };
-    pe_fields f = { NULL, items, 1, 1 };
+    pe_fields f = { .items = items, .n = 1, .cap = 1 };
     pe_diags d;
     pe_doc *doc = NULL;
     pe_diags_init(&d);

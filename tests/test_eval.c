@@ -215,6 +215,20 @@ static void test_threshold_boundaries(void **state)
     assert_int_equal(pe_state_for_ratio(&P, -3), PE_ST_SLOW);
 }
 
+/* Regression: (44.8 − 40)/(56 − 40) ÷ 0.6 is 0.4999999999999997 in binary; it is
+ * on the at_risk threshold, as Excel and LibreOffice see it. */
+static void test_threshold_binary_rounding(void **state)
+{
+    (void)state;
+    int hv[5];
+    double v[5];
+    const double a[] = { 41, 43, 44.8 };
+    pe_indicator ind = make(PE_KIND_LEVEL, PE_DIR_UP, 1, 40, 56, a, 3, hv, v);
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_true(ind.ev.ratio < 0.5);
+    assert_int_equal(ind.ev.state, PE_ST_LAGGING);
+}
+
 static void test_growth_zero_target(void **state)
 {
     (void)state;
@@ -322,7 +336,7 @@ int main(void)
         cmocka_unit_test(test_down_reached_early), cmocka_unit_test(test_range_target),
         cmocka_unit_test(test_base_equals_target), cmocka_unit_test(test_no_data),
         cmocka_unit_test(test_latest_year),       cmocka_unit_test(test_reached_in_target_year),
-        cmocka_unit_test(test_threshold_boundaries), cmocka_unit_test(test_growth_zero_target),
+        cmocka_unit_test(test_threshold_boundaries), cmocka_unit_test(test_threshold_binary_rounding), cmocka_unit_test(test_growth_zero_target),
         cmocka_unit_test(test_growth_negative_target), cmocka_unit_test(test_needed_rate),
         cmocka_unit_test(test_no_nan),            cmocka_unit_test(test_counties),
     };

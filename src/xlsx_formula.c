@@ -1,0 +1,488 @@
+/* xlsx_formula.c — the pure arithmetic of the XLSX renderer: column widths for
+ * CJK text, sheet-name rules, and the formula text of each evaluated figure. */
+#include "pe_xlsx.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Width of one code point in Excel character units (see pe_xlsx_col_width). */
+static double cp_width(unsigned cp)
+{
+    if (cp >= 0x1100 &&
+        (cp <= 0x115F ||                       /* Hangul Jamo */
+         (cp >= 0x2E80 && cp <= 0xA4CF) ||     /* CJK radicals … Yi */
+         (cp >= 0xAC00 && cp <= 0xD7A3) ||     /* Hangul syllables */
+         (cp >= 0xF900 && cp <= 0xFAFF) ||     /* CJK compatibility ideographs */
+         (cp >= 0xFE30 && cp <= 0xFE4F) ||     /* CJK compatibility forms */
+         (cp >= 0xFF00 && cp <= 0xFF60) ||     /* full-width forms */
+         (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+         (cp >= 0x2014 && cp <= 0x201D) ||     /* —‘’“”, full-width in CJK fonts */
+         cp == 0x2026 || cp == 0x2116 ||       /* … № */
+         (cp >= 0x20000 && cp <= 0x3FFFD)))
+        return 2.0;
+    return 1.1;
+}
+
+double pe_xlsx_text_width(const char *s)
+{
+    double best = 0.0, line = 0.0;
+    size_t len;
+
+    if (!s)
+        return 0.0;
+    len = strlen(s);
+    while (len > 0) {
+        unsigned cp = 0;
+        size_t k = pe_utf8_decode(s, len, &cp);
+        if (k == 0) {           /* invalid byte: count it as one narrow character */
+            k = 1;
+            cp = '?';
+        }
+        if (cp == '\n') {
+            if (line > best)
+                best = line;
+            line = 0.0;
+        } else if (cp != '\r') {
+            line += cp_width(cp);
+        }
+        s += k;
+        len -= k;
+    }
+    return line > best ? line : best;
+}
+
+double pe_xlsx_col_width(const char *s)
+{
+    double w = pe_xlsx_text_width(s) + 1.0;
+    if (w < PE_XLSX_WIDTH_MIN)
+        w = PE_XLSX_WIDTH_MIN;
+    if (w > PE_XLSX_WIDTH_MAX)
+        w = PE_XLSX_WIDTH_MAX;
+    return w;
+}
+
+int pe_xlsx_wrap_lines(double text_width, double col_width)
+{
+    /* pe_xlsx_col_width adds 1 of padding: a text that set the width fits */
+    double usable = col_width - 1.0;
+    double n;
+    if (usable < 1.0)
+        usable = 1.0;
+    if (text_width <= usable)
+        return 1;
+    n = text_width / usable;
+    if (n > 1000.0)
+        return 1000;
+    return (int)n + ((double)(int)n < n ? 1 : 0);
+}
+
+const char *pe_xlsx_sheet_name_problem(const char *name)
+{
+    size_t len, n = 0;
+    const char *p;
+
+    if (!name || !*name)
+        return "工作表名称为空";
+    len = strlen(name);
+    if (!pe_utf8_valid(name, len))
+        return "工作表名称不是有效的 UTF-8 文本";
+    for (p = name; *p; p++) {
+        if (strchr("[]:*?/\\", *p))
+            return "工作表名称不能包含 [ ] : * ? / \\ 这些字符";
+        if ((unsigned char)*p < 0x20)
+            return "工作表名称不能包含控制字符";
+    }
+    /* Excel counts UTF-16 code units: characters outside the BMP count twice. */
+    for (p = name; *p;) {
+        unsigned cp = 0;
+        size_t k = pe_utf8_decode(p, strlen(p), &cp);
+        if (k == 0)
+            return "工作表名称不是有效的 UTF-8 文本";
+        n += cp > 0xFFFF ? 2 : 1;
+        p += k;
+    }
+    if (n > 31)
+        return "工作表名称超过 31 个字符";
+    if (name[0] == '\'' || name[len - 1] == '\'')
+        return "工作表名称不能以单引号开头或结尾";
+    if (strcasecmp(name, "History") == 0)
+        return "“History”是 Excel 保留的工作表名称";
+    return NULL;
+}
+
+void pe_xlsx_col_name(unsigned col, char out[4])
+{
+    char tmp[4];
+    size_t n = 0, i;
+
+    col++;                      /* bijective base 26: A=1 … Z=26, AA=27 */
+    while (col > 0 && n < 3) {
+        unsigned rem = (col - 1) % 26;
+        tmp[n++] = (char)('A' + rem);
+        col = (col - 1) / 26;
+    }
+    for (i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    out[n] = '\0';
+}
+
+/* Appends the decimal digits of v (formulas are built per cell: no printf). */
+static void put_uint(pe_buf *b, unsigned long v)
+{
+    char tmp[24];
+    size_t n = sizeof tmp;
+    do {
+        tmp[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    pe_buf_add(b, tmp + n, sizeof tmp - n);
+}
+
+/* Appends "text" in double quotes (status words have no quotes of their own). */
+static void put_quoted(pe_buf *b, const char *text)
+{
+    pe_buf_puts(b, "\"");
+    pe_buf_puts(b, text);
+    pe_buf_puts(b, "\"");
+}
+
+static void put_state(pe_buf *b, pe_state st)
+{
+    put_quoted(b, pe_state_name(st));
+}
+
+/* Appends the relative reference of (row, col), e.g. "J5". */
+static void put_ref(pe_buf *b, unsigned row, unsigned col)
+{
+    char name[4];
+    pe_xlsx_col_name(col, name);
+    pe_buf_puts(b, name);
+    put_uint(b, (unsigned long)row + 1);
+}
+
+static void put_cell(pe_buf *b, const pe_xlsx_row *r, unsigned col)
+{
+    put_ref(b, r->row, col);
+}
+
+/* Appends the chain IF(ISNUMBER(last),<what last>,IF(…,"")) over the year
+ * columns, newest first: `years` selects the year literal, else the cell. */
+static void put_latest_chain(pe_buf *b, const pe_xlsx_row *r, int years)
+{
+    size_t i, opened = 0;
+
+    for (i = r->nyears; i-- > 0;) {
+        unsigned col = r->col_year0 + (unsigned)i;
+        pe_buf_puts(b, "IF(ISNUMBER(");
+        put_cell(b, r, col);
+        pe_buf_puts(b, "),");
+        if (years && r->years[i] < 0)
+            pe_buf_puts(b, "-");
+        if (years)
+            put_uint(b, (unsigned long)(r->years[i] < 0 ? -(long)r->years[i] : r->years[i]));
+        else
+            put_cell(b, r, col);
+        pe_buf_puts(b, ",");
+        opened++;
+    }
+    pe_buf_puts(b, "\"\"");
+    while (opened-- > 0)
+        pe_buf_puts(b, ")");
+}
+
+void pe_xlsx_f_latest_year(pe_buf *b, const pe_xlsx_row *r)
+{
+    pe_buf_puts(b, "=");
+    put_latest_chain(b, r, 1);
+}
+
+void pe_xlsx_f_latest_actual(pe_buf *b, const pe_xlsx_row *r)
+{
+    pe_buf_puts(b, "=");
+    put_latest_chain(b, r, 0);
+}
+
+/* Appends `IF(y="","",` — the guard every figure that needs an actual starts with. */
+static void put_no_data_guard(pe_buf *b, const pe_xlsx_row *r)
+{
+    pe_buf_puts(b, "IF(");
+    put_cell(b, r, r->col_y);
+    pe_buf_puts(b, "=\"\",\"\",");
+}
+
+void pe_xlsx_f_factor(pe_buf *b, const pe_xlsx_row *r)
+{
+    size_t i;
+    int any = 0;
+
+    pe_buf_puts(b, "=");
+    put_no_data_guard(b, r);
+    for (i = 0; i < r->nyears; i++) {
+        if (r->years[i] <= r->base_year)
+            continue;
+        if (any)
+            pe_buf_puts(b, "*");
+        pe_buf_puts(b, "(1+N(");
+        put_cell(b, r, r->col_year0 + (unsigned)i);
+        pe_buf_puts(b, ")/100)");
+        any = 1;
+    }
+    if (!any)
+        pe_buf_puts(b, "1");
+    pe_buf_puts(b, ")");
+}
+
+void pe_xlsx_f_time_progress(pe_buf *b, const pe_xlsx_row *r)
+{
+    pe_buf_puts(b, "=(IF(");
+    put_cell(b, r, r->col_y);
+    pe_buf_puts(b, "=\"\"," PE_XLSX_NAME_EVAL_YEAR ",");
+    put_cell(b, r, r->col_y);
+    pe_buf_puts(b, ")-" PE_XLSX_NAME_BASE_YEAR ")/(" PE_XLSX_NAME_TARGET_YEAR "-"
+                PE_XLSX_NAME_BASE_YEAR ")");
+}
+
+void pe_xlsx_f_progress(pe_buf *b, const pe_xlsx_row *r)
+{
+    pe_buf_puts(b, "=");
+    put_no_data_guard(b, r);
+    pe_buf_puts(b, "IFERROR(");
+    if (r->kind == PE_KIND_GROWTH) {
+        /* p = ln F / ((T − B)·ln(1 + g/100)) */
+        pe_buf_puts(b, "LN(");
+        put_cell(b, r, r->col_f);
+        pe_buf_puts(b, ")/((" PE_XLSX_NAME_TARGET_YEAR "-" PE_XLSX_NAME_BASE_YEAR ")*LN(1+");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, "/100))");
+    } else if (r->has_base) {
+        /* p = (A − base)/(target − base) */
+        pe_buf_puts(b, "(");
+        put_cell(b, r, r->col_a);
+        pe_buf_puts(b, "-");
+        put_cell(b, r, r->col_base);
+        pe_buf_puts(b, ")/(");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, "-");
+        put_cell(b, r, r->col_base);
+        pe_buf_puts(b, ")");
+    } else if (r->dir == PE_DIR_UP) {
+        /* no baseline: p = A/target */
+        put_cell(b, r, r->col_a);
+        pe_buf_puts(b, "/");
+        put_cell(b, r, r->col_target);
+    } else {
+        /* no baseline, smaller is better: 1 once reached, else target/A for A > 0 */
+        pe_buf_puts(b, "IF(");
+        put_cell(b, r, r->col_a);
+        pe_buf_puts(b, "<=");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, ",1,IF(");
+        put_cell(b, r, r->col_a);
+        pe_buf_puts(b, ">0,");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, "/");
+        put_cell(b, r, r->col_a);
+        pe_buf_puts(b, ",\"\"))");
+    }
+    pe_buf_puts(b, ",\"\"))");
+}
+
+void pe_xlsx_f_ratio(pe_buf *b, const pe_xlsx_row *r)
+{
+    pe_buf_puts(b, "=IF(AND(ISNUMBER(");
+    put_cell(b, r, r->col_p);
+    pe_buf_puts(b, "),N(");
+    put_cell(b, r, r->col_tau);
+    pe_buf_puts(b, ")>0),");
+    put_cell(b, r, r->col_p);
+    pe_buf_puts(b, "/");
+    put_cell(b, r, r->col_tau);
+    pe_buf_puts(b, ",\"\")");
+}
+
+/* Appends the condition "target reached" for a row known to have an actual. */
+static void put_reached(pe_buf *b, const pe_xlsx_row *r)
+{
+    if (r->kind == PE_KIND_GROWTH) {
+        /* p ≥ 1; with a 0 % target (no p) the cumulative growth decides */
+        pe_buf_puts(b, "IF(");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, "=0,");
+        put_cell(b, r, r->col_f);
+        pe_buf_puts(b, r->dir == PE_DIR_DOWN ? "<=1,N(" : ">=1,N(");
+        put_cell(b, r, r->col_p);
+        pe_buf_puts(b, ")>=1)");
+    } else {
+        put_cell(b, r, r->col_a);
+        pe_buf_puts(b, r->dir == PE_DIR_DOWN ? "<=" : ">=");
+        put_cell(b, r, r->col_target);
+    }
+}
+
+/* Appends the threshold chain on the ratio in cell ref, closing its own IFs:
+ * IF(ρ>=ahead,"快于…",IF(ρ>=on_track,"符合…",IF(ρ>=at_risk,"滞后…","进展缓慢"))) */
+static void put_threshold_chain(pe_buf *b, unsigned row, unsigned col)
+{
+    pe_buf_puts(b, "IF(");
+    put_ref(b, row, col);
+    pe_buf_puts(b, ">=" PE_XLSX_NAME_AHEAD ",");
+    put_state(b, PE_ST_AHEAD);
+    pe_buf_puts(b, ",IF(");
+    put_ref(b, row, col);
+    pe_buf_puts(b, ">=" PE_XLSX_NAME_ON_TRACK ",");
+    put_state(b, PE_ST_ON_TRACK);
+    pe_buf_puts(b, ",IF(");
+    put_ref(b, row, col);
+    pe_buf_puts(b, ">=" PE_XLSX_NAME_AT_RISK ",");
+    put_state(b, PE_ST_LAGGING);
+    pe_buf_puts(b, ",");
+    put_state(b, PE_ST_SLOW);
+    pe_buf_puts(b, ")))");
+}
+
+void pe_xlsx_f_status(pe_buf *b, const pe_xlsx_row *r)
+{
+    pe_buf_puts(b, "=IF(");
+    put_cell(b, r, r->col_y);
+    pe_buf_puts(b, "=\"\",");
+    put_state(b, PE_ST_NO_DATA);
+    pe_buf_puts(b, ",IF(");
+    put_reached(b, r);
+    pe_buf_puts(b, ",IF(");
+    put_cell(b, r, r->col_y);
+    pe_buf_puts(b, "<" PE_XLSX_NAME_TARGET_YEAR ",");
+    put_state(b, PE_ST_DONE_EARLY);
+    pe_buf_puts(b, ",");
+    put_state(b, PE_ST_DONE);
+    pe_buf_puts(b, "),IF(");
+    put_cell(b, r, r->col_rho);
+    /* reached neither, no ratio (p undefined): the model says 进展缓慢 */
+    pe_buf_puts(b, "=\"\",");
+    put_state(b, PE_ST_SLOW);
+    pe_buf_puts(b, ",");
+    put_threshold_chain(b, r->row, r->col_rho);
+    pe_buf_puts(b, ")))");
+}
+
+/* Appends `IF(y="","",IF(OR(reached,y>=T),"",` — no pace once reached or at T. */
+static void put_need_guard(pe_buf *b, const pe_xlsx_row *r)
+{
+    put_no_data_guard(b, r);
+    pe_buf_puts(b, "IF(OR(");
+    put_reached(b, r);
+    pe_buf_puts(b, ",");
+    put_cell(b, r, r->col_y);
+    pe_buf_puts(b, ">=" PE_XLSX_NAME_TARGET_YEAR "),\"\",");
+}
+
+void pe_xlsx_f_needed_delta(pe_buf *b, const pe_xlsx_row *r)
+{
+    pe_buf_puts(b, "=");
+    put_need_guard(b, r);
+    /* (target − A)/(T − y) */
+    pe_buf_puts(b, "(");
+    put_cell(b, r, r->col_target);
+    pe_buf_puts(b, "-");
+    put_cell(b, r, r->col_a);
+    pe_buf_puts(b, ")/(" PE_XLSX_NAME_TARGET_YEAR "-");
+    put_cell(b, r, r->col_y);
+    pe_buf_puts(b, ")))");
+}
+
+void pe_xlsx_f_needed_rate(pe_buf *b, const pe_xlsx_row *r)
+{
+    pe_buf_puts(b, "=");
+    put_need_guard(b, r);
+    pe_buf_puts(b, "IFERROR(");
+    if (r->kind == PE_KIND_GROWTH) {
+        /* (((1 + g/100)^(T−B) / F)^(1/(T−y)) − 1)·100 */
+        pe_buf_puts(b, "(((1+");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, "/100)^(" PE_XLSX_NAME_TARGET_YEAR "-" PE_XLSX_NAME_BASE_YEAR ")/");
+        put_cell(b, r, r->col_f);
+    } else {
+        /* A > 0 and target > 0: ((target/A)^(1/(T−y)) − 1)·100 */
+        pe_buf_puts(b, "IF(AND(");
+        put_cell(b, r, r->col_a);
+        pe_buf_puts(b, ">0,");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, ">0),((");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, "/");
+        put_cell(b, r, r->col_a);
+    }
+    pe_buf_puts(b, ")^(1/(" PE_XLSX_NAME_TARGET_YEAR "-");
+    put_cell(b, r, r->col_y);
+    pe_buf_puts(b, "))-1)*100");
+    if (r->kind != PE_KIND_GROWTH)
+        pe_buf_puts(b, ",\"\")");
+    pe_buf_puts(b, ",\"\")))");
+}
+
+/* ---- county sheet ---- */
+
+/* Appends "B5:D5" for `n` columns from c0 over rows r1..r2. */
+static void put_range(pe_buf *b, unsigned r1, unsigned r2, unsigned c0, unsigned n)
+{
+    put_ref(b, r1, c0);
+    pe_buf_puts(b, ":");
+    put_ref(b, r2, c0 + (n ? n - 1 : 0));
+}
+
+void pe_xlsx_f_county_cum_target(pe_buf *b, const pe_xlsx_county_row *r)
+{
+    /* targets of the years that have an actual */
+    pe_buf_puts(b, "=SUMPRODUCT(");
+    put_range(b, r->r1, r->r2, r->col_t0, r->ncols_years);
+    pe_buf_puts(b, ",--ISNUMBER(");
+    put_range(b, r->r1, r->r2, r->col_a0, r->ncols_years);
+    pe_buf_puts(b, "))");
+}
+
+void pe_xlsx_f_county_rate(pe_buf *b, const pe_xlsx_county_row *r)
+{
+    pe_buf_puts(b, "=IF(");
+    put_ref(b, r->row, r->col_cum_t);
+    pe_buf_puts(b, ">0,");
+    put_ref(b, r->row, r->col_cum_a);
+    pe_buf_puts(b, "/");
+    put_ref(b, r->row, r->col_cum_t);
+    pe_buf_puts(b, ",\"\")");
+}
+
+void pe_xlsx_f_county_status(pe_buf *b, const pe_xlsx_county_row *r)
+{
+    pe_buf_puts(b, "=");
+    if (!r->total_row) {
+        pe_buf_puts(b, "IF(COUNT(");
+        put_range(b, r->r1, r->r2, r->col_a0, r->ncols_years);
+        pe_buf_puts(b, ")=0,");
+        put_state(b, PE_ST_NO_DATA);
+        pe_buf_puts(b, ",");
+    }
+    /* whole target met: 已完成 when every year with a target has an actual */
+    pe_buf_puts(b, "IF(AND(");
+    put_ref(b, r->row, r->col_total);
+    pe_buf_puts(b, ">0,");
+    put_ref(b, r->row, r->col_cum_a);
+    pe_buf_puts(b, ">=");
+    put_ref(b, r->row, r->col_total);
+    pe_buf_puts(b, "),IF(SUMPRODUCT(ISNUMBER(");
+    put_range(b, r->r1, r->r2, r->col_t0, r->ncols_years);
+    pe_buf_puts(b, ")*(1-ISNUMBER(");
+    put_range(b, r->r1, r->r2, r->col_a0, r->ncols_years);
+    pe_buf_puts(b, ")))=0,");
+    put_state(b, PE_ST_DONE);
+    pe_buf_puts(b, ",");
+    put_state(b, PE_ST_DONE_EARLY);
+    pe_buf_puts(b, "),IF(");
+    put_ref(b, r->row, r->col_rate);
+    pe_buf_puts(b, "=\"\",");
+    put_state(b, PE_ST_NO_DATA);
+    pe_buf_puts(b, ",");
+    put_threshold_chain(b, r->row, r->col_rate);
+    pe_buf_puts(b, "))");
+    if (!r->total_row)
+        pe_buf_puts(b, ")");
+}

@@ -1,0 +1,650 @@
+#!/usr/bin/python3
+"""End-to-end check of the XLSX workbook (SPEC §7), run by ctest with Debian's
+/usr/bin/python3 and python3-openpyxl.
+
+Default mode runs planeval twice on an INI and checks: identical bytes, sheet
+names and order, live formulas in every evaluated cell, cached values equal to
+the figures `planeval --list-fields` prints, frozen panes, autofilter, A4
+landscape fitted to one page wide, repeated header rows, the page footer, the
+bar chart, document properties, defined names, no data-validation lists and
+no formula made from CSV text.
+
+--libreoffice recalculates the workbook in LibreOffice (exit 77 = skipped when
+it is not installed): every cached value is first poisoned, so the values that
+come back can only be LibreOffice's own; they must equal the original cached
+values (1e-9). A second copy with an actual value edited must change status.
+"""
+import argparse
+import datetime
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+import openpyxl
+
+SKIP = 77
+CHART_MAX_ITEMS = 200   # src/xlsx.c: larger tables get no bar chart
+STATUSES = {"提前完成", "已完成", "快于序时进度", "符合序时进度", "滞后序时进度", "进展缓慢", "暂无数据"}
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL: " + msg, file=sys.stderr)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+    return cond
+
+
+def run_planeval(args, outdir):
+    env = dict(os.environ)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    cmd = [args.planeval, "-q", "-o", outdir, args.ini]
+    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        sys.exit("planeval failed (%d): %s\n%s" % (p.returncode, " ".join(cmd),
+                                                   p.stderr.decode("utf-8", "replace")))
+    found = [f for f in os.listdir(outdir) if f.endswith(".xlsx")]
+    if len(found) != 1:
+        sys.exit("expected one .xlsx in %s, found %s" % (outdir, found))
+    leftovers = [f for f in os.listdir(outdir) if ".tmp-" in f]
+    check(not leftovers, "temporary files left behind: %s" % leftovers)
+    return os.path.join(outdir, found[0])
+
+
+def list_fields(args):
+    p = subprocess.run([args.planeval, "--list-fields", args.ini], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        sys.exit("planeval --list-fields failed: " + p.stderr.decode("utf-8", "replace"))
+    fields = {}
+    for line in p.stdout.decode("utf-8").splitlines():
+        name, sep, value = line.partition(" = ")
+        if sep:
+            fields[name] = value
+    return fields
+
+
+def ini_sections(path):
+    """Section names in order (no configparser: values carry `;` comments)."""
+    with open(path, encoding="utf-8-sig") as f:
+        return [m.group(1).strip() for m in
+                (re.match(r"\s*\[([^\]]+)\]", line) for line in f) if m]
+
+
+def expected_sheets(ini):
+    secs = ini_sections(ini)
+    names = ["说明", "核心指标"]
+    if "targets" in secs:
+        names.append("量化目标")
+    if "counties" in secs:
+        names.append("县区目标")
+    annexes = [s for s in secs if re.fullmatch(r"annex\.\d+", s)]
+    names += ["附件%d" % (i + 1) for i in range(len(annexes))]
+    return names
+
+
+def pct(v):
+    """The report's percentage text for a fraction (pe_percent_format)."""
+    s = "%.1f" % (v * 100.0)
+    if s in ("-0.0",):
+        s = "0.0"
+    return s + "%"
+
+
+def empty(v):
+    return v is None or v == ""
+
+
+def header_map(ws, row):
+    return {ws.cell(row, c).value: c for c in range(1, ws.max_column + 1)
+            if ws.cell(row, c).value is not None}
+
+
+def find_row(ws, first_col_value, limit=10):
+    for r in range(1, limit + 1):
+        if ws.cell(r, 1).value == first_col_value:
+            return r
+    return None
+
+
+def is_formula(cell):
+    """A real formula (an <f> element), not a string that starts with '='."""
+    return cell.data_type == "f"
+
+
+def check_indicator_sheet(wf, wv, name, key, fields):
+    ws, vs = wf[name], wv[name]
+    hr = find_row(ws, "序号")
+    if not check(hr is not None, "%s: no header row with 序号" % name):
+        return
+    h = header_map(ws, hr)
+    for col in ("数据年份", "最新值", "时间进度", "完成进度", "进度比", "状态"):
+        check(col in h, "%s: column %s missing" % (name, col))
+    n = 0
+    for r in range(hr + 1, ws.max_row + 1):
+        ident = vs.cell(r, 1).value
+        if empty(ident):
+            break
+        n += 1
+        pre = "%s.%s" % (key, ident)
+        where = "%s!row %d (id %s)" % (name, r, ident)
+        for col in ("数据年份", "最新值", "时间进度", "完成进度", "进度比", "状态"):
+            check(is_formula(ws.cell(r, h[col])), "%s: %s is not a formula" % (where, col))
+        status = vs.cell(r, h["状态"]).value
+        check(status in STATUSES, "%s: status %r is not a status word" % (where, status))
+        if pre + ".status" in fields:
+            check(status == fields[pre + ".status"],
+                  "%s: cached status %r, planeval says %r" % (where, status, fields[pre + ".status"]))
+        else:
+            fail("%s: no field %s.status" % (where, pre))
+        p = vs.cell(r, h["完成进度"]).value
+        if pre + ".progress" in fields:
+            want = fields[pre + ".progress"]
+            if isinstance(p, (int, float)):
+                check(pct(p) == want, "%s: cached progress %s, planeval says %s" % (where, pct(p), want))
+            else:
+                check(empty(p) and not want.endswith("%"),
+                      "%s: progress empty in workbook but planeval says %s" % (where, want))
+        tau = vs.cell(r, h["时间进度"]).value
+        if pre + ".time_progress" in fields and isinstance(tau, (int, float)):
+            check(pct(tau) == fields[pre + ".time_progress"],
+                  "%s: cached time progress %s, planeval says %s"
+                  % (where, pct(tau), fields[pre + ".time_progress"]))
+        y = vs.cell(r, h["数据年份"]).value
+        if pre + ".year" in fields and isinstance(y, (int, float)):
+            check(str(int(y)) in fields[pre + ".year"],
+                  "%s: cached year %s, planeval says %s" % (where, y, fields[pre + ".year"]))
+    total = fields.get(key + ".total")
+    if total is not None:
+        check(str(n) == total, "%s: %d rows, planeval says %s" % (name, n, total))
+    if 0 < n <= CHART_MAX_ITEMS:
+        check(len(ws._charts) >= 1, "%s: no chart" % name)
+
+
+def check_county_sheet(wf, wv, fields):
+    ws, vs = wf["县区目标"], wv["县区目标"]
+    hr = find_row(ws, "县区")
+    if not check(hr is not None, "县区目标: no header row"):
+        return
+    h = header_map(ws, hr)
+    for col in ("目标合计", "累计目标", "累计完成", "完成率", "状态"):
+        check(col in h, "县区目标: column %s missing" % col)
+    r = hr + 2
+    seen_total = False
+    while r <= ws.max_row and not empty(vs.cell(r, 1).value):
+        name = vs.cell(r, 1).value
+        pre = "counties" if name == "合计" else "counties.%s" % name
+        where = "县区目标!row %d (%s)" % (r, name)
+        for col in ("目标合计", "累计目标", "累计完成", "完成率", "状态"):
+            check(is_formula(ws.cell(r, h[col])), "%s: %s is not a formula" % (where, col))
+        st = vs.cell(r, h["状态"]).value
+        if pre + ".status" in fields:
+            check(st == fields[pre + ".status"],
+                  "%s: cached status %r, planeval says %r" % (where, st, fields[pre + ".status"]))
+        rate = vs.cell(r, h["完成率"]).value
+        if pre + ".rate" in fields and isinstance(rate, (int, float)):
+            check(pct(rate) == fields[pre + ".rate"],
+                  "%s: cached rate %s, planeval says %s" % (where, pct(rate), fields[pre + ".rate"]))
+        seen_total |= name == "合计"
+        r += 1
+    check(seen_total, "县区目标: no 合计 row")
+
+
+def check_annex_sheet(wf, wv, name):
+    ws = wf[name]
+    hr = 4      # 附件N label, title, 单位 line, then the header row
+    check(ws.cell(1, 1).value == name, "%s: A1 should read %s" % (name, name))
+    for row in ws.iter_rows(min_row=hr + 1):
+        for c in row:
+            if is_formula(c):
+                # the only formulas on an annex are the 合计 sums
+                check(c.value.startswith("=SUM("), "%s!%s: unexpected formula %s"
+                      % (name, c.coordinate, c.value))
+
+
+def check_page_setup(wf, name, xml):
+    ws = wf[name]
+    check(ws.page_setup.orientation == "landscape", "%s: not landscape" % name)
+    check(str(ws.page_setup.paperSize) == "9", "%s: paper is not A4" % name)
+    check(ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage,
+          "%s: not fitted to page" % name)
+    # fitToWidth defaults to 1 and is then omitted from the XML
+    check(str(ws.page_setup.fitToWidth) in ("1", "None") and str(ws.page_setup.fitToHeight) == "0",
+          "%s: not fitted one page wide" % name)
+    check(ws.freeze_panes is not None, "%s: no frozen panes" % name)
+    check(ws.print_title_rows, "%s: no repeated header rows" % name)
+    check("&amp;C第 &amp;P 页 共 &amp;N 页" in xml, "%s: page footer missing" % name)
+    if name != "说明":
+        check(ws.auto_filter.ref, "%s: no autofilter" % name)
+
+
+def sheet_xml_by_name(path):
+    """Maps sheet name -> worksheet XML text, following workbook.xml rels."""
+    with zipfile.ZipFile(path) as z:
+        wb = z.read("xl/workbook.xml").decode("utf-8")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        targets = dict(re.findall(r'<Relationship Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+        targets.update({k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
+        out = {}
+        for name, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="([^"]+)"', wb):
+            t = targets[rid]
+            t = t[1:] if t.startswith("/") else "xl/" + t
+            out[name] = z.read(t).decode("utf-8")
+        return out
+
+
+def check_workbook(args):
+    os.makedirs(args.workdir, exist_ok=True)
+    d1 = tempfile.mkdtemp(prefix="run1-", dir=args.workdir)
+    d2 = tempfile.mkdtemp(prefix="run2-", dir=args.workdir)
+    x1 = run_planeval(args, d1)
+    x2 = run_planeval(args, d2)
+    with open(x1, "rb") as f1, open(x2, "rb") as f2:
+        check(f1.read() == f2.read(), "two runs gave different bytes: %s %s" % (x1, x2))
+    fields = list_fields(args)
+
+    wf = openpyxl.load_workbook(x1, data_only=False)
+    wv = openpyxl.load_workbook(x1, data_only=True)
+    want = expected_sheets(args.ini)
+    check(wf.sheetnames == want, "sheets %s, expected %s" % (wf.sheetnames, want))
+
+    names = {dn.name for dn in wf.defined_names.definedName}
+    for n in ("BaseYear", "TargetYear", "EvalYear", "AheadRatio", "OnTrackRatio", "AtRiskRatio"):
+        check(n in names, "defined name %s missing" % n)
+
+    props = wf.properties
+    check(props.title == fields.get("report.title"), "title property %r" % props.title)
+    check(props.creator == fields.get("report.issuer"), "author property %r" % props.creator)
+    m = re.match(r"(\d+)年(\d+)月(\d+)日", fields.get("report.date", ""))
+    if m and props.created:
+        check(props.created.date() == datetime.date(*map(int, m.groups())),
+              "created %s is not the report date %s" % (props.created, fields.get("report.date")))
+
+    xml = sheet_xml_by_name(x1)
+    for name in wf.sheetnames:
+        check("<dataValidation" not in xml[name], "%s: has a data validation" % name)
+        check_page_setup(wf, name, xml[name])
+
+    check_indicator_sheet(wf, wv, "核心指标", "indicators", fields)
+    if "量化目标" in wf.sheetnames:
+        check_indicator_sheet(wf, wv, "量化目标", "targets", fields)
+    if "县区目标" in wf.sheetnames:
+        check_county_sheet(wf, wv, fields)
+    for name in wf.sheetnames:
+        if name.startswith("附件"):
+            check_annex_sheet(wf, wv, name)
+    with zipfile.ZipFile(x1) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        check(all(b"<c:barChart>" in z.read(n) for n in charts), "a chart is not a bar chart")
+        check(charts or len(wf["核心指标"]._charts) == 0, "no bar chart part")
+        check(b"conditionalFormatting" in z.read("xl/worksheets/sheet2.xml"),
+              "no conditional formats on the status cells")
+    if args.edge:
+        check_edge(x1)
+    if args.boundary:
+        check_boundary(x1)
+
+
+# ---- a generated fixture with the edge cases of SPEC §4 ----
+
+EDGE_INI = """[report]
+title    = 测试市科技规划中期评估报告（边界用例）
+issuer   = 测试市科学技术局
+date     = 2025-03-01
+draft    = false
+template = report.md
+
+[period]
+base_year   = 2020
+target_year = 2025
+eval_year   = 2025
+
+[assessment]
+ahead    = 1.10
+on_track = 0.90
+at_risk  = 0.50
+
+[indicators]
+file  = indicators.csv
+title = 核心指标（边界用例）
+
+[targets]
+file  = targets.csv
+title = 量化目标（边界用例）
+
+[counties]
+file  = counties.csv
+title = 县区目标（边界用例）
+
+[annex.1]
+file  = annex1.csv
+title = 分组与合计
+merge = 类别、子类
+total = 数量
+unit  = 个
+note  = 说明列的内容以 = + - @ 开头，必须作为文字写入。
+
+[annex.2]
+file  = annex2.csv
+title = 无合计的附件
+
+[output]
+dir      = out
+basename = edge
+"""
+
+# id,name,unit,kind,direction,nature,base,target,target_max,decimals,2021..2025,dept,note
+EDGE_INDICATORS = """id,name,unit,kind,direction,nature,base,target,target_max,decimals,2021,2022,2023,2024,2025,dept,note
+1,正向水平值,%,level,up,约束性,10,20,,1,12,14,16,,,=SUM(A1),+不是公式
+2,逆向水平值,吨,level,down,,100,60,,0,95,88,80,70,,-负号开头,@提及
+3,无基期正向,家,level,up,,-,50,,0,10,20,30,,,,
+4,无基期逆向已达到,天,level,down,,-,30,,0,40,35,28,,,,
+5,无基期逆向未达到,天,level,down,,-,30,,0,40,35,45,,,,
+6,目标值等于基期值,个,level,up,,5,5,,0,4,4,3,,,,
+7,区间目标,家,level,up,,0,2,3,0,0,1,2,,,,
+8,年均增长,%,growth,up,,,8,,1,7.5,8.2,9.0,,,,
+9,零增长目标,%,growth,up,,,0,,1,1.0,-0.5,,,,,
+10,尚无数据,项,level,up,,1,2,,0,,,,,,,
+11,年中缺数,亿元,level,up,,10,30,,1,12,,20,,,,
+12,逆向无基期非正,吨,level,down,,-,-5,,0,,,0,,,,
+13,到目标年已完成,家,level,up,,0,10,,0,2,5,8,9,10,,
+14,到目标年未完成,家,level,up,,0,10,,0,2,5,6,7,8,,
+15,增长缺年,%,growth,up,,,5,,1,4,,6,,,,
+16,负增长目标,%,growth,down,,,-2,,1,-1,-3,,,,,
+"""
+
+EDGE_TARGETS = """id,name,unit,kind,direction,nature,base,target,target_max,decimals,chapter,2021,2022,2023,dept,note
+3.1,新增研发机构,家,level,up,,0,6,,0,第三章 第一节,1,3,4,,
+3.2,科技特派员,人次,level,up,,0,1000,,0,第三章 第二节,200,450,700,,
+3.3,试验区基地,个,level,up,,,2,3,0,第四章,,,,,
+"""
+
+EDGE_COUNTIES = """county,measure,unit,year,target,actual
+甲县,转化项目,项,2021,2,3
+甲县,转化项目,项,2022,2,2
+甲县,转化项目,项,2023,2,
+乙县,转化项目,项,2021,2,
+乙县,转化项目,项,2022,2,
+乙县,转化项目,项,2023,2,
+丙县,转化项目,项,2021,2,3
+丙县,转化项目,项,2022,2,3
+丙县,转化项目,项,2023,2,2
+丁县,转化项目,项,2021,3,1
+丁县,转化项目,项,2022,3,1
+丁县,转化项目,项,2023,3,
+"""
+
+EDGE_ANNEX1 = """序号,类别,子类,数量,说明
+1,甲类,A,1,=1+1
+2,甲类,A,2,+86 123
+3,甲类,B,1.5,-负数开头
+4,乙类,B,2,@提及
+5,乙类,B,,普通文字
+6,丙类,C,3,
+"""
+
+EDGE_ANNEX2 = """序号,名称
+1,"=HYPERLINK(""http://example.com"")"
+2,普通
+"""
+
+EDGE_TEMPLATE = "# {{report.title}}\n\n边界用例的说明文字。\n"
+
+
+def write_edge_fixture(workdir):
+    d = os.path.join(workdir, "edge-input")
+    os.makedirs(d, exist_ok=True)
+    for name, text in (("report.ini", EDGE_INI), ("indicators.csv", EDGE_INDICATORS),
+                       ("targets.csv", EDGE_TARGETS), ("counties.csv", EDGE_COUNTIES),
+                       ("annex1.csv", EDGE_ANNEX1), ("annex2.csv", EDGE_ANNEX2),
+                       ("report.md", EDGE_TEMPLATE)):
+        with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    return os.path.join(d, "report.ini")
+
+
+def check_edge(path):
+    """What only the edge fixture can show: CSV text as strings, merged groups
+    that break at the outer group's boundary, every status word reached."""
+    wf = openpyxl.load_workbook(path)
+    wv = openpyxl.load_workbook(path, data_only=True)
+    hostile = {"=SUM(A1)", "+不是公式", "-负号开头", "@提及", "=1+1", "+86 123", "-负数开头",
+               '=HYPERLINK("http://example.com")'}
+    seen = set()
+    for ws in wf.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value in hostile:
+                    seen.add(c.value)
+                    check(c.data_type == "s", "%s!%s: CSV text %r written as %s"
+                          % (ws.title, c.coordinate, c.value, c.data_type))
+    check(seen == hostile, "hostile CSV text not found as strings: %s" % (hostile - seen))
+    merged = {str(r) for r in wf["附件1"].merged_cells.ranges}
+    for want in ("B5:B7", "B8:B9", "C5:C6", "C8:C9"):
+        check(want in merged, "附件1: merged range %s missing (have %s)" % (want, sorted(merged)))
+    check("C7:C8" not in merged and "C7:C9" not in merged,
+          "附件1: a merge crosses the 类别 group boundary")
+    ws = wv["附件1"]
+    total = [ws.cell(r, 4).value for r in range(5, 12) if ws.cell(r, 1).value == "合计"]
+    check(total and abs(total[0] - 9.5) < 1e-9, "附件1: 合计 %s, expected 9.5" % total)
+    check(not any(ws.cell(r, 1).value == "合计" for r in range(1, wv["附件2"].max_row + 1)
+                  for ws in [wv["附件2"]]), "附件2: has a 合计 row without total columns")
+    statuses = set()
+    for name in ("核心指标", "量化目标", "县区目标"):
+        for row in wv[name].iter_rows():
+            for c in row:
+                if c.value in STATUSES:
+                    statuses.add(c.value)
+    check(statuses == STATUSES, "edge fixture does not reach every status: missing %s"
+          % (STATUSES - statuses))
+
+
+# ---- ratios that sit exactly on a threshold ----
+# (44.8 − 40)/(56 − 40) = 0.3 and 0.3/0.6 = 0.5 in decimal, but 0.4999999999999997
+# in binary floating point: a spreadsheet compares with a tolerance and says
+# 滞后序时进度; the report must say the same.
+
+BOUNDARY_INI = EDGE_INI.split("[targets]")[0].replace("eval_year   = 2025", "eval_year   = 2023") + """
+[output]
+dir      = out
+basename = boundary
+"""
+
+BOUNDARY_INDICATORS = """id,name,unit,kind,direction,nature,base,target,target_max,decimals,2021,2022,2023,dept,note
+1,恰在滞后阈值,个,level,up,,40,56,,1,,,44.8,,
+2,恰在符合阈值,个,level,up,,16,24,,2,,18.88,,,
+3,恰在快于阈值,个,level,up,,0,50,,0,,,33,,
+"""
+BOUNDARY_EXPECT = {"1": "滞后序时进度", "2": "符合序时进度", "3": "快于序时进度"}
+
+
+def write_boundary_fixture(workdir):
+    d = os.path.join(workdir, "boundary-input")
+    os.makedirs(d, exist_ok=True)
+    for name, text in (("report.ini", BOUNDARY_INI), ("indicators.csv", BOUNDARY_INDICATORS),
+                       ("report.md", EDGE_TEMPLATE)):
+        with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    return os.path.join(d, "report.ini")
+
+
+def check_boundary(path):
+    wv = openpyxl.load_workbook(path, data_only=True)
+    ws = wv["核心指标"]
+    hr = find_row(ws, "序号")
+    h = header_map(ws, hr)
+    for r in range(hr + 1, ws.max_row + 1):
+        ident = ws.cell(r, 1).value
+        if ident in BOUNDARY_EXPECT:
+            st = ws.cell(r, h["状态"]).value
+            check(st == BOUNDARY_EXPECT[ident], "indicator %s sits on a threshold: status %r, "
+                  "expected %r" % (ident, st, BOUNDARY_EXPECT[ident]))
+
+
+# ---- LibreOffice recalculation ----
+
+RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+CELL_RE = re.compile(r'<c r="([A-Z]+\d+)"([^>]*)><f>(.*?)</f><v>(.*?)</v></c>', re.S)
+
+
+def poison(src, dst):
+    """Copies the workbook with every formula's cached value replaced, so only a
+    real recalculation can bring the right values back."""
+    n = 0
+
+    def repl(m):
+        nonlocal n
+        n += 1
+        attrs = m.group(2)
+        bad = "POISON" if 't="str"' in attrs else "-987654321"
+        return '<c r="%s"%s><f>%s</f><v>%s</v></c>' % (m.group(1), attrs, m.group(3), bad)
+
+    with zipfile.ZipFile(src) as zi, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zo:
+        for item in zi.infolist():
+            data = zi.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = CELL_RE.sub(repl, data.decode("utf-8")).encode("utf-8")
+            zo.writestr(item, data)
+    return n
+
+
+def libreoffice_convert(lo, files, outdir, profile):
+    os.makedirs(os.path.join(profile, "user"), exist_ok=True)
+    with open(os.path.join(profile, "user", "registrymodifications.xcu"), "w") as f:
+        f.write(RECALC_XCU)
+    cmd = [lo, "-env:UserInstallation=file://" + os.path.abspath(profile), "--headless",
+           "--norestore", "--convert-to", "xlsx", "--outdir", outdir] + files
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=240,
+                       env=dict(os.environ, HOME=os.path.abspath(profile)))
+    if p.returncode != 0:
+        sys.exit("libreoffice failed: %s" % p.stderr.decode("utf-8", "replace"))
+
+
+def same(a, b):
+    if empty(a) and empty(b):
+        return True
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def check_libreoffice(args):
+    lo = shutil.which("libreoffice") or shutil.which("soffice")
+    if not lo:
+        print("SKIP: libreoffice is not installed")
+        return SKIP
+    os.makedirs(args.workdir, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="lo-", dir=args.workdir)
+    os.makedirs(os.path.join(work, "out"))
+    orig = run_planeval(args, os.path.join(work, "out"))
+    src = os.path.join(work, "in")
+    os.makedirs(src)
+    poisoned = os.path.join(src, "poisoned.xlsx")
+    npoison = poison(orig, poisoned)
+    check(npoison >= 10, "only %d formula cells found to poison" % npoison)
+
+    # The "department edits an actual" copy: in 核心指标 clear every actual of
+    # the first indicator with data, so its status must become 暂无数据.
+    edited = os.path.join(src, "edited.xlsx")
+    we = openpyxl.load_workbook(orig)
+    ws = we["核心指标"]
+    hr = find_row(ws, "序号")
+    h = header_map(ws, hr)
+    year_cols = [c for t, c in h.items() if isinstance(t, str) and re.fullmatch(r"\d{4}年", t)]
+    edit_row = None
+    for r in range(hr + 1, ws.max_row + 1):
+        if any(isinstance(ws.cell(r, c).value, (int, float)) for c in year_cols):
+            edit_row = r
+            break
+    for c in year_cols:
+        ws.cell(edit_row, c).value = None
+    # and set the 快于序时进度 threshold on 说明 to 0 through its defined name:
+    # every row with a ratio ≥ 0 that has not reached its target turns 快于序时进度
+    dn = [d for d in we.defined_names.definedName if d.name == "AheadRatio"][0]
+    sheet, ref = list(dn.destinations)[0]
+    we[sheet][ref.replace("$", "")].value = 0
+    we.save(edited)
+
+    out = os.path.join(work, "lo")
+    libreoffice_convert(lo, [poisoned, edited], out, os.path.join(work, "profile"))
+
+    wv = openpyxl.load_workbook(orig, data_only=True)
+    wf = openpyxl.load_workbook(orig, data_only=False)
+    wl = openpyxl.load_workbook(os.path.join(out, "poisoned.xlsx"), data_only=True)
+    compared = 0
+    for name in wf.sheetnames:
+        for row in wf[name].iter_rows():
+            for c in row:
+                if not is_formula(c):
+                    continue
+                a = wv[name][c.coordinate].value
+                b = wl[name][c.coordinate].value
+                compared += 1
+                check(same(a, b), "%s!%s %s: cached %r, LibreOffice %r"
+                      % (name, c.coordinate, c.value, a, b))
+    check(compared == npoison, "compared %d formula cells, poisoned %d" % (compared, npoison))
+    print("LibreOffice recalculated %d formula cells" % compared)
+
+    we2 = openpyxl.load_workbook(os.path.join(out, "edited.xlsx"), data_only=True)
+    ws2 = we2["核心指标"]
+    st = ws2.cell(edit_row, h["状态"]).value
+    check(st == "暂无数据", "after clearing the actuals of row %d, status is %r" % (edit_row, st))
+    turned = 0
+    for r in range(hr + 1, ws2.max_row + 1):
+        if empty(ws2.cell(r, 1).value):
+            break
+        rho = ws2.cell(r, h["进度比"]).value
+        st = ws2.cell(r, h["状态"]).value
+        if isinstance(rho, (int, float)) and rho >= 0 and st not in ("提前完成", "已完成"):
+            check(st == "快于序时进度", "row %d: ratio %s with threshold 0 gives %r" % (r, rho, st))
+            turned += 1
+    check(turned > 0, "no row to show the threshold change")
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--planeval", required=True)
+    ap.add_argument("--ini")
+    ap.add_argument("--workdir", required=True)
+    ap.add_argument("--libreoffice", action="store_true")
+    ap.add_argument("--edge", action="store_true",
+                    help="use a generated fixture with the edge cases instead of --ini")
+    ap.add_argument("--boundary", action="store_true",
+                    help="use a generated fixture whose ratios sit exactly on the thresholds")
+    args = ap.parse_args()
+    if os.path.isdir(args.workdir):
+        shutil.rmtree(args.workdir)
+    if args.edge:
+        args.ini = write_edge_fixture(args.workdir)
+    elif args.boundary:
+        args.ini = write_boundary_fixture(args.workdir)
+    rc = check_libreoffice(args) if args.libreoffice else (check_workbook(args) or 0)
+    if rc == SKIP:
+        return SKIP
+    if failures:
+        print("%d failure(s)" % len(failures), file=sys.stderr)
+        return 1
+    print("OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,452 @@
+/* test_layout.c — the PDF renderer's layout arithmetic on measured sizes:
+ * grid, keeps, widow/orphan, table pagination and column widths. No PDF. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <math.h>
+#include <cmocka.h>
+
+#include "pe_layout.h"
+
+#define NMAX 400
+
+static pe_flow_item items[NMAX];
+static pe_flow_place place[NMAX];
+
+static void reset(void)
+{
+    memset(items, 0, sizeof items);
+    memset(place, 0, sizeof place);
+}
+
+/* Appends `k` body lines of one grid pitch; returns the index of the first. */
+static size_t add_lines(size_t *n, size_t k)
+{
+    size_t first = *n, i;
+    for (i = 0; i < k; i++) {
+        items[*n].height = PE_LINE_PITCH;
+        items[*n].flags = PE_FLOW_GRID;
+        (*n)++;
+    }
+    return first;
+}
+
+static size_t add_paragraph(size_t *n, size_t k)
+{
+    size_t first = add_lines(n, k);
+    pe_flow_keep_paragraph(items + first, k);
+    return first;
+}
+
+static int paginate(size_t n)
+{
+    int pages = 0;
+    pe_flow_paginate(items, n, PE_BLOCK_H, PE_LINE_PITCH, place, &pages);
+    return pages;
+}
+
+/* Line index on its page (grid row). */
+static int grid_row(size_t i)
+{
+    return (int)lround(place[i].y / PE_LINE_PITCH);
+}
+
+static void test_geometry_constants(void **state)
+{
+    (void)state;
+    assert_true(fabs(PE_LINE_PITCH * PE_LINES_PER_PAGE - PE_BLOCK_H) < 1e-9);
+    assert_true(fabs(PE_BODY_CHAR_PITCH * PE_CHARS_PER_LINE - PE_BLOCK_W) < 1e-9);
+    assert_true(fabs(PE_BODY_TRACKING - (-0.2071)) < 0.001);
+    assert_true(fabs(PE_MARGIN_LEFT - 79.37) < 0.01);
+    assert_true(fabs(PE_BLOCK_TOP - (841.89 - 104.88)) < 0.01);
+    assert_true(PE_MARGIN_LEFT + PE_BLOCK_W < PE_PAGE_W);
+}
+
+static void test_22_lines_per_page(void **state)
+{
+    size_t n = 0, i;
+    (void)state;
+    reset();
+    add_lines(&n, 50);
+    assert_int_equal(paginate(n), 3);
+    for (i = 0; i < 50; i++) {
+        assert_int_equal(place[i].page, (int)(i / 22));
+        assert_int_equal(grid_row(i), (int)(i % 22));
+    }
+}
+
+static void test_heading_keeps_with_next_two_lines(void **state)
+{
+    size_t n = 0, h, p;
+    (void)state;
+    reset();
+    add_lines(&n, 20);
+    h = add_lines(&n, 1);
+    items[h].flags |= PE_FLOW_GLUE;
+    p = add_paragraph(&n, 5);
+    paginate(n);
+    /* heading + 2 lines need 3 grid lines; only 2 were left */
+    assert_int_equal(place[h].page, 1);
+    assert_int_equal(grid_row(h), 0);
+    assert_int_equal(place[p].page, 1);
+    assert_int_equal(place[p + 1].page, 1);
+}
+
+static void test_heading_fits_with_two_lines(void **state)
+{
+    size_t n = 0, h, p;
+    (void)state;
+    reset();
+    add_lines(&n, 19);
+    h = add_lines(&n, 1);
+    items[h].flags |= PE_FLOW_GLUE;
+    p = add_paragraph(&n, 5);
+    paginate(n);
+    assert_int_equal(place[h].page, 0);
+    assert_int_equal(place[p + 1].page, 0);
+    assert_int_equal(place[p + 2].page, 1);
+}
+
+static void test_orphan_first_line_moves(void **state)
+{
+    size_t n = 0, p;
+    (void)state;
+    reset();
+    add_lines(&n, 21);
+    p = add_paragraph(&n, 4);
+    paginate(n);
+    assert_int_equal(place[p].page, 1);
+    assert_int_equal(grid_row(p), 0);
+}
+
+static void test_widow_last_line_pulls_one(void **state)
+{
+    size_t n = 0, p;
+    (void)state;
+    reset();
+    add_lines(&n, 19);
+    p = add_paragraph(&n, 4);    /* 3 lines would fit, leaving 1 alone */
+    paginate(n);
+    assert_int_equal(place[p].page, 0);
+    assert_int_equal(place[p + 1].page, 0);
+    assert_int_equal(place[p + 2].page, 1);
+    assert_int_equal(place[p + 3].page, 1);
+}
+
+static void test_paragraph_longer_than_a_page(void **state)
+{
+    size_t n = 0, p, i;
+    int pages;
+    (void)state;
+    reset();
+    add_lines(&n, 3);
+    p = add_paragraph(&n, 60);
+    pages = paginate(n);
+    assert_int_equal(pages, 3);
+    /* every page holds at least two lines of the paragraph at its head/foot */
+    for (i = p; i < p + 60; i++) {
+        if (i > p && place[i].page != place[i - 1].page) {
+            assert_int_equal(place[i + 1].page, place[i].page);
+            assert_int_equal(place[i - 2].page, place[i - 1].page);
+        }
+        assert_true(place[i].y + PE_LINE_PITCH <= PE_BLOCK_H + 0.01);
+    }
+    assert_int_equal(place[p].page, 0);
+    assert_int_equal(grid_row(p), 3);
+}
+
+static void test_newpage_and_discard(void **state)
+{
+    size_t n = 0, a, blank, b;
+    (void)state;
+    reset();
+    add_lines(&n, 22);
+    blank = add_lines(&n, 1);
+    items[blank].flags |= PE_FLOW_DISCARD;   /* a blank line at a page top vanishes */
+    b = add_lines(&n, 1);
+    a = add_lines(&n, 1);
+    items[a].flags |= PE_FLOW_NEWPAGE;
+    assert_int_equal(paginate(n), 3);
+    assert_int_equal(place[blank].dropped, 1);
+    assert_int_equal(place[b].page, 1);
+    assert_int_equal(grid_row(b), 0);
+    assert_int_equal(place[a].page, 2);
+    assert_true(place[a].y < 0.01);
+}
+
+static void test_newpage_on_empty_page_adds_none(void **state)
+{
+    size_t n = 0, a;
+    (void)state;
+    reset();
+    a = add_lines(&n, 1);
+    items[a].flags |= PE_FLOW_NEWPAGE;
+    add_lines(&n, 2);
+    assert_int_equal(paginate(n), 1);
+    assert_int_equal(place[a].page, 0);
+}
+
+/* A table: caption, header (glued to the first row), rows with the repeated
+ * 续表 + header height, a note glued to the last row. */
+static size_t add_table(size_t *n, size_t nrows, double row_h, double header_h,
+                        double cont_h)
+{
+    size_t first = *n, i;
+    items[*n].height = PE_LINE_PITCH;       /* caption */
+    items[*n].flags = PE_FLOW_GLUE;
+    (*n)++;
+    items[*n].height = header_h;            /* header row */
+    items[*n].flags = PE_FLOW_GLUE;
+    (*n)++;
+    for (i = 0; i < nrows; i++) {
+        items[*n].height = row_h;
+        items[*n].cont_height = cont_h;
+        (*n)++;
+    }
+    items[*n - 1].flags |= PE_FLOW_GLUE;
+    items[*n].height = 20;                  /* note */
+    (*n)++;
+    return first;
+}
+
+static void test_table_longer_than_three_pages(void **state)
+{
+    size_t n = 0, t, i;
+    int pages, conts = 0;
+    const double cont_h = 18 + 30;
+    (void)state;
+    reset();
+    add_lines(&n, 5);
+    t = add_table(&n, 90, 25.0, 30.0, cont_h);
+    pages = paginate(n);
+    assert_true(pages >= 4);
+    for (i = t + 2; i < t + 2 + 90; i++) {
+        /* rows never split: each lies wholly inside the text block */
+        assert_true(place[i].y + 25.0 <= PE_BLOCK_H + 0.01);
+        if (place[i].page != place[i - 1].page) {
+            assert_int_equal(place[i].cont, 1);      /* header repeated */
+            assert_true(fabs(place[i].y - cont_h) < 0.01);
+            conts++;
+        } else {
+            assert_int_equal(place[i].cont, 0);
+        }
+    }
+    assert_int_equal(conts, pages - 1);
+    /* the note stays with the last row */
+    assert_int_equal(place[n - 1].page, place[n - 2].page);
+}
+
+static void test_row_taller_than_remainder_moves(void **state)
+{
+    size_t n = 0, t;
+    (void)state;
+    reset();
+    add_lines(&n, 15);               /* 434 pt used, 203 pt left */
+    t = add_table(&n, 3, 40.0, 30.0, 48.0);
+    items[t + 4].height = 150.0;      /* third row: does not fit after two */
+    paginate(n);
+    assert_int_equal(place[t + 3].page, 0);
+    assert_int_equal(place[t + 4].page, 1);
+    assert_int_equal(place[t + 4].cont, 1);
+    assert_true(fabs(place[t + 4].y - 48.0) < 0.01);
+}
+
+static void test_table_header_never_alone(void **state)
+{
+    size_t n = 0, t;
+    (void)state;
+    reset();
+    add_lines(&n, 20);               /* caption + header fit, first row does not */
+    t = add_table(&n, 5, 30.0, 30.0, 48.0);
+    paginate(n);
+    assert_int_equal(place[t].page, 1);
+    assert_int_equal(place[t + 1].page, 1);
+    assert_int_equal(place[t + 2].page, 1);
+    assert_int_equal(place[t + 2].cont, 0);
+}
+
+static void test_item_taller_than_page_is_forced(void **state)
+{
+    size_t n = 0, big;
+    int pages;
+    (void)state;
+    reset();
+    add_lines(&n, 3);
+    big = n;
+    items[n++].height = PE_BLOCK_H * 1.5;
+    add_lines(&n, 2);
+    pages = paginate(n);
+    assert_int_equal(place[big].page, 1);
+    assert_true(place[big].y < 0.01);
+    assert_int_equal(pages, 3);
+}
+
+static void test_grid_snap_after_table(void **state)
+{
+    size_t n = 0, l;
+    (void)state;
+    reset();
+    items[n++].height = 40.0;        /* not on the grid */
+    l = add_lines(&n, 1);
+    paginate(n);
+    assert_true(fabs(place[l].y - 2 * PE_LINE_PITCH) < 0.01);
+}
+
+static void test_merge_segments_across_break(void **state)
+{
+    int row_page[8] = { 0, 0, 0, 1, 1, 1, 2, 2 };
+    pe_row_span s[8];
+    size_t k;
+    (void)state;
+    k = pe_merge_segments(row_page, 1, 6, s);
+    assert_int_equal(k, 3);
+    assert_int_equal(s[0].first, 1);
+    assert_int_equal(s[0].last, 2);
+    assert_int_equal(s[1].first, 3);
+    assert_int_equal(s[1].last, 5);
+    assert_int_equal(s[2].first, 6);
+    assert_int_equal(s[2].last, 6);
+    k = pe_merge_segments(row_page, 3, 5, s);
+    assert_int_equal(k, 1);
+}
+
+static void test_merged_group_label_repeats_on_new_page(void **state)
+{
+    /* rows 0..9 of 70 pt form one merged group; the label shows once per page */
+    size_t n = 0, i;
+    int row_page[10];
+    pe_row_span s[10];
+    size_t k;
+    (void)state;
+    reset();
+    for (i = 0; i < 10; i++) {
+        items[n].height = 70.0;
+        items[n].cont_height = 48.0;
+        n++;
+    }
+    paginate(n);
+    for (i = 0; i < 10; i++)
+        row_page[i] = place[i].page;
+    k = pe_merge_segments(row_page, 0, 9, s);
+    assert_true(k >= 2);
+    assert_int_equal(s[1].first, s[0].last + 1);
+    assert_int_equal(place[s[1].first].cont, 1);
+}
+
+static void test_columns_fit_natural_fills_measure(void **state)
+{
+    double mn[3] = { 10, 20, 30 }, mx[3] = { 50, 100, 150 }, w[3];
+    (void)state;
+    assert_int_equal(pe_columns_fit(mn, mx, 3, PE_BLOCK_W, w), 0);
+    assert_true(fabs(w[0] + w[1] + w[2] - PE_BLOCK_W) < 1e-6);
+    assert_true(w[0] >= 50 && w[1] >= 100 && w[2] >= 150);
+}
+
+static void test_columns_fit_squeezes_within_measure(void **state)
+{
+    double mn[4] = { 20, 40, 30, 60 }, mx[4] = { 20, 300, 40, 400 }, w[4];
+    size_t i;
+    double sum = 0;
+    (void)state;
+    assert_int_equal(pe_columns_fit(mn, mx, 4, PE_BLOCK_W, w), 0);
+    for (i = 0; i < 4; i++) {
+        assert_true(w[i] >= mn[i] - 1e-9);
+        assert_true(w[i] <= mx[i] + 1e-9);
+        sum += w[i];
+    }
+    assert_true(fabs(sum - PE_BLOCK_W) < 1e-6);
+    assert_true(fabs(w[0] - 20) < 1e-9);    /* a number column keeps its width */
+}
+
+static void test_columns_fit_short_columns_do_not_wrap(void **state)
+{
+    /* a 5-character name and a 6-character status next to a long text column:
+     * the short ones get their natural width, the long one wraps */
+    double mn[3] = { 40, 40, 60 }, mx[3] = { 70, 80, 600 }, w[3];
+    (void)state;
+    assert_int_equal(pe_columns_fit(mn, mx, 3, 300, w), 0);
+    assert_true(fabs(w[0] - 70) < 1e-9);
+    assert_true(fabs(w[1] - 80) < 1e-9);
+    assert_true(fabs(w[2] - 150) < 1e-9);
+}
+
+static void test_columns_fit_long_columns_wrap_alike(void **state)
+{
+    /* two long texts share the width in proportion to their length, so that
+     * both wrap into about the same number of lines */
+    double mn[2] = { 30, 30 }, mx[2] = { 300, 100 }, w[2];
+    (void)state;
+    assert_int_equal(pe_columns_fit(mn, mx, 2, 180, w), 0);
+    assert_true(fabs(w[0] - 135) < 1e-9);
+    assert_true(fabs(w[1] - 45) < 1e-9);
+    /* a share below the minimum is held at the minimum */
+    mn[1] = 70;
+    mx[1] = 150;
+    assert_int_equal(pe_columns_fit(mn, mx, 2, 180, w), 0);
+    assert_true(fabs(w[1] - 70) < 1e-9);
+    assert_true(fabs(w[0] - 110) < 1e-9);
+}
+
+static void test_columns_fit_impossible(void **state)
+{
+    double mn[2] = { 300, 200 }, mx[2] = { 400, 300 }, w[2];
+    (void)state;
+    assert_int_equal(pe_columns_fit(mn, mx, 2, PE_BLOCK_W, w), -1);
+}
+
+static void test_columns_blend_min(void **state)
+{
+    double hard[3] = { 10, 10, 20 }, soft[3] = { 40, 60, 20 }, out[3];
+    (void)state;
+    /* room for everything comfortable */
+    assert_int_equal(pe_columns_blend_min(hard, soft, 3, 200, out), 0);
+    assert_true(fabs(out[0] - 40) < 1e-9 && fabs(out[1] - 60) < 1e-9);
+    /* half way: 40 + 0.5 * 80 = 80 */
+    assert_int_equal(pe_columns_blend_min(hard, soft, 3, 80, out), 0);
+    assert_true(fabs(out[0] - 25) < 1e-9 && fabs(out[1] - 35) < 1e-9);
+    assert_true(fabs(out[0] + out[1] + out[2] - 80) < 1e-9);
+    assert_int_equal(pe_columns_blend_min(hard, soft, 3, 30, out), -1);
+}
+
+static void test_justify_spacing(void **state)
+{
+    (void)state;
+    /* 27 full-width characters at 16 pt justified to the 156 mm measure */
+    double tc = pe_justify_spacing(27 * 16.0, 27, PE_BLOCK_W);
+    assert_true(fabs(27 * 16.0 + 26 * tc - PE_BLOCK_W) < 1e-9);
+    assert_true(pe_justify_spacing(10, 1, 100) == 0);
+    /* a full 28-character line at 16 pt is slightly compressed */
+    assert_true(pe_justify_spacing(28 * 16.0, 28, PE_BLOCK_W) < 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_geometry_constants),
+        cmocka_unit_test(test_22_lines_per_page),
+        cmocka_unit_test(test_heading_keeps_with_next_two_lines),
+        cmocka_unit_test(test_heading_fits_with_two_lines),
+        cmocka_unit_test(test_orphan_first_line_moves),
+        cmocka_unit_test(test_widow_last_line_pulls_one),
+        cmocka_unit_test(test_paragraph_longer_than_a_page),
+        cmocka_unit_test(test_newpage_and_discard),
+        cmocka_unit_test(test_newpage_on_empty_page_adds_none),
+        cmocka_unit_test(test_table_longer_than_three_pages),
+        cmocka_unit_test(test_row_taller_than_remainder_moves),
+        cmocka_unit_test(test_table_header_never_alone),
+        cmocka_unit_test(test_item_taller_than_page_is_forced),
+        cmocka_unit_test(test_grid_snap_after_table),
+        cmocka_unit_test(test_merge_segments_across_break),
+        cmocka_unit_test(test_merged_group_label_repeats_on_new_page),
+        cmocka_unit_test(test_columns_fit_natural_fills_measure),
+        cmocka_unit_test(test_columns_fit_squeezes_within_measure),
+        cmocka_unit_test(test_columns_fit_short_columns_do_not_wrap),
+        cmocka_unit_test(test_columns_fit_long_columns_wrap_alike),
+        cmocka_unit_test(test_columns_fit_impossible),
+        cmocka_unit_test(test_columns_blend_min),
+        cmocka_unit_test(test_justify_spacing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,470 @@
+/* test_xlsx.c — unit tests of the XLSX stage: column widths for CJK text,
+ * sheet-name rules, the formula builders (exact text), and pe_xlsx_write's
+ * output safety (temporary file, no leftovers, identical bytes). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pe_eval.h"
+#include "pe_xlsx.h"
+
+/* cmocka's assert_float_equal works in float; widths are doubles. */
+static int near(double a, double b)
+{
+    double d = a - b;
+    return d < 1e-9 && d > -1e-9;
+}
+#define assert_near(a, b) assert_true(near((a), (b)))
+
+/* ---- widths ---- */
+
+static void test_text_width(void **state)
+{
+    (void)state;
+    assert_near(pe_xlsx_text_width(NULL), 0.0);
+    assert_near(pe_xlsx_text_width(""), 0.0);
+    assert_near(pe_xlsx_text_width("abc"), 3.3);
+    assert_near(pe_xlsx_text_width("指标"), 4.0);
+    assert_near(pe_xlsx_text_width("R&D/GDP比重"), 7 * 1.1 + 4.0);
+    assert_near(pe_xlsx_text_width("（２）"), 6.0);     /* full-width forms */
+    assert_near(pe_xlsx_text_width("“十四五”"), 10.0);  /* CJK quotes are wide */
+    /* the longest line counts */
+    assert_near(pe_xlsx_text_width("ab\n指标名称\r\nc"), 8.0);
+}
+
+static void test_col_width(void **state)
+{
+    char big[301 * 3 + 1];
+    size_t i;
+    (void)state;
+    assert_near(pe_xlsx_col_width(NULL), PE_XLSX_WIDTH_MIN);
+    assert_near(pe_xlsx_col_width("1"), PE_XLSX_WIDTH_MIN);
+    assert_near(pe_xlsx_col_width("指标名称"), 9.0);
+    for (i = 0; i < 300; i++)
+        memcpy(big + 3 * i, "指", 3);
+    big[900] = '\0';
+    assert_near(pe_xlsx_col_width(big), PE_XLSX_WIDTH_MAX);
+}
+
+static void test_wrap_lines(void **state)
+{
+    (void)state;
+    /* a text that set its column's width (text + 1) fits on one line */
+    assert_int_equal(pe_xlsx_wrap_lines(20.0, pe_xlsx_col_width("指标名称指标名称指标")), 1);
+    assert_int_equal(pe_xlsx_wrap_lines(0.0, 6.0), 1);
+    assert_int_equal(pe_xlsx_wrap_lines(29.0, 30.0), 1);
+    assert_int_equal(pe_xlsx_wrap_lines(29.5, 30.0), 2);
+    assert_int_equal(pe_xlsx_wrap_lines(100.0, 30.0), 4);
+    assert_int_equal(pe_xlsx_wrap_lines(1e9, 30.0), 1000);  /* bounded */
+    assert_int_equal(pe_xlsx_wrap_lines(5.0, 0.5), 5);      /* degenerate column */
+}
+
+/* ---- sheet names ---- */
+
+static void test_sheet_names(void **state)
+{
+    char name[200];
+    size_t i;
+    (void)state;
+    assert_null(pe_xlsx_sheet_name_problem("说明"));
+    assert_null(pe_xlsx_sheet_name_problem("附件12"));
+    assert_non_null(pe_xlsx_sheet_name_problem(""));
+    assert_non_null(pe_xlsx_sheet_name_problem(NULL));
+    assert_non_null(pe_xlsx_sheet_name_problem("a[b"));
+    assert_non_null(pe_xlsx_sheet_name_problem("a]b"));
+    assert_non_null(pe_xlsx_sheet_name_problem("a:b"));
+    assert_non_null(pe_xlsx_sheet_name_problem("a*b"));
+    assert_non_null(pe_xlsx_sheet_name_problem("a?b"));
+    assert_non_null(pe_xlsx_sheet_name_problem("a/b"));
+    assert_non_null(pe_xlsx_sheet_name_problem("a\\b"));
+    assert_non_null(pe_xlsx_sheet_name_problem("'ab"));
+    assert_non_null(pe_xlsx_sheet_name_problem("ab'"));
+    assert_null(pe_xlsx_sheet_name_problem("a'b"));
+    assert_non_null(pe_xlsx_sheet_name_problem("History"));
+    assert_non_null(pe_xlsx_sheet_name_problem("history"));
+    assert_non_null(pe_xlsx_sheet_name_problem("\xff\xfe"));
+    assert_non_null(pe_xlsx_sheet_name_problem("tab\there"));
+    /* 31 characters fit, 32 do not — counted as characters, not bytes */
+    name[0] = '\0';
+    for (i = 0; i < 31; i++)
+        strcat(name, "表");
+    assert_null(pe_xlsx_sheet_name_problem(name));
+    strcat(name, "表");
+    assert_string_equal(pe_xlsx_sheet_name_problem(name), "工作表名称超过 31 个字符");
+    /* outside the BMP a character is two UTF-16 units */
+    name[0] = '\0';
+    for (i = 0; i < 16; i++)
+        strcat(name, "\xf0\xa0\x80\x80");   /* U+20000 */
+    assert_non_null(pe_xlsx_sheet_name_problem(name));
+}
+
+static void test_col_name(void **state)
+{
+    char out[4];
+    (void)state;
+    pe_xlsx_col_name(0, out);
+    assert_string_equal(out, "A");
+    pe_xlsx_col_name(25, out);
+    assert_string_equal(out, "Z");
+    pe_xlsx_col_name(26, out);
+    assert_string_equal(out, "AA");
+    pe_xlsx_col_name(701, out);
+    assert_string_equal(out, "ZZ");
+    pe_xlsx_col_name(702, out);
+    assert_string_equal(out, "AAA");
+    pe_xlsx_col_name(16383, out);
+    assert_string_equal(out, "XFD");
+}
+
+/* ---- formula builders ---- */
+
+static const int years3[] = { 2021, 2022, 2023 };
+
+/* Row 4 of a sheet: base F, target G, years H:J, y K, A L, F M, τ N, p O, ρ P. */
+static pe_xlsx_row row4(pe_kind kind, pe_direction dir, int has_base)
+{
+    pe_xlsx_row r;
+    memset(&r, 0, sizeof r);
+    r.row = 3;
+    r.col_base = 5;
+    r.col_target = 6;
+    r.col_year0 = 7;
+    r.years = years3;
+    r.nyears = 3;
+    r.base_year = 2020;
+    r.col_y = 10;
+    r.col_a = 11;
+    r.col_f = 12;
+    r.col_tau = 13;
+    r.col_p = 14;
+    r.col_rho = 15;
+    r.kind = kind;
+    r.dir = dir;
+    r.has_base = has_base;
+    return r;
+}
+
+typedef void (*builder)(pe_buf *, const pe_xlsx_row *);
+
+static void expect(builder f, const pe_xlsx_row *r, const char *want)
+{
+    pe_buf b;
+    pe_buf_init(&b);
+    f(&b, r);
+    assert_false(b.oom);
+    assert_string_equal(b.s, want);
+    pe_buf_release(&b);
+}
+
+static void test_f_latest(void **state)
+{
+    pe_xlsx_row r = row4(PE_KIND_LEVEL, PE_DIR_UP, 1);
+    (void)state;
+    expect(pe_xlsx_f_latest_year, &r,
+           "=IF(ISNUMBER(J4),2023,IF(ISNUMBER(I4),2022,IF(ISNUMBER(H4),2021,\"\")))");
+    expect(pe_xlsx_f_latest_actual, &r,
+           "=IF(ISNUMBER(J4),J4,IF(ISNUMBER(I4),I4,IF(ISNUMBER(H4),H4,\"\")))");
+    r.nyears = 0;
+    expect(pe_xlsx_f_latest_year, &r, "=\"\"");
+}
+
+static void test_f_factor(void **state)
+{
+    pe_xlsx_row r = row4(PE_KIND_GROWTH, PE_DIR_UP, 0);
+    (void)state;
+    expect(pe_xlsx_f_factor, &r,
+           "=IF(K4=\"\",\"\",(1+N(H4)/100)*(1+N(I4)/100)*(1+N(J4)/100))");
+    r.base_year = 2021;     /* only years after the base year enter F */
+    expect(pe_xlsx_f_factor, &r, "=IF(K4=\"\",\"\",(1+N(I4)/100)*(1+N(J4)/100))");
+    r.base_year = 2023;
+    expect(pe_xlsx_f_factor, &r, "=IF(K4=\"\",\"\",1)");
+}
+
+static void test_f_progress(void **state)
+{
+    pe_xlsx_row r = row4(PE_KIND_LEVEL, PE_DIR_UP, 1);
+    (void)state;
+    expect(pe_xlsx_f_time_progress, &r,
+           "=(IF(K4=\"\",EvalYear,K4)-BaseYear)/(TargetYear-BaseYear)");
+    expect(pe_xlsx_f_progress, &r, "=IF(K4=\"\",\"\",IFERROR((L4-F4)/(G4-F4),\"\"))");
+    r.has_base = 0;
+    expect(pe_xlsx_f_progress, &r, "=IF(K4=\"\",\"\",IFERROR(L4/G4,\"\"))");
+    r.dir = PE_DIR_DOWN;
+    expect(pe_xlsx_f_progress, &r,
+           "=IF(K4=\"\",\"\",IFERROR(IF(L4<=G4,1,IF(L4>0,G4/L4,\"\")),\"\"))");
+    r = row4(PE_KIND_GROWTH, PE_DIR_UP, 0);
+    expect(pe_xlsx_f_progress, &r,
+           "=IF(K4=\"\",\"\",IFERROR(LN(M4)/((TargetYear-BaseYear)*LN(1+G4/100)),\"\"))");
+    expect(pe_xlsx_f_ratio, &r, "=IF(AND(ISNUMBER(O4),N(N4)>0),O4/N4,\"\")");
+}
+
+static void test_f_status(void **state)
+{
+    pe_xlsx_row r = row4(PE_KIND_LEVEL, PE_DIR_UP, 1);
+    (void)state;
+    expect(pe_xlsx_f_status, &r,
+           "=IF(K4=\"\",\"暂无数据\",IF(L4>=G4,IF(K4<TargetYear,\"提前完成\",\"已完成\"),"
+           "IF(P4=\"\",\"进展缓慢\",IF(P4>=AheadRatio,\"快于序时进度\","
+           "IF(P4>=OnTrackRatio,\"符合序时进度\",IF(P4>=AtRiskRatio,\"滞后序时进度\","
+           "\"进展缓慢\"))))))");
+    r.dir = PE_DIR_DOWN;
+    expect(pe_xlsx_f_status, &r,
+           "=IF(K4=\"\",\"暂无数据\",IF(L4<=G4,IF(K4<TargetYear,\"提前完成\",\"已完成\"),"
+           "IF(P4=\"\",\"进展缓慢\",IF(P4>=AheadRatio,\"快于序时进度\","
+           "IF(P4>=OnTrackRatio,\"符合序时进度\",IF(P4>=AtRiskRatio,\"滞后序时进度\","
+           "\"进展缓慢\"))))))");
+    r = row4(PE_KIND_GROWTH, PE_DIR_UP, 0);
+    expect(pe_xlsx_f_status, &r,
+           "=IF(K4=\"\",\"暂无数据\",IF(IF(G4=0,M4>=1,N(O4)>=1),IF(K4<TargetYear,\"提前完成\","
+           "\"已完成\"),IF(P4=\"\",\"进展缓慢\",IF(P4>=AheadRatio,\"快于序时进度\","
+           "IF(P4>=OnTrackRatio,\"符合序时进度\",IF(P4>=AtRiskRatio,\"滞后序时进度\","
+           "\"进展缓慢\"))))))");
+}
+
+static void test_f_needed(void **state)
+{
+    pe_xlsx_row r = row4(PE_KIND_LEVEL, PE_DIR_DOWN, 1);
+    (void)state;
+    expect(pe_xlsx_f_needed_delta, &r,
+           "=IF(K4=\"\",\"\",IF(OR(L4<=G4,K4>=TargetYear),\"\",(G4-L4)/(TargetYear-K4)))");
+    r.dir = PE_DIR_UP;
+    expect(pe_xlsx_f_needed_rate, &r,
+           "=IF(K4=\"\",\"\",IF(OR(L4>=G4,K4>=TargetYear),\"\",IFERROR(IF(AND(L4>0,G4>0),"
+           "((G4/L4)^(1/(TargetYear-K4))-1)*100,\"\"),\"\")))");
+    r = row4(PE_KIND_GROWTH, PE_DIR_UP, 0);
+    expect(pe_xlsx_f_needed_rate, &r,
+           "=IF(K4=\"\",\"\",IF(OR(IF(G4=0,M4>=1,N(O4)>=1),K4>=TargetYear),\"\","
+           "IFERROR((((1+G4/100)^(TargetYear-BaseYear)/M4)^(1/(TargetYear-K4))-1)*100,\"\")))");
+}
+
+typedef void (*cbuilder)(pe_buf *, const pe_xlsx_county_row *);
+
+static void expect_county(cbuilder f, const pe_xlsx_county_row *r, const char *want)
+{
+    pe_buf b;
+    pe_buf_init(&b);
+    f(&b, r);
+    assert_false(b.oom);
+    assert_string_equal(b.s, want);
+    pe_buf_release(&b);
+}
+
+static void test_f_county(void **state)
+{
+    /* targets B:D, actuals E:G, 目标合计 H, 累计目标 I, 累计完成 J, 完成率 K */
+    pe_xlsx_county_row r = { 4, 4, 4, 1, 4, 3, 7, 8, 9, 10, 0 };
+    (void)state;
+    expect_county(pe_xlsx_f_county_cum_target, &r, "=SUMPRODUCT(B5:D5,--ISNUMBER(E5:G5))");
+    expect_county(pe_xlsx_f_county_rate, &r, "=IF(I5>0,J5/I5,\"\")");
+    expect_county(pe_xlsx_f_county_status, &r,
+                  "=IF(COUNT(E5:G5)=0,\"暂无数据\",IF(AND(H5>0,J5>=H5),"
+                  "IF(SUMPRODUCT(ISNUMBER(B5:D5)*(1-ISNUMBER(E5:G5)))=0,\"已完成\",\"提前完成\"),"
+                  "IF(K5=\"\",\"暂无数据\",IF(K5>=AheadRatio,\"快于序时进度\","
+                  "IF(K5>=OnTrackRatio,\"符合序时进度\",IF(K5>=AtRiskRatio,\"滞后序时进度\","
+                  "\"进展缓慢\"))))))");
+    /* the 合计 row looks at every county row and has no “any actual” guard */
+    r.row = 8;
+    r.r2 = 7;
+    r.total_row = 1;
+    expect_county(pe_xlsx_f_county_status, &r,
+                  "=IF(AND(H9>0,J9>=H9),"
+                  "IF(SUMPRODUCT(ISNUMBER(B5:D8)*(1-ISNUMBER(E5:G8)))=0,\"已完成\",\"提前完成\"),"
+                  "IF(K9=\"\",\"暂无数据\",IF(K9>=AheadRatio,\"快于序时进度\","
+                  "IF(K9>=OnTrackRatio,\"符合序时进度\",IF(K9>=AtRiskRatio,\"滞后序时进度\","
+                  "\"进展缓慢\")))))");
+}
+
+/* ---- pe_xlsx_check / pe_xlsx_write on a small hand-built model ---- */
+
+static pe_model *small_model(void)
+{
+    pe_model *m = pe_model_new();
+    pe_indicator_table *t;
+    pe_indicator *ind;
+    pe_diags d;
+
+    assert_non_null(m);
+    m->ini_path = "test.ini";
+    m->title = "测试规划中期评估报告";
+    m->issuer = "测试局";
+    m->year = 2023;
+    m->month = 8;
+    m->day = 15;
+    m->date_text = "2023年8月15日";
+    m->base_year = 2020;
+    m->target_year = 2025;
+    m->eval_year = 2023;
+    m->basename = "t";
+    t = &m->indicators;
+    t->file = "indicators.csv";
+    t->title = "核心指标";
+    t->nyears = 3;
+    t->years = pe_arena_alloc(m->arena, 3 * sizeof(int));
+    t->n = 1;
+    t->items = pe_arena_alloc(m->arena, sizeof(pe_indicator));
+    assert_non_null(t->years);
+    assert_non_null(t->items);
+    memcpy(t->years, years3, sizeof years3);
+    ind = &t->items[0];
+    ind->id = "1";
+    ind->name = "=HYPERLINK(\"x\")";    /* CSV text that looks like a formula */
+    ind->unit = "%";
+    ind->kind = PE_KIND_LEVEL;
+    ind->dir = PE_DIR_UP;
+    ind->has_base = 1;
+    ind->base = 10;
+    ind->target = 20;
+    ind->decimals = 1;
+    ind->has_value = pe_arena_alloc(m->arena, 3 * sizeof(int));
+    ind->value = pe_arena_alloc(m->arena, 3 * sizeof(double));
+    assert_non_null(ind->has_value);
+    assert_non_null(ind->value);
+    ind->has_value[0] = ind->has_value[1] = 1;
+    ind->value[0] = 12;
+    ind->value[1] = 15;
+    pe_diags_init(&d);
+    pe_evaluate(m, &d);
+    pe_diags_release(&d);
+    return m;
+}
+
+static int diag_contains(const pe_diags *d, const char *needle)
+{
+    size_t i;
+    for (i = 0; i < d->n; i++)
+        if (strstr(d->items[i].msg, needle))
+            return 1;
+    return 0;
+}
+
+static void test_check_duplicate_annex(void **state)
+{
+    pe_model *m = small_model();
+    pe_annex *a;
+    pe_diags d;
+    size_t i;
+    (void)state;
+
+    pe_diags_init(&d);
+    assert_int_equal(pe_xlsx_check(m, &d), PE_OK);
+    assert_int_equal(d.nerrors, 0);
+
+    a = pe_arena_alloc(m->arena, 2 * sizeof(pe_annex));
+    assert_non_null(a);
+    for (i = 0; i < 2; i++) {
+        a[i].number = 1;    /* two sheets named 附件1 */
+        a[i].file = "a.csv";
+        a[i].title = "附件";
+    }
+    m->annexes = a;
+    m->nannexes = 2;
+    assert_int_equal(pe_xlsx_check(m, &d), PE_ERR_INPUT);
+    assert_true(diag_contains(&d, "附件1"));
+    assert_true(diag_contains(&d, "重复"));
+    pe_diags_release(&d);
+    pe_model_free(m);
+}
+
+static int count_tmp_files(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    assert_non_null(dp);
+    while ((e = readdir(dp)) != NULL)
+        if (strstr(e->d_name, ".tmp-"))
+            n++;
+    closedir(dp);
+    return n;
+}
+
+static char *slurp(const char *path, long *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)*len + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)*len, f), (size_t)*len);
+    fclose(f);
+    return buf;
+}
+
+static void test_write_safely(void **state)
+{
+    pe_model *m = small_model();
+    char dir[] = "/tmp/test_xlsx-XXXXXX", p1[256], p2[256];
+    pe_xlsx_result res;
+    pe_diags d;
+    struct stat st;
+    char *b1, *b2;
+    long n1, n2;
+    (void)state;
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(p1, sizeof p1, "%s/one.xlsx", dir);
+    snprintf(p2, sizeof p2, "%s/two.xlsx", dir);
+    pe_diags_init(&d);
+
+    assert_int_equal(pe_xlsx_write(m, p1, 1692057600LL, &d, &res), PE_OK);
+    assert_int_equal(d.nerrors, 0);
+    assert_int_equal(res.sheets, 2);    /* 说明, 核心指标 */
+    assert_int_equal(stat(p1, &st), 0);
+    assert_int_equal((long)st.st_size, res.bytes);
+    assert_int_equal(pe_xlsx_write(m, p2, 1692057600LL, &d, &res), PE_OK);
+    assert_int_equal(count_tmp_files(dir), 0);
+
+    b1 = slurp(p1, &n1);
+    b2 = slurp(p2, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(b1, b2, (size_t)n1);    /* deterministic bytes */
+    assert_memory_equal(b1, "PK", 2);
+    free(b1);
+    free(b2);
+
+    /* an output directory that does not exist: an error, nothing left behind */
+    snprintf(p2, sizeof p2, "%s/missing/x.xlsx", dir);
+    assert_int_equal(pe_xlsx_write(m, p2, 1692057600LL, &d, &res), PE_ERR_IO);
+    assert_true(d.nerrors > 0);
+    assert_true(diag_contains(&d, "临时文件"));
+    assert_int_equal(count_tmp_files(dir), 0);
+
+    unlink(p1);
+    snprintf(p2, sizeof p2, "%s/two.xlsx", dir);
+    unlink(p2);
+    rmdir(dir);
+    pe_diags_release(&d);
+    pe_model_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_width),
+        cmocka_unit_test(test_col_width),
+        cmocka_unit_test(test_wrap_lines),
+        cmocka_unit_test(test_sheet_names),
+        cmocka_unit_test(test_col_name),
+        cmocka_unit_test(test_f_latest),
+        cmocka_unit_test(test_f_factor),
+        cmocka_unit_test(test_f_progress),
+        cmocka_unit_test(test_f_status),
+        cmocka_unit_test(test_f_needed),
+        cmocka_unit_test(test_f_county),
+        cmocka_unit_test(test_check_duplicate_annex),
+        cmocka_unit_test(test_write_safely),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
