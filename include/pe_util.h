@@ -71,6 +71,19 @@ void pe_buf_printf(pe_buf *b, const char *fmt, ...) __attribute__((format(printf
  * when !allow_empty) are recorded at `shown` (the name printed to the user). */
 pe_status pe_file_read(const char *path, const char *shown, pe_diags *d,
                        char **out, size_t *outlen);
+/* Output written atomically: pe_outfile_begin creates an empty temporary file
+ * next to `path` (`path.tmp-XXXXXX`, permissions as the umask gives a new file)
+ * for the writer to fill; pe_outfile_commit renames it over `path` and reports
+ * its size; pe_outfile_abort removes it (a no-op after commit or a failed begin).
+ * Failures are recorded in `d` against `path` and return PE_ERR_IO. */
+typedef struct {
+    char *tmp;          /* the temporary file's name, NULL when none is pending */
+    const char *path;   /* borrowed */
+} pe_outfile;
+pe_status pe_outfile_begin(pe_outfile *o, const char *path, pe_diags *d);
+pe_status pe_outfile_commit(pe_outfile *o, pe_diags *d, long *bytes);
+void pe_outfile_abort(pe_outfile *o);
+
 /* Joins dir and rel unless rel is absolute; malloc'd. */
 char *pe_path_join(const char *dir, const char *rel);
 char *pe_path_dir(const char *path);     /* malloc'd directory part, "." if none */

@@ -2407,11 +2407,11 @@ pe_status pe_pdf_write(const pe_model *m, const pe_doc *doc, const pe_pdf_option
     pdf_ctx c;
     pe_status st;
     pe_flow_place *pl = NULL;
-    int npages = 1, fd = -1, r;
-    char *tmp = NULL, *fontdir = NULL;
+    int npages = 1, r;
+    char *fontdir = NULL;
+    pe_outfile out = { NULL, NULL };
     char *files[NROLES] = { NULL };
     pe_src at = { path, 0, 0 };
-    struct stat sb;
 
     if (res) {
         res->pages = 0;
@@ -2486,48 +2486,24 @@ pe_status pe_pdf_write(const pe_model *m, const pe_doc *doc, const pe_pdf_option
         goto cleanup;
     }
 
-    tmp = malloc(strlen(path) + 16);
-    if (!tmp) {
-        st = PE_ERR_NOMEM;
+    st = pe_outfile_begin(&out, path, d);
+    if (st != PE_OK)
         goto cleanup;
-    }
-    sprintf(tmp, "%s.tmp-XXXXXX", path);
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        pe_error(d, at, "无法在输出目录创建临时文件：%s；请检查目录是否存在且可写",
-                 strerror(errno));
-        free(tmp);
-        tmp = NULL;
-        st = PE_ERR_IO;
-        goto cleanup;
-    }
-    fchmod(fd, 0644);
-    close(fd);
-    fd = -1;
-    if (HPDF_SaveToFile(c.pdf, tmp) != HPDF_OK || c.herr) {
+    if (HPDF_SaveToFile(c.pdf, out.tmp) != HPDF_OK || c.herr) {
         pe_error(d, at, "写入 PDF 失败（libharu 错误 0x%04X）；请检查磁盘空间与权限",
                  (unsigned)c.herr);
         st = PE_ERR_IO;
         goto cleanup;
     }
-    if (rename(tmp, path) != 0) {
-        pe_error(d, at, "无法将临时文件改名为 %s：%s", path, strerror(errno));
-        st = PE_ERR_IO;
+    st = pe_outfile_commit(&out, d, res ? &res->bytes : NULL);
+    if (st != PE_OK)
         goto cleanup;
-    }
-    free(tmp);
-    tmp = NULL;
-    if (res) {
+    if (res)
         res->pages = npages;
-        res->bytes = stat(path, &sb) == 0 ? (long)sb.st_size : 0;
-    }
     st = PE_OK;
 
 cleanup:
-    if (tmp) {
-        unlink(tmp);
-        free(tmp);
-    }
+    pe_outfile_abort(&out);
     for (r = 0; r < NROLES; r++) {
         if (files[r]) {
             unlink(files[r]);

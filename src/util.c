@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ---- arena ---- */
 
@@ -313,6 +314,56 @@ nomem:
     free(buf);
     pe_error(d, at, "文件过大，内存不足");
     return PE_ERR_NOMEM;
+}
+
+pe_status pe_outfile_begin(pe_outfile *o, const char *path, pe_diags *d)
+{
+    pe_src at = { path, 0, 0 };
+    o->path = path;
+    o->tmp = malloc(strlen(path) + sizeof ".tmp-XXXXXX");
+    if (!o->tmp)
+        return PE_ERR_NOMEM;
+    sprintf(o->tmp, "%s.tmp-XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        pe_error(d, at, "无法在输出目录中创建临时文件：%s；请检查目录是否存在且可写", strerror(errno));
+        free(o->tmp);
+        o->tmp = NULL;
+        return PE_ERR_IO;
+    }
+    /* mkstemp creates 0600; the output should read like any other new file */
+    mode_t um = umask(022);
+    umask(um);
+    if (fchmod(fd, (mode_t)(0666 & ~um)) != 0 || close(fd) != 0) {
+        pe_error(d, at, "无法设置临时文件 %s：%s", o->tmp, strerror(errno));
+        pe_outfile_abort(o);
+        return PE_ERR_IO;
+    }
+    return PE_OK;
+}
+
+pe_status pe_outfile_commit(pe_outfile *o, pe_diags *d, long *bytes)
+{
+    struct stat st;
+    if (rename(o->tmp, o->path) != 0) {
+        pe_error(d, ((pe_src){ o->path, 0, 0 }), "无法将临时文件改名为输出文件：%s", strerror(errno));
+        pe_outfile_abort(o);
+        return PE_ERR_IO;
+    }
+    free(o->tmp);
+    o->tmp = NULL;
+    if (bytes)
+        *bytes = stat(o->path, &st) == 0 ? (long)st.st_size : 0;
+    return PE_OK;
+}
+
+void pe_outfile_abort(pe_outfile *o)
+{
+    if (!o->tmp)
+        return;
+    unlink(o->tmp);
+    free(o->tmp);
+    o->tmp = NULL;
 }
 
 char *pe_path_join(const char *dir, const char *rel)

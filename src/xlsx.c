@@ -1540,25 +1540,14 @@ static void build(xctx *x, long long timestamp)
         annex_sheet(x, &m->annexes[i]);
 }
 
-/* Permission bits a newly created file gets under the process umask (mkstemp
- * creates 0600; the workbook should read like any other output). */
-static mode_t default_mode(void)
-{
-    mode_t um = umask(022);
-    umask(um);
-    return (mode_t)(0666 & ~um);
-}
-
 pe_status pe_xlsx_write(const pe_model *m, const char *path, long long timestamp,
                         pe_diags *d, pe_xlsx_result *res)
 {
     pe_status st = PE_ERR_IO;
     pe_src at = { path, 0, 0 };
-    char *tmp = NULL;
-    int fd = -1, created = 0;
+    pe_outfile out = { NULL, NULL };
     lxw_workbook_options opt;
     lxw_error e;
-    struct stat sb;
     xctx x;
 
     memset(&x, 0, sizeof x);
@@ -1571,28 +1560,13 @@ pe_status pe_xlsx_write(const pe_model *m, const char *path, long long timestamp
         st = PE_ERR_INPUT;
         goto cleanup;
     }
-    tmp = malloc(strlen(path) + sizeof ".tmp-XXXXXX");
-    if (!tmp) {
-        st = PE_ERR_NOMEM;
+    st = pe_outfile_begin(&out, path, d);
+    if (st != PE_OK)
         goto cleanup;
-    }
-    sprintf(tmp, "%s.tmp-XXXXXX", path);
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        pe_error(d, at, "无法在输出目录中创建临时文件：%s；请检查目录是否存在且可写",
-                 strerror(errno));
-        goto cleanup;
-    }
-    created = 1;
-    if (fchmod(fd, default_mode()) != 0 || close(fd) != 0) {
-        fd = -1;
-        pe_error(d, at, "无法设置临时文件 %s：%s", tmp, strerror(errno));
-        goto cleanup;
-    }
-    fd = -1;
+    st = PE_ERR_IO;
 
     memset(&opt, 0, sizeof opt);
-    x.wb = workbook_new_opt(tmp, &opt);
+    x.wb = workbook_new_opt(out.tmp, &opt);
     if (!x.wb) {
         st = PE_ERR_NOMEM;
         goto cleanup;
@@ -1615,25 +1589,17 @@ pe_status pe_xlsx_write(const pe_model *m, const char *path, long long timestamp
         pe_error(d, at, "写入工作簿失败：%s", lxw_strerror(e));
         goto cleanup;
     }
-    if (rename(tmp, path) != 0) {
-        pe_error(d, at, "无法将临时文件改名为输出文件：%s", strerror(errno));
+    st = pe_outfile_commit(&out, d, res ? &res->bytes : NULL);
+    if (st != PE_OK)
         goto cleanup;
-    }
-    created = 0;
-    if (res) {
+    if (res)
         res->sheets = x.sheets;
-        res->bytes = stat(path, &sb) == 0 ? (long)sb.st_size : 0;
-    }
     st = PE_OK;
 
 cleanup:
     if (x.wb)
         lxw_workbook_free(x.wb);
-    if (fd >= 0)
-        close(fd);
-    if (created)
-        unlink(tmp);
-    free(tmp);
+    pe_outfile_abort(&out);
     pe_buf_release(&x.fb);
     return st;
 }
