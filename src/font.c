@@ -793,6 +793,159 @@ cleanup:
     return st;
 }
 
+/* ---- a cmap that libharu searches fast ----
+ * libharu 2.3.0 builds each CID font by looking up all 65,536 BMP code points
+ * (hpdf_font_cid.c), each lookup a linear scan of the format-4 segments. A
+ * subset's cmap has one segment per run of code points — hundreds for a body
+ * font — which made those lookups the largest single cost of a sample run.
+ * This rebuilds the cmap as one (3,1) format-4 subtable with at most
+ * CMAP_SEGMENTS segments over the used code points, mapped through
+ * glyphIdArray (unused code points inside a segment map to glyph 0, as they
+ * did before). libharu sizes glyphIdArray from the subtable's 16-bit length,
+ * hence the entry budget. */
+#define CMAP_SEGMENTS 8
+#define CMAP_MAX_ENTRIES 30000
+
+typedef struct { unsigned lo, hi; } cmap_seg;   /* code point range */
+
+static hb_blob_t *fast_cmap_blob(hb_face_t *sub)
+{
+    hb_set_t *set = hb_set_create();
+    hb_font_t *font = hb_font_create(sub);
+    unsigned *cp = NULL;
+    cmap_seg *seg = NULL;
+    unsigned char *t = NULL;
+    hb_blob_t *blob = NULL;
+    size_t n = 0, nseg = 0, entries = 0;
+
+    hb_face_collect_unicodes(sub, set);
+    size_t cap = hb_set_get_population(set) + 1;
+    cp = malloc(cap * sizeof *cp);
+    seg = malloc(cap * sizeof *seg);
+    if (!cp || !seg || !hb_set_allocation_successful(set))
+        goto cleanup;
+    for (hb_codepoint_t c = HB_SET_VALUE_INVALID; hb_set_next(set, &c);)
+        if (c < 0xFFFF)
+            cp[n++] = c;
+    if (n == 0)
+        goto cleanup;
+    /* runs of consecutive code points, then merge the closest neighbours */
+    for (size_t i = 0; i < n; i++) {
+        if (nseg && seg[nseg - 1].hi + 1 == cp[i]) {
+            seg[nseg - 1].hi = cp[i];
+        } else {
+            seg[nseg].lo = seg[nseg].hi = cp[i];
+            nseg++;
+        }
+    }
+    for (size_t i = 0; i < nseg; i++)
+        entries += seg[i].hi - seg[i].lo + 1;
+    while (nseg > CMAP_SEGMENTS) {
+        size_t best = 0;
+        unsigned gap = UINT_MAX;
+        for (size_t i = 0; i + 1 < nseg; i++)
+            if (seg[i + 1].lo - seg[i].hi - 1 < gap) {
+                gap = seg[i + 1].lo - seg[i].hi - 1;
+                best = i;
+            }
+        if (entries + gap > CMAP_MAX_ENTRIES)
+            break;
+        entries += gap;
+        seg[best].hi = seg[best + 1].hi;
+        memmove(&seg[best + 1], &seg[best + 2], (nseg - best - 2) * sizeof *seg);
+        nseg--;
+    }
+
+    size_t segcount = nseg + 1;   /* plus the 0xFFFF sentinel */
+    size_t sublen = 16 + 8 * segcount + 2 * entries;
+    if (sublen > 0xFFFF)
+        goto cleanup;
+    size_t len = 12 + sublen;
+    t = calloc(len, 1);
+    if (!t)
+        goto cleanup;
+    wr16(t + 0, 0);                /* version */
+    wr16(t + 2, 1);                /* one encoding record: Windows Unicode BMP */
+    wr16(t + 4, 3);
+    wr16(t + 6, 1);
+    wr32(t + 8, 12);
+    unsigned char *f = t + 12;
+    unsigned sel = 0;
+    while ((2u << sel) <= segcount)
+        sel++;
+    wr16(f + 0, 4);
+    wr16(f + 2, (unsigned)sublen);
+    wr16(f + 4, 0);
+    wr16(f + 6, (unsigned)(2 * segcount));
+    wr16(f + 8, 2u << sel);
+    wr16(f + 10, sel);
+    wr16(f + 12, (unsigned)(2 * segcount) - (2u << sel));
+    unsigned char *endc = f + 14, *startc = endc + 2 * segcount + 2;
+    unsigned char *delta = startc + 2 * segcount, *rangeoff = delta + 2 * segcount;
+    unsigned char *gids = rangeoff + 2 * segcount;
+    size_t at = 0;
+    for (size_t i = 0; i < nseg; i++) {
+        wr16(endc + 2 * i, seg[i].hi);
+        wr16(startc + 2 * i, seg[i].lo);
+        wr16(delta + 2 * i, 0);
+        wr16(rangeoff + 2 * i, (unsigned)(2 * (segcount - i) + 2 * at));
+        for (unsigned c = seg[i].lo; c <= seg[i].hi; c++, at++) {
+            hb_codepoint_t g = 0;
+            if (!hb_font_get_nominal_glyph(font, c, &g))
+                g = 0;
+            wr16(gids + 2 * at, g);
+        }
+    }
+    wr16(endc + 2 * nseg, 0xFFFF);
+    wr16(startc + 2 * nseg, 0xFFFF);
+    wr16(delta + 2 * nseg, 1);
+    wr16(rangeoff + 2 * nseg, 0);
+    blob = hb_blob_create((const char *)t, (unsigned)len, HB_MEMORY_MODE_WRITABLE, t, free);
+    t = NULL;
+cleanup:
+    free(t);
+    free(seg);
+    free(cp);
+    hb_font_destroy(font);
+    hb_set_destroy(set);
+    return blob;
+}
+
+/* The subset face with its cmap replaced by fast_cmap_blob(); NULL if that
+ * cannot be built (the subset is then used as it is). */
+static hb_face_t *with_fast_cmap(hb_face_t *subset)
+{
+    hb_tag_t tags[64];
+    unsigned count = 64;
+    /* hb_subset returns a builder face, whose table list HarfBuzz 6.0 cannot
+     * enumerate: serialize it and read it back as an ordinary face */
+    hb_blob_t *bytes = hb_face_reference_blob(subset);
+    hb_face_t *sub = hb_face_create(bytes, 0);
+    hb_blob_destroy(bytes);
+    hb_blob_t *cmap = fast_cmap_blob(sub);
+    if (!cmap) {
+        hb_face_destroy(sub);
+        return NULL;
+    }
+    hb_face_t *b = hb_face_builder_create();
+    unsigned total = hb_face_get_table_tags(sub, 0, &count, tags);
+    if (total == 0 || total > count) {
+        hb_blob_destroy(cmap);
+        hb_face_destroy(sub);
+        hb_face_destroy(b);
+        return NULL;
+    }
+    for (unsigned i = 0; i < count; i++) {
+        hb_blob_t *tb = tags[i] == HB_TAG('c', 'm', 'a', 'p') ? hb_blob_reference(cmap)
+                                                               : hb_face_reference_table(sub, tags[i]);
+        hb_face_builder_add_table(b, tags[i], tb);
+        hb_blob_destroy(tb);
+    }
+    hb_blob_destroy(cmap);
+    hb_face_destroy(sub);
+    return b;
+}
+
 static int write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
@@ -863,6 +1016,13 @@ pe_status pe_font_subset(const pe_font *f, const unsigned *cps, size_t ncps,
     if (!sub) {
         st = PE_ERR_INPUT;
         goto cleanup;
+    }
+    {
+        hb_face_t *fast = with_fast_cmap(sub);
+        if (fast) {
+            hb_face_destroy(sub);
+            sub = fast;
+        }
     }
     data = hb_face_reference_blob(sub);
     bytes = hb_blob_get_data(data, &len);
