@@ -135,6 +135,7 @@ typedef struct {
     int has_stated_total;   /* the CSV had its own 合计 row */
     int title_count;        /* number stated in the title, -1 if none */
     pe_src merge_src, total_src;  /* INI positions of `merge` and `total` */
+    pe_src title_src;             /* INI position of `title` */
 } pe_annex;
 
 typedef enum { PE_FONT_TITLE, PE_FONT_BODY, PE_FONT_HEADING, PE_FONT_KAI, PE_FONT_ROLES } pe_font_role;

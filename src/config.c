@@ -260,7 +260,15 @@ static pe_status load_table_file(pe_model *m, const ini_index *ix, dictionary *i
         return PE_ERR_INPUT;
     }
     *path = resolve(m, file);
-    return *path ? PE_OK : PE_ERR_NOMEM;
+    if (!*path)
+        return PE_ERR_NOMEM;
+    if (access(*path, F_OK) != 0) {
+        pe_error(d, ini_at(ix, sec, "file"),
+                 "[%s] file = %s：找不到文件 %s，请检查文件名（路径相对于 INI 文件所在目录）", sec, file,
+                 *path);
+        return PE_ERR_INPUT;
+    }
+    return PE_OK;
 }
 
 /* Loads one table; reads its file, then hands the buffer to the parser. */
@@ -354,6 +362,22 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
             goto cleanup;
         }
     }
+    /* iniparser merges a repeated section and keeps the last of a repeated key */
+    for (size_t i = 0; i < ix.n; i++)
+        for (size_t j = 0; j < i; j++) {
+            const ini_loc *a = &ix.locs[j], *b = &ix.locs[i];
+            if (strcmp(a->section, b->section) != 0 || strcmp(a->key, b->key) != 0)
+                continue;
+            if (!b->key[0])
+                pe_warn(d, ((pe_src){ ini_path, b->line, b->col }),
+                        "节 [%s] 在第 %d 行已经出现过，两处的键会合并，重复的键以后出现的为准；请合并为一节",
+                        b->section, a->line);
+            else
+                pe_warn(d, ((pe_src){ ini_path, b->line, b->col }),
+                        "[%s] 中的键“%s”在第 %d 行已经写过，以这里的值为准；请删除其中一个", b->section,
+                        b->key, a->line);
+            break;
+        }
     /* keys before the first section belong to no section: iniparser drops them */
     for (size_t i = 0; i < ix.n; i++)
         if (!ix.locs[i].section[0] && ix.locs[i].key[0])
@@ -440,8 +464,13 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
         if (draft && !parse_bool(draft, &m->draft))
             pe_error(d, ini_at(&ix, "report", "draft"), "draft = %s 无法识别，请写 true 或 false", draft);
         const char *tmpl = get(ini, "report", "template");
-        if (tmpl)
+        if (tmpl) {
             m->template_path = resolve(m, tmpl);
+            if (m->template_path && access(m->template_path, F_OK) != 0)
+                pe_error(d, ini_at(&ix, "report", "template"),
+                         "template = %s：找不到模板文件 %s，请检查文件名（路径相对于 INI 文件所在目录）", tmpl,
+                         m->template_path);
+        }
     }
 
     /* [period] */
@@ -557,6 +586,7 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
         a->note = pe_arena_strdup(m->arena, get(ini, s, "note"));
         if (!a->title)
             pe_error(d, ini_at(&ix, s, NULL), "[%s] 节缺少 title 键，请写明附件标题", s);
+        a->title_src = ini_at(&ix, s, "title");
         a->merge_src = ini_at(&ix, s, "merge");
         a->total_src = ini_at(&ix, s, "total");
         load_table(m, &ix, ini, s, a, parse_annex_cb, get(ini, s, "merge"), get(ini, s, "total"), d);

@@ -796,6 +796,7 @@ pe_status pe_annex_parse(pe_model *m, pe_annex *a, const char *buf, size_t len,
         }
     }
     a->title_count = title_count(a->title);
+    pe_src title_at = a->title_src.file ? a->title_src : (pe_src){ a->file, 0, 0 };
     if (a->title_count >= 0 && d->nerrors == errors_before) {
         size_t first_total = a->ncols;
         for (size_t c = 0; c < a->ncols; c++)
@@ -807,14 +808,14 @@ pe_status pe_annex_parse(pe_model *m, pe_annex *a, const char *buf, size_t len,
             if (fabs(a->total[first_total] - a->title_count) > 1e-9) {
                 char y[64];
                 pe_number_format(a->total[first_total], a->total_decimals[first_total], y, sizeof y);
-                pe_warn(d, ((pe_src){ a->file, 0, 0 }),
+                pe_warn(d, title_at,
                         "附件%d 标题“%s”写的是 %d，但“%s”合计为 %s，请核对标题或数据", a->number,
                         a->title, a->title_count, a->header[first_total], y);
             }
         } else if ((size_t)a->title_count != a->nrows) {
-            pe_warn(d, ((pe_src){ a->file, 0, 0 }),
-                    "附件%d 标题“%s”写的是 %d 项，但表中有 %zu 行，请核对标题或数据", a->number, a->title,
-                    a->title_count, a->nrows);
+            pe_warn(d, title_at,
+                    "附件%d 标题“%s”写的是 %d 项，但 %s 中有 %zu 行，请核对标题或数据", a->number, a->title,
+                    a->title_count, a->file, a->nrows);
         }
     }
     return d->nerrors > errors_before ? PE_ERR_INPUT : PE_OK;

@@ -518,7 +518,7 @@ static void test_annex_title_count(void **state)
     annex(&f, "突破3项重大技术计划", "序号,课题名称\n1,甲\n2,乙\n", NULL, NULL);
     assert_int_equal(f.st, PE_OK);
     assert_counts(&f.d, 0, 1);
-    assert_has_diag(&f.d, "a.csv", "写的是 3 项，但表中有 2 行");
+    assert_has_diag(&f.d, "a.csv", "写的是 3 项，但 a.csv 中有 2 行");
     fixture_release(&f);
 
     annex(&f, "创建7个平台计划", "类别,数量\nA,1\nB,5\n", NULL, "数量");
@@ -586,12 +586,15 @@ static void tmpdir_make(tmpdir *t)
     snprintf(t->path, sizeof t->path, "%s/report.ini", t->dir);
     static const char ind[] = "id,name,unit,target,2021,2022,2023\n1,研发投入,亿元,10,2,3,4\n";
     write_file(t->dir, "indicators.csv", ind, sizeof ind - 1);
+    write_file(t->dir, "report.md", "# x\n", 4);   /* the template must exist */
 }
 
 static void tmpdir_remove(tmpdir *t)
 {
     char p[256];
     snprintf(p, sizeof p, "%s/indicators.csv", t->dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/report.md", t->dir);
     unlink(p);
     unlink(t->path);
     rmdir(t->dir);
@@ -706,7 +709,7 @@ static void test_config_missing_period(void **state)
     fixture f;
     tmpdir t;
     static const char ini[] =
-        "[report]\ntitle = 标题\nissuer = 单位\ndate = 2023-08-15\ntemplate = r.md\n"
+        "[report]\ntitle = 标题\nissuer = 单位\ndate = 2023-08-15\ntemplate = report.md\n"
         "\n[indicators]\nfile = indicators.csv\n";
     config(&f, &t, ini, sizeof ini - 1);
     assert_int_equal(f.st, PE_ERR_INPUT);
@@ -727,7 +730,7 @@ static void test_config_value_errors(void **state)
         "issuer = 单位\n"
         "date = 2023-02-30\n"
         "draft = maybe\n"
-        "template = r.md\n"
+        "template = report.md\n"
         "[period]\n"
         "base_year = 2020\n"
         "target_year = 2025\n"
