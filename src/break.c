@@ -393,6 +393,51 @@ pe_status pe_break_text(const char *text, size_t len, double measure, double fir
     return st;
 }
 
+/* Words a wrapped title should not be cut inside (GB/T 9704-2012 7.3.1: 回行时
+ *要做到词意完整). Titles of plan reports are built from a small vocabulary;
+ * a break between the two characters of one of these pairs splits a word. */
+static const char *const title_words[] = {
+    "规划", "计划", "方案", "报告", "评估", "意见", "通知", "纲要", "情况", "建设", "发展",
+    "创新", "工作", "实施", "中期", "专项", "科技", "经济", "社会", "政府", "人民", "国民",
+    "技术", "科学", "城市", "产业", "行动", "管理", "服务", "改革", "开放", "区域", "项目",
+    "目标", "任务", "指标", "完成", "推进", "关于", "印发", "十四", "四五", "十三", "三五",
+    "十二", "二五", "自治", "治区", "地区", "县区", "高新", "成果", "转化", "平台", "企业",
+    "人才", "团队", "重点", "重大", "国家", "全市", "省级", "市级", "年度", "总体", "监测",
+};
+
+/* Number of line breaks in `l` that fall inside a title word. */
+static size_t title_word_splits(const char *text, size_t len, const pe_lines *l)
+{
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < l->n; i++) {
+        size_t a = l->lines[i].end, b = l->lines[i + 1].start;
+        /* the last character of line i and the first of line i + 1 */
+        size_t as = a;
+        while (as > l->lines[i].start && ((unsigned char)text[as - 1] & 0xC0) == 0x80)
+            as--;
+        if (as > l->lines[i].start)
+            as--;
+        if (b >= len)
+            continue;
+        size_t be = b + 1;
+        while (be < len && ((unsigned char)text[be] & 0xC0) == 0x80)
+            be++;
+        char pair[16];
+        size_t la = a - as, lb = be - b;
+        if (la + lb >= sizeof pair)
+            continue;
+        memcpy(pair, text + as, la);
+        memcpy(pair + la, text + b, lb);
+        pair[la + lb] = '\0';
+        for (size_t w = 0; w < sizeof title_words / sizeof title_words[0]; w++)
+            if (strcmp(pair, title_words[w]) == 0) {
+                n++;
+                break;
+            }
+    }
+    return n;
+}
+
 pe_status pe_break_balanced(const char *text, size_t len, double measure,
                             pe_width_fn width, void *ctx, pe_lines *out)
 {
@@ -423,6 +468,27 @@ pe_status pe_break_balanced(const char *text, size_t len, double measure,
     if (st == PE_OK) {
         brk_sink k = { out, 0, 0, 0 };
         st = fill_text(&t, target, 0.0, &k);
+    }
+    /* Balanced lines may cut a word (规|划): widen step by step, keeping the
+     * line count, to the first width whose breaks keep every title word whole. */
+    if (st == PE_OK && ref.nlines > 1 && title_word_splits(text, len, out) > 0) {
+        size_t best = title_word_splits(text, len, out);
+        for (double w = target + measure / 256.0; w <= measure && best > 0; w += measure / 256.0) {
+            pe_lines trial = { NULL, 0 };
+            brk_sink k = { &trial, 0, 0, 0 };
+            if (fill_text(&t, w, 0.0, &k) != PE_OK) {
+                pe_lines_release(&trial);
+                break;
+            }
+            size_t splits = title_word_splits(text, len, &trial);
+            if (k.nlines == ref.nlines && k.nforced <= ref.nforced && splits < best) {
+                best = splits;
+                pe_lines_release(out);
+                *out = trial;
+            } else {
+                pe_lines_release(&trial);
+            }
+        }
     }
     brk_text_release(&t);
     if (st != PE_OK)

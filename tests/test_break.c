@@ -484,6 +484,21 @@ static void test_balanced_title_20_20(void **state)
     pe_lines_release(&l);
 }
 
+/* Regression: balancing cut 规|划 in a wrapped title (GB/T 9704 7.3.1 词意完整). */
+static void test_balanced_title_keeps_words(void **state)
+{
+    (void)state;
+    double size = 22.0;
+    const char *title = "示例市国民经济和社会发展第十三个五年规划科技创新专项规划中期实施情况评估报告";
+    pe_lines l;
+    assert_int_equal(pe_break_balanced(title, strlen(title), 28 * size, width_of, &size, &l), PE_OK);
+    check_lines(title, strlen(title), &l, 28 * size, 0, &size);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].nchars, 20);   /* …第十三个五年规划 | 科技创新… */
+    assert_int_equal(l.lines[1].nchars, 18);
+    pe_lines_release(&l);
+}
+
 static void test_balanced_keeps_rules(void **state)
 {
     (void)state;
@@ -579,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_trailing_spaces_excluded),
         cmocka_unit_test(test_hard_line_breaks),
         cmocka_unit_test(test_balanced_title_20_20),
+        cmocka_unit_test(test_balanced_title_keeps_words),
         cmocka_unit_test(test_balanced_keeps_rules),
         cmocka_unit_test(test_long_paragraph),
         cmocka_unit_test(test_invalid_utf8_does_not_crash),
