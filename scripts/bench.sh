@@ -19,9 +19,13 @@ measure() {
   local times=() rss=0
   for ((i = 0; i < runs; i++)); do
     rm -rf "$out"
-    /usr/bin/time -f '%e %M' -o "$tmp/time" "$bin" -q -o "$out" "$ini" 2>"$tmp/stderr" || {
+    local t0 t1
+    t0=$(date +%s%N)
+    /usr/bin/time -f '%M' -o "$tmp/time" "$bin" -q -o "$out" "$ini" 2>"$tmp/stderr" || {
       cat "$tmp/stderr"; echo "bench: $name failed"; exit 1; }
-    read -r t r <"$tmp/time"
+    t1=$(date +%s%N)
+    t=$(echo "($t1 - $t0) / 1000000000" | bc -l)
+    read -r r <"$tmp/time"
     times+=("$t")
     ((r > rss)) && rss=$r
   done
