@@ -165,8 +165,7 @@ static void print_table(const pe_indicator_table *t, const char *heading)
                 wact = w;
         }
     }
-    if (wname > 48)
-        wname = 48;
+    /* names are printed whole: the table widens rather than cut a name */
     printf("%s（%s）\n", heading, t->title ? t->title : t->file);
     print_cell("序号", wid);
     fputs("  ", stdout);

@@ -75,10 +75,10 @@ fi
 
 missing=()
 # names of the core indicators: column 2 of indicators.csv (no quoted fields there).
-# A long name may be cut with … to fit the terminal table, so its first 15
-# characters must appear on the line that starts with its id.
+# Names are printed whole (the table widens rather than cut a name).
+# Each must appear on the line that starts with its id.
 while IFS=$'\t' read -r id name; do
-    prefix=${name:0:15}
+    prefix=$name
     if ! grep -E "^${id//./\\.}[[:space:]]" "$out" | grep -qF -- "$prefix"; then
         missing+=("$id $name")
     fi
