@@ -1,6 +1,5 @@
 # cmake/font.cmake — the font stage: resolution (fontconfig), metrics
 # (FreeType) and subsetting (HarfBuzz) of the four type roles.
-find_package(Threads REQUIRED)
 
 pe_stage(pe_font SOURCES src/font.c
   LIBS pe_util PkgConfig::FREETYPE PkgConfig::FONTCONFIG PkgConfig::HARFBUZZ Threads::Threads)

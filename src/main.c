@@ -1,22 +1,17 @@
 /* main.c — the command line: options, the pipeline load → evaluate → fields →
  * document → PDF/XLSX, diagnostics printing and exit codes (SPEC §2, §8).
  * This is the only file that prints or exits. */
+#include "pe_doc.h"
 #include "pe_eval.h"
 #include "pe_fields.h"
-#include "pe_model.h"
-#ifdef HAVE_PE_DOC
-#include "pe_doc.h"
-#endif
-#ifdef HAVE_PE_PDF
 #include "pe_font.h"
+#include "pe_model.h"
 #include "pe_pdf.h"
-#endif
-#ifdef HAVE_PE_XLSX
 #include "pe_xlsx.h"
-#endif
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,7 +302,6 @@ static const char *fonts_dir(const pe_model *m, char *buf, size_t n)
     return PE_SOURCE_DIR "/fonts";
 }
 
-#if defined(HAVE_PE_PDF) || defined(HAVE_PE_XLSX)
 static void human_size(long bytes, char *out, size_t n)
 {
     if (bytes >= 1024 * 1024)
@@ -315,7 +309,71 @@ static void human_size(long bytes, char *out, size_t n)
     else
         snprintf(out, n, "%.0f KB", (double)bytes / 1024.0 + 0.5);
 }
-#endif
+
+/* The workbook is written on a second thread while the PDF is laid out: the
+ * renderers share only the const model, and each has its own diagnostics. */
+typedef struct {
+    const pe_model *m;
+    const char *path;
+    long long timestamp;
+    pe_diags d;
+    pe_xlsx_result res;
+    pe_status st;
+} xlsx_job;
+
+static void *xlsx_run(void *arg)
+{
+    xlsx_job *j = arg;
+    j->st = pe_xlsx_write(j->m, j->path, j->timestamp, &j->d, &j->res);
+    return NULL;
+}
+
+/* Writes both outputs; on any failure removes what was written and returns
+ * EXIT_IO after printing the writers' messages. */
+static int write_outputs(const pe_model *m, const pe_doc *doc, pe_pdf_options *popts,
+                         const char *outdir, int quiet)
+{
+    char pdfpath[4096], xlsxpath[4096], sz1[32], sz2[32];
+    pe_diags pd;
+    pe_pdf_result pres = { 0, 0 };
+    xlsx_job job;
+    pthread_t th;
+    int threaded, rc = 0;
+
+    snprintf(pdfpath, sizeof pdfpath, "%s/%s.pdf", outdir, m->basename);
+    snprintf(xlsxpath, sizeof xlsxpath, "%s/%s.xlsx", outdir, m->basename);
+    memset(&job, 0, sizeof job);
+    job.m = m;
+    job.path = xlsxpath;
+    job.timestamp = popts->timestamp;
+    pe_diags_init(&job.d);
+    pe_diags_init(&pd);
+    threaded = pthread_create(&th, NULL, xlsx_run, &job) == 0;
+    pe_status pst = pe_pdf_write(m, doc, popts, pdfpath, &pd, &pres);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        xlsx_run(&job);
+    if (pst != PE_OK || job.st != PE_OK) {
+        print_diags(&pd, 0);
+        print_diags(&job.d, 0);
+        if (pst == PE_OK)
+            unlink(pdfpath);
+        if (job.st == PE_OK)
+            unlink(xlsxpath);
+        fprintf(stderr, "%s: 错误：%s写入失败，未留下任何输出文件\n", pst != PE_OK ? pdfpath : xlsxpath,
+                pst != PE_OK ? "PDF " : "XLSX ");
+        rc = EXIT_IO;
+    } else if (!quiet) {
+        human_size(pres.bytes, sz1, sizeof sz1);
+        human_size(job.res.bytes, sz2, sizeof sz2);
+        fprintf(stderr, "已生成 %s（%d 页，%s）、%s（%d 个工作表，%s）\n", pdfpath, pres.pages, sz1,
+                xlsxpath, job.res.sheets, sz2);
+    }
+    pe_diags_release(&pd);
+    pe_diags_release(&job.d);
+    return rc;
+}
 
 int main(int argc, char **argv)
 {
@@ -325,9 +383,7 @@ int main(int argc, char **argv)
     pe_fields *f = NULL;
     int rc = 0;
     char *tmpl = NULL;
-#ifdef HAVE_PE_DOC
     pe_doc *doc = NULL;
-#endif
     char fdbuf[4096];
 
     if (parse_args(argc, argv, &o) != 0) {
@@ -346,7 +402,6 @@ int main(int argc, char **argv)
             goto cleanup;
         }
     }
-#ifdef HAVE_PE_DOC
     if (f && d.nerrors == 0 && !o.list_fields) {
         size_t len;
         if (pe_file_read(m->template_path, m->template_path, &d, &tmpl, &len) == PE_OK) {
@@ -355,18 +410,12 @@ int main(int argc, char **argv)
             pe_doc_build(tmpl, len, m->template_path, f, &d, &doc);
         }
     }
-#endif
     const char *fdir = m ? fonts_dir(m, fdbuf, sizeof fdbuf) : NULL;
-    (void)fdir;
-#ifdef HAVE_PE_PDF
     pe_pdf_options popts = { fdir, "planeval " PE_VERSION, 0 };
     if (doc && d.nerrors == 0 && !o.list_fields)
         pe_pdf_check(m, doc, &popts, &d);
-#endif
-#ifdef HAVE_PE_XLSX
     if (f && d.nerrors == 0 && !o.list_fields)
         pe_xlsx_check(m, &d);
-#endif
 
     print_diags(&d, o.quiet);
     if (d.nerrors || (o.strict && d.nwarnings)) {
@@ -405,66 +454,16 @@ int main(int argc, char **argv)
             rc = EXIT_IO;
             goto cleanup;
         }
-        long long ts = output_timestamp(m);
-        char pdfpath[4096], xlsxpath[4096];
-        pe_buf summary;
-        pe_buf_init(&summary);
-        snprintf(pdfpath, sizeof pdfpath, "%s/%s.pdf", outdir, m->basename);
-        snprintf(xlsxpath, sizeof xlsxpath, "%s/%s.xlsx", outdir, m->basename);
-        int wrote_pdf = 0;
-        (void)ts;
-        (void)xlsxpath;
-        (void)wrote_pdf;
-#ifdef HAVE_PE_PDF
-        {
-            pe_pdf_result res = { 0, 0 };
-            char sz[32];
-            popts.timestamp = ts;
-            if (pe_pdf_write(m, doc, &popts, pdfpath, &d, &res) != PE_OK) {
-                print_diags(&d, 0);
-                fprintf(stderr, "%s: 错误：PDF 写入失败，未留下任何文件\n", pdfpath);
-                pe_buf_release(&summary);
-                rc = EXIT_IO;
-                goto cleanup;
-            }
-            wrote_pdf = 1;
-            human_size(res.bytes, sz, sizeof sz);
-            pe_buf_printf(&summary, "%s（%d 页，%s）", pdfpath, res.pages, sz);
-        }
-#endif
-#ifdef HAVE_PE_XLSX
-        {
-            pe_xlsx_result res = { 0, 0 };
-            char sz[32];
-            if (pe_xlsx_write(m, xlsxpath, ts, &d, &res) != PE_OK) {
-                print_diags(&d, 0);
-                fprintf(stderr, "%s: 错误：XLSX 写入失败，未留下任何文件\n", xlsxpath);
-                if (wrote_pdf)
-                    unlink(pdfpath);
-                pe_buf_release(&summary);
-                rc = EXIT_IO;
-                goto cleanup;
-            }
-            human_size(res.bytes, sz, sizeof sz);
-            pe_buf_printf(&summary, "%s%s（%d 个工作表，%s）", summary.len ? "、" : "", xlsxpath,
-                          res.sheets, sz);
-        }
-#endif
-        if (!o.quiet)
-            fprintf(stderr, "已生成 %s\n", summary.len ? summary.s : "（本构建未包含 PDF/XLSX 输出）");
-        pe_buf_release(&summary);
+        popts.timestamp = output_timestamp(m);
+        rc = write_outputs(m, doc, &popts, outdir, o.quiet);
     }
 
 cleanup:
-#ifdef HAVE_PE_DOC
     pe_doc_free(doc);
-#endif
     free(tmpl);
     pe_fields_free(f);
     pe_model_free(m);
     pe_diags_release(&d);
-#ifdef HAVE_PE_PDF
     pe_font_cache_release();
-#endif
     return rc;
 }
