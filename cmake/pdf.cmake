@@ -15,3 +15,12 @@ add_test(NAME pdf_missing_glyph
   COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/pdf_missing_glyph.py
           $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR})
 set_tests_properties(pdf_check pdf_long_annex pdf_missing_glyph PROPERTIES LABELS e2e)
+
+# WenQuanYi Micro Hei end to end: embedded glyphs must all have outlines.
+add_executable(glyphcheck tests/glyphcheck.c)
+target_compile_options(glyphcheck PRIVATE ${PE_WARNINGS})
+target_link_libraries(glyphcheck PRIVATE pe_util PkgConfig::FREETYPE)
+add_test(NAME pdf_microhei
+  COMMAND bash ${PROJECT_SOURCE_DIR}/tests/e2e/pdf_microhei.sh $<TARGET_FILE:planeval>
+          $<TARGET_FILE:glyphcheck>)
+set_tests_properties(pdf_microhei PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 120)
