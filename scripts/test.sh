@@ -5,6 +5,20 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/setup.sh
+# LibreOffice recalculates the workbook in one test (skipped without it). Only the
+# headless build is installed, and only when no LibreOffice is present at all.
+if ! command -v libreoffice >/dev/null 2>&1 && ! command -v soffice >/dev/null 2>&1; then
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  echo "test.sh: installing libreoffice-calc-nogui for the workbook recalculation test" >&2
+  if ! DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends \
+      libreoffice-calc-nogui; then
+    "${sudo_cmd[@]}" apt-get update &&
+      DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends \
+        libreoffice-calc-nogui ||
+      echo "test.sh: LibreOffice could not be installed; the recalculation test will be skipped" >&2
+  fi
+fi
 jobs=$(nproc)
 
 echo "== strict build + ctest =="
