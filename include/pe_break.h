@@ -34,5 +34,10 @@ pe_status pe_break_text(const char *text, size_t len, double measure, double fir
 pe_status pe_break_balanced(const char *text, size_t len, double measure,
                             pe_width_fn width, void *ctx, pe_lines *out);
 void pe_lines_release(pe_lines *l);
+/* Width in pt of the widest piece of `text` that pe_break_text never breaks
+ * (a number with its unit, a Latin word, `——`, a bracketed year), spaces not
+ * counted: the least width a table column must give it. */
+pe_status pe_break_widest_unit(const char *text, size_t len, pe_width_fn width, void *ctx,
+                               double *out);
 
 #endif

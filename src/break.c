@@ -496,6 +496,32 @@ pe_status pe_break_balanced(const char *text, size_t len, double measure,
     return st;
 }
 
+pe_status pe_break_widest_unit(const char *text, size_t len, pe_width_fn width, void *ctx,
+                               double *out)
+{
+    brk_text t;
+    double best = 0, cur = 0;
+    *out = 0;
+    pe_status st = brk_text_init(&t, text, len, width, ctx);
+    if (st != PE_OK)
+        return st;
+    for (size_t i = 0; i < t.n; i++) {
+        if (is_newline(t.cp[i])) {
+            cur = 0;
+            continue;
+        }
+        if (!is_space(t.cp[i]))
+            cur += t.w[i];
+        if (cur > best)
+            best = cur;
+        if (t.brk[i] == BRK_OK)
+            cur = 0;
+    }
+    brk_text_release(&t);
+    *out = best;
+    return PE_OK;
+}
+
 void pe_lines_release(pe_lines *l)
 {
     if (!l)

@@ -243,83 +243,17 @@ static double text_width(pdf_ctx *c, pe_font_role role, double size, const char 
     return s ? pe_font_text_width(c->font[role], s, strlen(s), size) : 0;
 }
 
-static int is_open_punct(unsigned cp)
-{
-    static const unsigned set[] = { '(', '[', '{', 0x2018, 0x201C, 0x3008, 0x300A, 0x300C,
-                                    0x300E, 0x3010, 0x3014, 0xFF08, 0xFF3B, 0xFF5B };
-    size_t i;
-    for (i = 0; i < sizeof set / sizeof set[0]; i++)
-        if (cp == set[i])
-            return 1;
-    return 0;
-}
-
-static int is_close_punct(unsigned cp)
-{
-    static const unsigned set[] = { ')', ']', '}', ',', '.', ';', ':', '?', '!', '%', 0x00B7,
-                                    0x2019, 0x201D, 0x3001, 0x3002, 0x3009, 0x300B, 0x300D,
-                                    0x300F, 0x3011, 0x3015, 0xFF01, 0xFF09, 0xFF0C, 0xFF1A,
-                                    0xFF1B, 0xFF1F, 0xFF3D, 0xFF5D, 0xFF5E, 0xFF05 };
-    size_t i;
-    for (i = 0; i < sizeof set / sizeof set[0]; i++)
-        if (cp == set[i])
-            return 1;
-    return 0;
-}
-
-static int is_ideo(unsigned cp)
-{
-    return cp >= 0x2E80 && !is_open_punct(cp) && !is_close_punct(cp);
-}
-
-static int is_alnum_cp(unsigned cp)
-{
-    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
-           (cp >= 0xFF10 && cp <= 0xFF19);
-}
-
-/* May a table cell break between a and b? An approximation of the break
- * rules (pe_break.h) good enough to size columns: not after an opening or
- * before a closing mark, not inside a number or word or between a number
- * and its unit; elsewhere around ideographs and spaces. */
-static int can_break(unsigned a, unsigned b)
-{
-    if (is_open_punct(a) || is_close_punct(b))
-        return 0;
-    if (a == ' ' || b == ' ')
-        return 1;
-    if (a < 0x80 && b < 0x80)
-        return 0;       /* numbers, Latin words, R&D/GDP */
-    if (is_alnum_cp(a) && is_ideo(b))
-        return 0;
-    return is_ideo(a) || is_ideo(b) || is_close_punct(a) || is_open_punct(b);
-}
-
 /* Width of the widest piece of `s` that cannot be broken (a number with its
- * unit, a Latin word, a bracketed year): what a table column must hold. */
+ * unit, a Latin word, a bracketed year): what a table column must hold. The
+ * line breaker's own rules decide (pe_break_widest_unit). */
 static double widest_run(pdf_ctx *c, pe_font_role role, double size, const char *s)
 {
-    double best = 0, cur = 0;
-    size_t len, i = 0;
-    unsigned prev = 0;
-
+    wctx w = { c->font[role], size, 0 };
+    double best = 0;
     if (!s)
         return 0;
-    len = strlen(s);
-    while (i < len) {
-        unsigned cp = 0;
-        size_t k = pe_utf8_decode(s + i, len - i, &cp);
-        if (k == 0)
-            k = 1;
-        if (prev && can_break(prev, cp))
-            cur = 0;
-        if (cp != ' ')
-            cur += pe_font_advance(c->font[role], cp) * size / 1000.0;
-        if (cur > best)
-            best = cur;
-        prev = cp;
-        i += k;
-    }
+    if (pe_break_widest_unit(s, strlen(s), width_cb, &w, &best) != PE_OK)
+        c->oom = 1;
     return best;
 }
 

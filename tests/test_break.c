@@ -499,6 +499,28 @@ static void test_balanced_title_keeps_words(void **state)
     pe_lines_release(&l);
 }
 
+/* The widest unbreakable piece, by the breaker's own rules (column sizing). */
+static void test_widest_unit(void **state)
+{
+    (void)state;
+    double size = 16.0, w = -1;
+    /* 13.42亿元 stays whole: 5 half-width + 2 full-width = 2.5 + 2 = 4.5 em */
+    const char *a = "技术合同13.42亿元";
+    assert_int_equal(pe_break_widest_unit(a, strlen(a), width_of, &size, &w), PE_OK);
+    assert_true(w >= 3.5 * size - 0.01);
+    /* R&D/GDP: 7 half-width characters */
+    const char *b = "研发强度（R&D/GDP）";
+    assert_int_equal(pe_break_widest_unit(b, strlen(b), width_of, &size, &w), PE_OK);
+    assert_true(w >= 3.5 * size - 0.01);
+    /* plain ideographs break anywhere: the widest piece is one character
+     * (or a character with its closing mark) */
+    const char *c = "科技创新规划";
+    assert_int_equal(pe_break_widest_unit(c, strlen(c), width_of, &size, &w), PE_OK);
+    assert_true(w >= size - 0.01 && w <= size + 0.01);
+    assert_int_equal(pe_break_widest_unit("", 0, width_of, &size, &w), PE_OK);
+    assert_true(w == 0);
+}
+
 static void test_balanced_keeps_rules(void **state)
 {
     (void)state;
@@ -595,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_hard_line_breaks),
         cmocka_unit_test(test_balanced_title_20_20),
         cmocka_unit_test(test_balanced_title_keeps_words),
+        cmocka_unit_test(test_widest_unit),
         cmocka_unit_test(test_balanced_keeps_rules),
         cmocka_unit_test(test_long_paragraph),
         cmocka_unit_test(test_invalid_utf8_does_not_crash),
