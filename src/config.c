@@ -271,52 +271,22 @@ static pe_status load_table_file(pe_model *m, const ini_index *ix, dictionary *i
     return PE_OK;
 }
 
-/* Loads one table; reads its file, then hands the buffer to the parser. */
-typedef pe_status (*table_parser)(pe_model *, void *, const char *, size_t, pe_encoding,
-                                  const char *, const char *, const char *, pe_diags *);
-
-static pe_status parse_indicators_cb(pe_model *m, void *t, const char *buf, size_t len,
-                                     pe_encoding enc, const char *file, const char *a,
-                                     const char *b, pe_diags *d)
-{
-    (void)a;
-    (void)b;
-    return pe_indicator_table_parse(m, t, buf, len, enc, file, d);
-}
-
-static pe_status parse_counties_cb(pe_model *m, void *t, const char *buf, size_t len,
-                                   pe_encoding enc, const char *file, const char *a,
-                                   const char *b, pe_diags *d)
-{
-    (void)a;
-    (void)b;
-    return pe_county_table_parse(m, t, buf, len, enc, file, d);
-}
-
-static pe_status parse_annex_cb(pe_model *m, void *t, const char *buf, size_t len,
-                                pe_encoding enc, const char *file, const char *merge,
-                                const char *total, pe_diags *d)
-{
-    return pe_annex_parse(m, t, buf, len, enc, file, merge, total, d);
-}
-
-static pe_status load_table(pe_model *m, const ini_index *ix, dictionary *ini, const char *sec,
-                            void *table, table_parser parse, const char *merge,
-                            const char *total, pe_diags *d)
-{
+/* The file a table section names, read whole (a table_file to release). */
+typedef struct {
     const char *path;
     pe_encoding enc;
-    char *buf = NULL;
+    char *buf;
     size_t len;
-    pe_status st = load_table_file(m, ix, ini, sec, &path, &enc, d);
+} table_file;
+
+static pe_status table_file_read(pe_model *m, const ini_index *ix, dictionary *ini,
+                                 const char *sec, table_file *tf, pe_diags *d)
+{
+    memset(tf, 0, sizeof *tf);
+    pe_status st = load_table_file(m, ix, ini, sec, &tf->path, &tf->enc, d);
     if (st != PE_OK)
         return st;
-    st = pe_file_read(path, path, d, &buf, &len);
-    if (st != PE_OK)
-        return st;
-    st = parse(m, table, buf, len, enc, path, merge, total, d);
-    free(buf);
-    return st;
+    return pe_file_read(tf->path, tf->path, d, &tf->buf, &tf->len);
 }
 
 pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
@@ -553,15 +523,24 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
         pe_error(d, ((pe_src){ ini_path, 0, 0 }), "缺少 [indicators] 节，请用 file = 指定核心指标表");
     } else {
         m->indicators.title = pe_arena_strdup(m->arena, get(ini, "indicators", "title"));
-        load_table(m, &ix, ini, "indicators", &m->indicators, parse_indicators_cb, NULL, NULL, d);
+        table_file tf;
+        if (table_file_read(m, &ix, ini, "indicators", &tf, d) == PE_OK)
+            pe_indicator_table_parse(m, &m->indicators, tf.buf, tf.len, tf.enc, tf.path, d);
+        free(tf.buf);
     }
     if (iniparser_find_entry(ini, "targets")) {
         m->targets.title = pe_arena_strdup(m->arena, get(ini, "targets", "title"));
-        load_table(m, &ix, ini, "targets", &m->targets, parse_indicators_cb, NULL, NULL, d);
+        table_file tf;
+        if (table_file_read(m, &ix, ini, "targets", &tf, d) == PE_OK)
+            pe_indicator_table_parse(m, &m->targets, tf.buf, tf.len, tf.enc, tf.path, d);
+        free(tf.buf);
     }
     if (iniparser_find_entry(ini, "counties")) {
         m->counties.title = pe_arena_strdup(m->arena, get(ini, "counties", "title"));
-        load_table(m, &ix, ini, "counties", &m->counties, parse_counties_cb, NULL, NULL, d);
+        table_file tf;
+        if (table_file_read(m, &ix, ini, "counties", &tf, d) == PE_OK)
+            pe_county_table_parse(m, &m->counties, tf.buf, tf.len, tf.enc, tf.path, d);
+        free(tf.buf);
     }
     size_t nannex = 0;
     for (int i = 0; i < nsec; i++)
@@ -589,7 +568,11 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
         a->title_src = ini_at(&ix, s, "title");
         a->merge_src = ini_at(&ix, s, "merge");
         a->total_src = ini_at(&ix, s, "total");
-        load_table(m, &ix, ini, s, a, parse_annex_cb, get(ini, s, "merge"), get(ini, s, "total"), d);
+        table_file tf;
+        if (table_file_read(m, &ix, ini, s, &tf, d) == PE_OK)
+            pe_annex_parse(m, a, tf.buf, tf.len, tf.enc, tf.path, get(ini, s, "merge"),
+                           get(ini, s, "total"), d);
+        free(tf.buf);
     }
 
 cleanup:
