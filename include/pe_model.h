@@ -68,6 +68,7 @@ typedef struct {
     int *has_value;         /* [table.nyears] */
     double *value;          /* [table.nyears] actuals by year column */
     pe_src src;             /* the row */
+    pe_src id_src, name_src, unit_src, chapter_src;   /* their cells (line and column) */
     pe_src target_src;
     pe_eval ev;
 } pe_indicator;

@@ -278,6 +278,10 @@ pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const cha
 #define CELL(c) (colmap[c] >= 0 ? &row[colmap[c]] : NULL)
 #define TEXT(c) (colmap[c] >= 0 ? row[colmap[c]].text : NULL)
         ind->src = (pe_src){ file, row[0].line, 0 };
+        ind->id_src = colmap[C_ID] >= 0 ? cell_at(file, &row[colmap[C_ID]]) : ind->src;
+        ind->name_src = colmap[C_NAME] >= 0 ? cell_at(file, &row[colmap[C_NAME]]) : ind->src;
+        ind->unit_src = colmap[C_UNIT] >= 0 ? cell_at(file, &row[colmap[C_UNIT]]) : ind->src;
+        ind->chapter_src = colmap[C_CHAPTER] >= 0 ? cell_at(file, &row[colmap[C_CHAPTER]]) : ind->src;
         ind->id = TEXT(C_ID);
         ind->name = TEXT(C_NAME);
         ind->unit = TEXT(C_UNIT) ? TEXT(C_UNIT) : "";

@@ -1085,14 +1085,14 @@ static void flow_indicator_table(pdf_ctx *c, const pe_indicator_table *it, pe_sr
         if (ind->chapter && *ind->chapter && (!chapter || strcmp(ind->chapter, chapter) != 0)) {
             chapter = ind->chapter;
             t->rows[r].kind = ROW_GROUP;
-            cell_set(t, r, 0, chapter, AL_LEFT, ind->src);
+            cell_set(t, r, 0, chapter, AL_LEFT, ind->chapter_src);
             row_span(t, r, 0, nc);
             r++;
         }
         t->rows[r].kind = ROW_DATA;
-        cell_set(t, r, 0, ind->id, AL_CENTER, ind->src);
-        cell_set(t, r, 1, ind->name, AL_LEFT, ind->src);
-        cell_set(t, r, 2, ind->unit, AL_CENTER, ind->src);
+        cell_set(t, r, 0, ind->id, AL_CENTER, ind->id_src);
+        cell_set(t, r, 1, ind->name, AL_LEFT, ind->name_src);
+        cell_set(t, r, 2, ind->unit, AL_CENTER, ind->unit_src);
         if (ind->has_base) {
             pe_fmt_value(ind, ind->base, buf, sizeof buf);
             cell_set(t, r, 3, fmt_dup(c, buf), AL_RIGHT, ind->src);
@@ -1359,8 +1359,8 @@ static void flow_chart(pdf_ctx *c, const pe_indicator_table *it, pe_src src)
     for (i = 0; i < it->n; i++) {
         const pe_indicator *ind = &it->items[i];
         pdf_bar *b = &ch->bars[i];
-        text_set(&b->label, ind->name, PE_FONT_BODY, size, 0, ind->src);
-        use_text(c, PE_FONT_BODY, ind->name, ind->src);
+        text_set(&b->label, ind->name, PE_FONT_BODY, size, 0, ind->name_src);
+        use_text(c, PE_FONT_BODY, ind->name, ind->name_src);
         wrap_text(c, &b->label, ch->label_w, 0, 0);
         if (b->label.nlines == 2)           /* no lone character on line 2 */
             wrap_text(c, &b->label, ch->label_w, 0, 1);
