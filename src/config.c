@@ -289,6 +289,17 @@ static pe_status table_file_read(pe_model *m, const ini_index *ix, dictionary *i
     return pe_file_read(tf->path, tf->path, d, &tf->buf, &tf->len);
 }
 
+/* [indicators] and [targets]: the title, then the table the section names. */
+static void load_indicator_section(pe_model *m, const ini_index *ix, dictionary *ini,
+                                   const char *sec, pe_indicator_table *t, pe_diags *d)
+{
+    table_file tf;
+    t->title = pe_arena_strdup(m->arena, get(ini, sec, "title"));
+    if (table_file_read(m, ix, ini, sec, &tf, d) == PE_OK)
+        pe_indicator_table_parse(m, t, tf.buf, tf.len, tf.enc, tf.path, d);
+    free(tf.buf);
+}
+
 pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
 {
     char *raw = NULL, *text = NULL, *dir = NULL;
@@ -522,18 +533,10 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
     if (!iniparser_find_entry(ini, "indicators")) {
         pe_error(d, ((pe_src){ ini_path, 0, 0 }), "缺少 [indicators] 节，请用 file = 指定核心指标表");
     } else {
-        m->indicators.title = pe_arena_strdup(m->arena, get(ini, "indicators", "title"));
-        table_file tf;
-        if (table_file_read(m, &ix, ini, "indicators", &tf, d) == PE_OK)
-            pe_indicator_table_parse(m, &m->indicators, tf.buf, tf.len, tf.enc, tf.path, d);
-        free(tf.buf);
+        load_indicator_section(m, &ix, ini, "indicators", &m->indicators, d);
     }
     if (iniparser_find_entry(ini, "targets")) {
-        m->targets.title = pe_arena_strdup(m->arena, get(ini, "targets", "title"));
-        table_file tf;
-        if (table_file_read(m, &ix, ini, "targets", &tf, d) == PE_OK)
-            pe_indicator_table_parse(m, &m->targets, tf.buf, tf.len, tf.enc, tf.path, d);
-        free(tf.buf);
+        load_indicator_section(m, &ix, ini, "targets", &m->targets, d);
     }
     if (iniparser_find_entry(ini, "counties")) {
         m->counties.title = pe_arena_strdup(m->arena, get(ini, "counties", "title"));
