@@ -1,7 +1,7 @@
 # cmake/xlsx.cmake — the XLSX stage: the workbook renderer (libxlsxwriter), its
 # cmocka unit test, and the end-to-end checks that read the workbook back with
 # Debian's openpyxl and (when installed) recalculate it in LibreOffice.
-pe_stage(pe_xlsx SOURCES src/xlsx.c src/xlsx_formula.c LIBS pe_fields PkgConfig::XLSXWRITER)
+pe_stage(pe_xlsx SOURCES src/xlsx.c src/xlsx_formula.c LIBS pe_fields pe_ident PkgConfig::XLSXWRITER)
 pe_unit_test(test_xlsx SOURCES tests/test_xlsx.c LIBS pe_xlsx)
 
 # Debian's interpreter: python3-openpyxl is installed for it, not for whatever

@@ -1,0 +1,301 @@
+/* ident.c — the hidden identification sheet (format in pe_collect.h): records
+ * input and locked cells while a workbook is written, then writes them. */
+#include "pe_collect.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *sheet;
+    unsigned row, col;
+    int is_input;
+    pe_id_role role;
+    const char *table, *ind_id, *label;
+    int year;
+    uint64_t hash;          /* locked cells */
+} id_rec;
+
+struct pe_ident {
+    pe_arena *arena;
+    const char *title;
+    uint64_t plan_hash;
+    int base_year, target_year, eval_year;
+    const char *dept;
+    int year;
+    id_rec *recs;
+    size_t n, cap;
+    size_t ninputs, nlocked;
+};
+
+static const char *const role_words[PE_ID_ROLE_COUNT] = {
+    "actual", "judgement", "judgement_note", "source", "note", "contact"
+};
+
+const char *pe_id_role_word(pe_id_role r)
+{
+    return (unsigned)r < PE_ID_ROLE_COUNT ? role_words[r] : "";
+}
+
+int pe_id_role_parse(const char *w)
+{
+    for (int i = 0; i < PE_ID_ROLE_COUNT; i++)
+        if (strcmp(w, role_words[i]) == 0)
+            return i;
+    return -1;
+}
+
+uint64_t pe_ident_hash(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+uint64_t pe_ident_value_hash(const char *canonical)
+{
+    return pe_ident_hash(PE_ID_FNV_INIT, canonical, strlen(canonical));
+}
+
+void pe_ident_number_text(double v, char out[32])
+{
+    if (v == 0)
+        v = 0;      /* −0 → 0 */
+    snprintf(out, 32, "%.15g", v);
+}
+
+static uint64_t hash_field(uint64_t h, const char *s)
+{
+    h = pe_ident_hash(h, s, strlen(s));
+    return pe_ident_hash(h, "", 1);     /* a NUL separates fields */
+}
+
+uint64_t pe_plan_hash(const pe_model *m)
+{
+    char y[64];
+    uint64_t h = PE_ID_FNV_INIT;
+    h = hash_field(h, m->title ? m->title : "");
+    h = hash_field(h, m->issuer ? m->issuer : "");
+    snprintf(y, sizeof y, "%d-%d-%d", m->base_year, m->target_year, m->eval_year);
+    return hash_field(h, y);
+}
+
+pe_ident *pe_ident_new(const pe_model *m, const char *dept, int year)
+{
+    pe_ident *id = calloc(1, sizeof *id);
+    if (!id)
+        return NULL;
+    id->arena = pe_arena_new();
+    if (!id->arena) {
+        free(id);
+        return NULL;
+    }
+    id->title = pe_arena_strdup(id->arena, m->title ? m->title : "");
+    id->dept = pe_arena_strdup(id->arena, dept ? dept : PE_ID_ALL_DEPTS);
+    if (!id->title || !id->dept) {
+        pe_ident_free(id);
+        return NULL;
+    }
+    id->plan_hash = pe_plan_hash(m);
+    id->base_year = m->base_year;
+    id->target_year = m->target_year;
+    id->eval_year = m->eval_year;
+    id->year = year;
+    return id;
+}
+
+void pe_ident_free(pe_ident *id)
+{
+    if (!id)
+        return;
+    free(id->recs);
+    pe_arena_free(id->arena);
+    free(id);
+}
+
+static id_rec *rec_new(pe_ident *id, const lxw_worksheet *ws, unsigned row, unsigned col)
+{
+    if (id->n == id->cap) {
+        size_t cap = id->cap ? id->cap * 2 : 256;
+        id_rec *r = realloc(id->recs, cap * sizeof *r);
+        if (!r)
+            return NULL;
+        id->recs = r;
+        id->cap = cap;
+    }
+    id_rec *r = &id->recs[id->n];
+    memset(r, 0, sizeof *r);
+    r->sheet = pe_arena_strdup(id->arena, ws->name);
+    if (!r->sheet)
+        return NULL;
+    r->row = row;
+    r->col = col;
+    id->n++;
+    return r;
+}
+
+static const char *dup_or_empty(pe_ident *id, const char *s)
+{
+    return pe_arena_strdup(id->arena, s ? s : "");
+}
+
+int pe_ident_add_input(pe_ident *id, const lxw_worksheet *ws, unsigned row, unsigned col,
+                       pe_id_role role, const char *table, const char *ind_id, int year,
+                       const char *label)
+{
+    id_rec *r = rec_new(id, ws, row, col);
+    if (!r)
+        return -1;
+    r->is_input = 1;
+    r->role = role;
+    r->table = dup_or_empty(id, table);
+    r->ind_id = dup_or_empty(id, ind_id);
+    r->label = dup_or_empty(id, label);
+    r->year = year;
+    if (!r->table || !r->ind_id || !r->label)
+        return -1;
+    id->ninputs++;
+    return 0;
+}
+
+int pe_ident_add_locked_string(pe_ident *id, const lxw_worksheet *ws, unsigned row,
+                               unsigned col, const char *text)
+{
+    id_rec *r = rec_new(id, ws, row, col);
+    if (!r)
+        return -1;
+    r->hash = pe_ident_value_hash(text ? text : "");
+    id->nlocked++;
+    return 0;
+}
+
+int pe_ident_add_locked_number(pe_ident *id, const lxw_worksheet *ws, unsigned row,
+                               unsigned col, double v)
+{
+    char t[32];
+    pe_ident_number_text(v, t);
+    return pe_ident_add_locked_string(id, ws, row, col, t);
+}
+
+lxw_error pe_ident_write_string(pe_ident *id, lxw_worksheet *ws, unsigned row, unsigned col,
+                                const char *text, lxw_format *fmt)
+{
+    lxw_error e;
+    if (!text || !*text)
+        e = worksheet_write_blank(ws, (lxw_row_t)row, (lxw_col_t)col, fmt);
+    else
+        e = worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, text, fmt);
+    if (e == LXW_NO_ERROR && pe_ident_add_locked_string(id, ws, row, col, text) != 0)
+        e = LXW_ERROR_MEMORY_MALLOC_FAILED;
+    return e;
+}
+
+lxw_error pe_ident_write_number(pe_ident *id, lxw_worksheet *ws, unsigned row, unsigned col,
+                                double v, lxw_format *fmt)
+{
+    lxw_error e = worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, v, fmt);
+    if (e == LXW_NO_ERROR && pe_ident_add_locked_number(id, ws, row, col, v) != 0)
+        e = LXW_ERROR_MEMORY_MALLOC_FAILED;
+    return e;
+}
+
+/* One row of the identification: writes the cells and folds them into the seal. */
+typedef struct {
+    lxw_worksheet *ws;
+    lxw_row_t row;
+    uint64_t seal;
+    lxw_error err;
+} id_writer;
+
+static void put_row(id_writer *w, const char *const *cells, size_t n, int sealed)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (w->err == LXW_NO_ERROR && *cells[i])
+            w->err = worksheet_write_string(w->ws, w->row, (lxw_col_t)i, cells[i], NULL);
+        if (sealed)
+            w->seal = hash_field(w->seal, cells[i]);
+    }
+    if (sealed)
+        w->seal = pe_ident_hash(w->seal, "\n", 1);
+    w->row++;
+}
+
+static void hex64(uint64_t v, char out[17])
+{
+    snprintf(out, 17, "%016llx", (unsigned long long)v);
+}
+
+/* "C7" for 0-based row 6, col 2. */
+static void cell_ref(unsigned row, unsigned col, char out[16])
+{
+    char letters[8];
+    int n = 0;
+    unsigned c = col + 1;
+    while (c > 0 && n < 7) {
+        unsigned r = (c - 1) % 26;
+        letters[n++] = (char)('A' + r);
+        c = (c - 1) / 26;
+    }
+    int k = 0;
+    while (n > 0)
+        out[k++] = letters[--n];
+    snprintf(out + k, (size_t)(16 - k), "%u", row + 1);
+}
+
+lxw_error pe_ident_write(const pe_ident *id, lxw_workbook *wb)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(wb, PE_ID_SHEET);
+    if (!ws)
+        return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    id_writer w = { ws, 0, PE_ID_FNV_INIT, LXW_NO_ERROR };
+    char hash[17], b[16], t[16], e[16], yr[16], ni[24], nl[24], ref[16], year[16];
+
+    hex64(id->plan_hash, hash);
+    snprintf(b, sizeof b, "%d", id->base_year);
+    snprintf(t, sizeof t, "%d", id->target_year);
+    snprintf(e, sizeof e, "%d", id->eval_year);
+    snprintf(yr, sizeof yr, "%d", id->year);
+    snprintf(ni, sizeof ni, "%zu", id->ninputs);
+    snprintf(nl, sizeof nl, "%zu", id->nlocked);
+    {
+        const char *r0[] = { PE_ID_MAGIC, PE_ID_VERSION };
+        const char *r1[] = { "plan", id->title };
+        const char *r2[] = { "plan_hash", hash };
+        const char *r3[] = { "period", b, t, e };
+        const char *r4[] = { "dept", id->dept };
+        const char *r5[] = { "year", yr };
+        const char *r6[] = { "counts", ni, nl };
+        put_row(&w, r0, 2, 1);
+        put_row(&w, r1, 2, 1);
+        put_row(&w, r2, 2, 1);
+        put_row(&w, r3, 4, 1);
+        put_row(&w, r4, 2, 1);
+        put_row(&w, r5, 2, 1);
+        put_row(&w, r6, 3, 1);
+    }
+    w.row++;    /* row 7: the seal, written below */
+    for (size_t i = 0; i < id->n; i++) {
+        const id_rec *r = &id->recs[i];
+        cell_ref(r->row, r->col, ref);
+        if (r->is_input) {
+            snprintf(year, sizeof year, "%d", r->year);
+            const char *c[] = { "in", r->sheet, ref, pe_id_role_word(r->role), r->table,
+                                r->ind_id, year, r->label };
+            put_row(&w, c, 8, 1);
+        } else {
+            hex64(r->hash, hash);
+            const char *c[] = { "lock", r->sheet, ref, hash };
+            put_row(&w, c, 4, 1);
+        }
+    }
+    hex64(w.seal, hash);
+    if (w.err == LXW_NO_ERROR)
+        w.err = worksheet_write_string(ws, 7, 0, "seal", NULL);
+    if (w.err == LXW_NO_ERROR)
+        w.err = worksheet_write_string(ws, 7, 1, hash, NULL);
+    worksheet_protect(ws, NULL, NULL);
+    worksheet_hide(ws);
+    return w.err;
+}
