@@ -1,6 +1,6 @@
 /* pe_layout.h — the page geometry of GB/T 9704-2012 and the layout arithmetic
- * of the PDF renderer (pagination, keeps, table columns), on measured sizes
- * only: no fonts, no PDF. The renderer (src/pdf.c) measures and draws. */
+ * (pagination, keeps, table columns), on measured sizes only: no fonts, no
+ * output format. The layout stage (src/pages.c) measures and places. */
 #ifndef PE_LAYOUT_H
 #define PE_LAYOUT_H
 
@@ -83,7 +83,9 @@
 #define PE_CHART_NOTE_GRAY  0.35    /* 暂无数据 */
 #define PE_CHART_GRID_W     0.3     /* pt */
 #define PE_CHART_AXIS_W     0.6
-#define PE_CHART_TAU_W      0.9     /* dashed time-progress mark, 3 on 2 off */
+#define PE_CHART_TAU_W      0.9     /* dashed time-progress mark, … */
+#define PE_CHART_DASH_ON    3.0     /* … 3 pt on … */
+#define PE_CHART_DASH_OFF   2.0     /* … 2 pt off */
 #define PE_CHART_SWATCH_W   16.0    /* legend key */
 #define PE_CHART_SWATCH_H   8.0
 #define PE_CHART_KEY_GAP    4.0     /* key to its words */

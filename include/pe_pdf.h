@@ -1,30 +1,19 @@
-/* pe_pdf.h — the PDF renderer (libharu): GB/T 9704-2012 page geometry, text
- * flow, tables, chart, annexes, outline, page numbers and watermark. */
+/* pe_pdf.h — the PDF backend (libharu): draws a page model (pe_page.h) on the
+ * HarfBuzz subset fonts, with outline and document info. No layout. */
 #ifndef PE_PDF_H
 #define PE_PDF_H
 
-#include "pe_model.h"
-#include "pe_doc.h"
-
-typedef struct {
-    const char *fonts_dir;      /* project fonts/ directory (drop-in fonts) */
-    const char *creator;        /* "planeval VERSION" */
-    long long timestamp;        /* seconds since epoch for the PDF dates (UTC) */
-} pe_pdf_options;
+#include "pe_page.h"
 
 typedef struct {
     int pages;
-    long bytes;
+    long bytes;             /* set by the caller once the file is in place */
 } pe_pdf_result;
 
-/* Checks that every character the document uses is in its font (missing
- * glyphs, characters outside the BMP: errors naming the character, font and
- * where it is used). Nothing is written. */
-pe_status pe_pdf_check(const pe_model *m, const pe_doc *doc, const pe_pdf_options *o,
-                       pe_diags *d);
-/* Lays out and writes the PDF to `path` via a temporary file in the same
- * directory, renamed on success; nothing is left behind on failure. */
-pe_status pe_pdf_write(const pe_model *m, const pe_doc *doc, const pe_pdf_options *o,
-                       const char *path, pe_diags *d, pe_pdf_result *res);
+/* Writes the pages as PDF to `file` (the caller's temporary file, renamed by
+ * the caller when every output succeeded); `shown` names the output in
+ * messages. The fonts must have been subset (pe_pages_subset). */
+pe_status pe_pdf_write(const pe_pages *p, const char *file, const char *shown, pe_diags *d,
+                       pe_pdf_result *res);
 
 #endif

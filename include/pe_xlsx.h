@@ -16,6 +16,11 @@ pe_status pe_xlsx_check(const pe_model *m, pe_diags *d);
  * `timestamp` (seconds since epoch, UTC) is the created date. */
 pe_status pe_xlsx_write(const pe_model *m, const char *path, long long timestamp,
                         pe_diags *d, pe_xlsx_result *res);
+/* Writes the workbook to exactly `file` (a temporary file the caller renames
+ * once every output succeeded); `shown` names the output in messages.
+ * res->bytes is left 0. */
+pe_status pe_xlsx_write_file(const pe_model *m, const char *file, const char *shown,
+                             long long timestamp, pe_diags *d, pe_xlsx_result *res);
 
 /* ---- pure helpers, exposed for tests (src/xlsx_formula.c) ---- */
 

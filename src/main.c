@@ -6,6 +6,7 @@
 #include "pe_fields.h"
 #include "pe_font.h"
 #include "pe_model.h"
+#include "pe_page.h"
 #include "pe_pdf.h"
 #include "pe_xlsx.h"
 
@@ -310,11 +311,11 @@ static void human_size(long bytes, char *out, size_t n)
         snprintf(out, n, "%.0f KB", (double)bytes / 1024.0 + 0.5);
 }
 
-/* The workbook is written on a second thread while the PDF is laid out: the
- * renderers share only the const model, and each has its own diagnostics. */
+/* The workbook is written on a second thread while the PDF is drawn: the
+ * writers share only the const model, and each has its own diagnostics. */
 typedef struct {
     const pe_model *m;
-    const char *path;
+    const char *file, *path;
     long long timestamp;
     pe_diags d;
     pe_xlsx_result res;
@@ -324,45 +325,63 @@ typedef struct {
 static void *xlsx_run(void *arg)
 {
     xlsx_job *j = arg;
-    j->st = pe_xlsx_write(j->m, j->path, j->timestamp, &j->d, &j->res);
+    j->st = pe_xlsx_write_file(j->m, j->file, j->path, j->timestamp, &j->d, &j->res);
     return NULL;
 }
 
-/* Writes both outputs; on any failure removes what was written and returns
- * EXIT_IO after printing the writers' messages. */
-static int write_outputs(const pe_model *m, const pe_doc *doc, pe_pdf_options *popts,
+/* Writes every output to a temporary file next to it and renames them all
+ * only when every one succeeded; on any failure removes them all, prints the
+ * writers' messages and returns EXIT_IO. */
+static int write_outputs(const pe_model *m, pe_pages *pages, long long timestamp,
                          const char *outdir, int quiet)
 {
     char pdfpath[4096], xlsxpath[4096], sz1[32], sz2[32];
     pe_diags pd;
     pe_pdf_result pres = { 0, 0 };
+    pe_outfile opdf = { NULL, NULL }, oxlsx = { NULL, NULL };
     xlsx_job job;
     pthread_t th;
-    int threaded, rc = 0;
+    int threaded = 0, rc = 0;
+    pe_status pst;
+    const char *failed = NULL;
 
     snprintf(pdfpath, sizeof pdfpath, "%s/%s.pdf", outdir, m->basename);
     snprintf(xlsxpath, sizeof xlsxpath, "%s/%s.xlsx", outdir, m->basename);
     memset(&job, 0, sizeof job);
-    job.m = m;
-    job.path = xlsxpath;
-    job.timestamp = popts->timestamp;
     pe_diags_init(&job.d);
     pe_diags_init(&pd);
-    threaded = pthread_create(&th, NULL, xlsx_run, &job) == 0;
-    pe_status pst = pe_pdf_write(m, doc, popts, pdfpath, &pd, &pres);
-    if (threaded)
-        pthread_join(th, NULL);
-    else
-        xlsx_run(&job);
-    if (pst != PE_OK || job.st != PE_OK) {
+    job.st = PE_ERR_IO;
+    pst = pe_outfile_begin(&opdf, pdfpath, &pd);
+    if (pst == PE_OK)
+        pst = pe_outfile_begin(&oxlsx, xlsxpath, &pd);
+    if (pst == PE_OK) {
+        job.m = m;
+        job.file = oxlsx.tmp;
+        job.path = xlsxpath;
+        job.timestamp = timestamp;
+        threaded = pthread_create(&th, NULL, xlsx_run, &job) == 0;
+        pst = pe_pages_subset(pages, &pd);
+        if (pst == PE_OK)
+            pst = pe_pdf_write(pages, opdf.tmp, pdfpath, &pd, &pres);
+        if (threaded)
+            pthread_join(th, NULL);
+        else
+            xlsx_run(&job);
+    }
+    if (pst != PE_OK)
+        failed = pdfpath;
+    else if (job.st != PE_OK)
+        failed = xlsxpath;
+    if (!failed && pe_outfile_commit(&opdf, &pd, &pres.bytes) != PE_OK)
+        failed = pdfpath;
+    if (!failed && pe_outfile_commit(&oxlsx, &pd, &job.res.bytes) != PE_OK) {
+        unlink(pdfpath);
+        failed = xlsxpath;
+    }
+    if (failed) {
         print_diags(&pd, 0);
         print_diags(&job.d, 0);
-        if (pst == PE_OK)
-            unlink(pdfpath);
-        if (job.st == PE_OK)
-            unlink(xlsxpath);
-        fprintf(stderr, "%s: 错误：%s写入失败，未留下任何输出文件\n", pst != PE_OK ? pdfpath : xlsxpath,
-                pst != PE_OK ? "PDF " : "XLSX ");
+        fprintf(stderr, "%s: 错误：写入失败，未留下任何输出文件\n", failed);
         rc = EXIT_IO;
     } else if (!quiet) {
         human_size(pres.bytes, sz1, sizeof sz1);
@@ -370,6 +389,8 @@ static int write_outputs(const pe_model *m, const pe_doc *doc, pe_pdf_options *p
         fprintf(stderr, "已生成 %s（%d 页，%s）、%s（%d 个工作表，%s）\n", pdfpath, pres.pages, sz1,
                 xlsxpath, job.res.sheets, sz2);
     }
+    pe_outfile_abort(&opdf);
+    pe_outfile_abort(&oxlsx);
     pe_diags_release(&pd);
     pe_diags_release(&job.d);
     return rc;
@@ -384,6 +405,7 @@ int main(int argc, char **argv)
     int rc = 0;
     char *tmpl = NULL;
     pe_doc *doc = NULL;
+    pe_pages *pages = NULL;
     char fdbuf[4096];
 
     if (parse_args(argc, argv, &o) != 0) {
@@ -411,9 +433,14 @@ int main(int argc, char **argv)
         }
     }
     const char *fdir = m ? fonts_dir(m, fdbuf, sizeof fdbuf) : NULL;
-    pe_pdf_options popts = { fdir, "planeval " PE_VERSION, 0 };
-    if (doc && d.nerrors == 0 && !o.list_fields)
-        pe_pdf_check(m, doc, &popts, &d);
+    pe_pages_options popts = { fdir, "planeval " PE_VERSION, 0 };
+    /* one layout: the glyph check and every drawing backend share it */
+    if (doc && d.nerrors == 0 && !o.list_fields) {
+        popts.timestamp = output_timestamp(m);
+        pe_status lst = pe_pages_build(m, doc, &popts, &d, &pages);
+        if (lst == PE_ERR_NOMEM)
+            st = lst;
+    }
     if (f && d.nerrors == 0 && !o.list_fields)
         pe_xlsx_check(m, &d);
 
@@ -454,11 +481,16 @@ int main(int argc, char **argv)
             rc = EXIT_IO;
             goto cleanup;
         }
-        popts.timestamp = output_timestamp(m);
-        rc = write_outputs(m, doc, &popts, outdir, o.quiet);
+        if (!pages) {
+            fprintf(stderr, "planeval：内存不足\n");
+            rc = EXIT_IO;
+            goto cleanup;
+        }
+        rc = write_outputs(m, pages, popts.timestamp, outdir, o.quiet);
     }
 
 cleanup:
+    pe_pages_free(pages);
     pe_doc_free(doc);
     free(tmpl);
     pe_fields_free(f);

@@ -1540,12 +1540,11 @@ static void build(xctx *x, long long timestamp)
         annex_sheet(x, &m->annexes[i]);
 }
 
-pe_status pe_xlsx_write(const pe_model *m, const char *path, long long timestamp,
-                        pe_diags *d, pe_xlsx_result *res)
+pe_status pe_xlsx_write_file(const pe_model *m, const char *file, const char *shown,
+                             long long timestamp, pe_diags *d, pe_xlsx_result *res)
 {
     pe_status st = PE_ERR_IO;
-    pe_src at = { path, 0, 0 };
-    pe_outfile out = { NULL, NULL };
+    pe_src at = { shown, 0, 0 };
     lxw_workbook_options opt;
     lxw_error e;
     xctx x;
@@ -1560,13 +1559,8 @@ pe_status pe_xlsx_write(const pe_model *m, const char *path, long long timestamp
         st = PE_ERR_INPUT;
         goto cleanup;
     }
-    st = pe_outfile_begin(&out, path, d);
-    if (st != PE_OK)
-        goto cleanup;
-    st = PE_ERR_IO;
-
     memset(&opt, 0, sizeof opt);
-    x.wb = workbook_new_opt(out.tmp, &opt);
+    x.wb = workbook_new_opt(file, &opt);
     if (!x.wb) {
         st = PE_ERR_NOMEM;
         goto cleanup;
@@ -1589,9 +1583,6 @@ pe_status pe_xlsx_write(const pe_model *m, const char *path, long long timestamp
         pe_error(d, at, "写入工作簿失败：%s", lxw_strerror(e));
         goto cleanup;
     }
-    st = pe_outfile_commit(&out, d, res ? &res->bytes : NULL);
-    if (st != PE_OK)
-        goto cleanup;
     if (res)
         res->sheets = x.sheets;
     st = PE_OK;
@@ -1599,7 +1590,20 @@ pe_status pe_xlsx_write(const pe_model *m, const char *path, long long timestamp
 cleanup:
     if (x.wb)
         lxw_workbook_free(x.wb);
-    pe_outfile_abort(&out);
     pe_buf_release(&x.fb);
+    return st;
+}
+
+pe_status pe_xlsx_write(const pe_model *m, const char *path, long long timestamp,
+                        pe_diags *d, pe_xlsx_result *res)
+{
+    pe_outfile out = { NULL, NULL };
+    pe_status st = pe_outfile_begin(&out, path, d);
+
+    if (st == PE_OK)
+        st = pe_xlsx_write_file(m, out.tmp, path, timestamp, d, res);
+    if (st == PE_OK)
+        st = pe_outfile_commit(&out, d, res ? &res->bytes : NULL);
+    pe_outfile_abort(&out);
     return st;
 }

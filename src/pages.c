@@ -1,0 +1,2416 @@
+/* pages.c — the layout stage (pe_page.h): turns the document blocks and the
+ * evaluated model into a flow of measured items (lines, table rows, chart
+ * parts), paginates it with layout.c, and places every glyph run, rule and
+ * fill on its page, with outline, page numbers and the draft watermark.
+ *
+ * Choices where SPEC §6 leaves room (geometry itself is in pe_layout.h):
+ * - Body type 16 pt with −0.21 pt tracking so that 28 characters fill the
+ *   156 mm measure; justification puts the slack between CJK characters and
+ *   at CJK/Latin boundaries, never inside a number or a Latin word.
+ * - Tables stay portrait inside the measure: up to four columns in 4号 when
+ *   they fit comfortably, others in 小4, and only tables too wide for 小4 in
+ *   五号 (10.5 pt) — never smaller, no landscape pages.
+ * - Signature per GB/T 9704 7.3.5.2: issuer 右空二字, the date's first
+ *   character two characters right of the issuer's (or the date 右空二字
+ *   when it is the longer).
+ * - The 样稿 watermark is placed first, under the text, light grey, at 45°.
+ * - A chart taller than a page is split into parts (each with axis and
+ *   legend, later ones marked （续图）); the caption follows the last part.
+ * - CSV 备注 are footnoted under a table only when they are few
+ *   (LAY_MAX_CSV_NOTES); evaluation notes always are.
+ * - The glyph check runs while the flow is built: every string placed passes
+ *   use_text() once, so the check sees exactly the strings that are drawn. */
+#include "pe_page.h"
+#include "pe_layout.h"
+#include "pe_font.h"
+#include "pe_break.h"
+#include "pe_fields.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NROLES PE_FONT_ROLES
+#define CP_LIMIT 0x10000u           /* code points the PDF backend (libharu's UTF-8
+                                       encoder) can draw: the document keeps to them */
+#define FMT_MAX 256
+#define LAY_MAX_CSV_NOTES 6         /* more 备注 than this are not footnoted */
+#define LAY_MAX_RULES 256           /* table rules batched into one path per width */
+
+typedef enum { AL_LEFT, AL_CENTER, AL_RIGHT, AL_JUSTIFY } lay_align;
+
+/* A piece of text in one role and size, broken into lines (byte ranges). */
+typedef struct {
+    const char *text;       /* NULL: empty */
+    pe_font_role role;
+    double size, track;     /* type size and base character spacing, pt */
+    pe_src src;
+    pe_line *lines;
+    size_t nlines;
+} lay_text;
+
+/* ---- tables ---- */
+enum { ROW_DATA, ROW_GROUP, ROW_TOTAL };
+
+typedef struct {
+    lay_text t;
+    lay_align align;
+    size_t span;            /* columns covered; 0 = covered by a span to the left */
+    const char *alt;        /* two-line form used when the text does not fit */
+    double nat1, run1;      /* natural width and widest unbreakable piece at 1 pt */
+} lay_cell;
+
+typedef struct {
+    lay_cell *cells;        /* ncols */
+    int kind;
+    double h;
+    int page;               /* after pagination */
+    double y;
+} lay_row;
+
+typedef struct {
+    size_t ncols;
+    double size;
+    double *x;              /* ncols + 1 rule positions from the block's left edge */
+    lay_cell *head;         /* ncols labels */
+    const char **group;     /* ncols: group label above the column, or NULL */
+    lay_cell *ghead;        /* ncols: group cells, span > 0 at a group's first column */
+    int two_level;
+    double h1, h2;          /* header row heights (h2 = 0 for one level) */
+    lay_row *rows;
+    size_t nrows;
+    int *is_merge;          /* ncols */
+    size_t *mfirst, *mlast; /* nrows × ncols: the merged run of each merge cell */
+    lay_align *col_align;   /* ncols: data alignment */
+    double *numw;           /* ncols: widest right-aligned line, for centring numbers */
+    lay_text cont, unit;    /* 续表 line; 单位：… (may be empty) */
+    double cont_h;
+    pe_src src;
+} lay_table;
+
+/* ---- chart ---- */
+typedef struct {
+    lay_text label, value;
+    int has_p;
+    double p, tau;
+} lay_bar;
+
+typedef struct {
+    lay_bar *bars;
+    size_t n;
+    double *row_h;
+    double label_w, bar_x0, bar_x1, scale, size;
+    size_t nticks;
+    lay_text ticks[8];
+    lay_text leg_p, leg_t, nodata, cont;
+    double axis_h, legend_h, pad;
+} lay_chart;
+
+/* ---- flow items: what each pe_flow_item of the pagination draws ---- */
+typedef enum { IT_LINE, IT_SPACE, IT_THEAD, IT_TROW, IT_CHART } item_kind;
+
+typedef struct {
+    item_kind kind;
+    const lay_text *t;      /* IT_LINE */
+    size_t line;
+    double x;               /* IT_LINE: left offset within the block */
+    lay_align align;
+    int outline;            /* IT_LINE: outline depth 1..4 of a heading's first line */
+    const char *outline_title;
+    lay_table *tab;         /* IT_THEAD, IT_TROW */
+    size_t row;
+    lay_chart *chart;       /* IT_CHART: bars [first, last) */
+    size_t first, last;
+    int cont;               /* IT_CHART: a continuation part */
+} lay_item;
+
+/* One layout. Everything allocated lives in `a` except fi/pi and the page
+ * objects (realloc'd), and the fonts (moved into the result). */
+typedef struct {
+    const pe_model *m;
+    const pe_doc *doc;
+    const pe_pages_options *o;
+    pe_diags *d;
+    pe_arena *a;
+    int oom;
+    /* fonts */
+    pe_font *font[NROLES];
+    const char *font_path[NROLES];
+    int font_face[NROLES];
+    int slot[NROLES];       /* roles sharing a file share a slot */
+    unsigned char *cps[NROLES];     /* per slot: bitmap of the BMP */
+    unsigned char *reported[NROLES];/* per role: missing code points already reported */
+    /* flow */
+    pe_flow_item *fi;
+    lay_item *pi;
+    size_t n, cap;
+    int newpage_pending;
+    int nfig;
+    /* placement: the objects of all pages, in order */
+    pe_page_obj *objs;
+    size_t nobjs, capobjs;
+    size_t *page_first;     /* npages + 1 offsets into objs */
+    int page;               /* page being placed, 0-based */
+    pe_page_outline *outline;
+    size_t noutline, capoutline;
+    double fill_gray, stroke_gray;
+    int dash;               /* 1: the chart's dashed pen (3 on, 2 off) */
+    size_t nrules;
+    double rules[LAY_MAX_RULES][5];     /* x0 y0 x1 y1 width, stroked together */
+} lay_ctx;
+
+
+/* ======================================================================
+ * Text use: every string drawn passes here once, per role.
+ * ====================================================================== */
+
+static const char *role_label(pe_font_role r)
+{
+    switch (r) {
+    case PE_FONT_TITLE: return "标题";
+    case PE_FONT_HEADING: return "黑体";
+    case PE_FONT_KAI: return "楷体";
+    default: return "正文";
+    }
+}
+
+/* Records the code points of `s` for role `role`'s subset; in check mode,
+ * reports each missing glyph or non-BMP character once, at `src`. */
+static void use_text(lay_ctx *c, pe_font_role role, const char *s, pe_src src)
+{
+    size_t len, i = 0;
+    int slot = c->slot[role];
+
+    if (!s)
+        return;
+    len = strlen(s);
+    while (i < len) {
+        unsigned cp = 0;
+        size_t k = pe_utf8_decode(s + i, len - i, &cp);
+        if (k == 0) {
+            k = 1;
+            cp = 0xFFFD;
+        }
+        if (cp >= 0x20 && !(cp < CP_LIMIT && (c->cps[slot][cp >> 3] & (1u << (cp & 7))))) {
+            /* not seen yet in this font: ask FreeType */
+            int missing = cp >= CP_LIMIT || !pe_font_has_glyph(c->font[role], cp);
+            if (!missing) {
+                c->cps[slot][cp >> 3] |= (unsigned char)(1u << (cp & 7));
+            } else {
+                unsigned key = cp >= CP_LIMIT ? 0xFFFF : cp;
+                if (!(c->reported[role][key >> 3] & (1u << (key & 7)))) {
+                    char ch[5] = { 0 };
+                    c->reported[role][key >> 3] |= (unsigned char)(1u << (key & 7));
+                    memcpy(ch, s + i, k < 4 ? k : 4);
+                    if (cp >= CP_LIMIT)
+                        pe_error(c->d, src, "字符“%s”（U+%04X）在基本多文种平面之外，"
+                                 "PDF 无法排版；请改用常用汉字或去掉该字符", ch, cp);
+                    else
+                        pe_error(c->d, src, "字符“%s”（U+%04X）在%s字体 %s（%s）中没有字形；"
+                                 "请改写该字，或在 [fonts] %s = 中指定含此字的字体",
+                                 ch, cp, role_label(role), pe_font_family(c->font[role]),
+                                 pe_font_path(c->font[role]), pe_font_role_name(role));
+                }
+            }
+        }
+        i += k;
+    }
+}
+
+/* ======================================================================
+ * Measuring and breaking
+ * ====================================================================== */
+
+typedef struct { pe_font *f; double size, track; } wctx;
+
+static double width_cb(void *ctx, unsigned cp)
+{
+    const wctx *w = ctx;
+    return pe_font_advance(w->f, cp) * w->size / 1000.0 + w->track;
+}
+
+static double text_width(lay_ctx *c, pe_font_role role, double size, const char *s)
+{
+    return s ? pe_font_text_width(c->font[role], s, strlen(s), size) : 0;
+}
+
+/* Width of the widest piece of `s` that cannot be broken (a number with its
+ * unit, a Latin word, a bracketed year): what a table column must hold. The
+ * line breaker's own rules decide (pe_break_widest_unit). */
+static double widest_run(lay_ctx *c, pe_font_role role, double size, const char *s)
+{
+    wctx w = { c->font[role], size, 0 };
+    double best = 0;
+    if (!s)
+        return 0;
+    if (pe_break_widest_unit(s, strlen(s), width_cb, &w, &best) != PE_OK)
+        c->oom = 1;
+    return best;
+}
+
+/* 1 and *ln set if t->text[start, end) fits `measure` on one line: the
+ * common case of table cells, which then skip the line breaker. */
+static int fits_one_line(lay_ctx *c, const lay_text *t, size_t start, size_t end,
+                         double measure, pe_line *ln)
+{
+    double w = 0;
+    size_t i = start, n = 0;
+    wctx wc;
+
+    wc.f = c->font[t->role];
+    wc.size = t->size;
+    wc.track = t->track;
+    while (i < end) {
+        unsigned cp = 0;
+        size_t k = pe_utf8_decode(t->text + i, end - i, &cp);
+        if (k == 0 || cp == ' ' || cp < 0x20)
+            return 0;       /* leave spaces and oddities to the breaker */
+        w += width_cb(&wc, cp);
+        if (w > measure + 0.01)
+            return 0;
+        n++;
+        i += k;
+    }
+    if (n == 0)
+        return 0;
+    ln->start = 0;
+    ln->end = end - start;
+    ln->nchars = n;
+    ln->width = w;
+    ln->last = 1;
+    return 1;
+}
+
+/* Fills t->lines by breaking t->text into `measure` (first line `indent`
+ * narrower); balanced for titles; a '\n' forces a break. The lines live in
+ * the arena. */
+static void wrap_text(lay_ctx *c, lay_text *t, double measure, double indent, int balanced)
+{
+    size_t len = t->text ? strlen(t->text) : 0, seg = 0, total = 0;
+    wctx w;
+
+    t->lines = NULL;
+    t->nlines = 0;
+    if (len == 0)
+        return;
+    w.f = c->font[t->role];
+    w.size = t->size;
+    w.track = t->track;
+    while (seg <= len && !c->oom) {
+        const char *nl = memchr(t->text + seg, '\n', len - seg);
+        size_t end = nl ? (size_t)(nl - t->text) : len, i;
+        pe_lines ls = { NULL, 0 };
+        pe_line one;
+        pe_status st = PE_OK;
+        if (fits_one_line(c, t, seg, end, seg ? measure : measure - indent, &one)) {
+            ls.lines = &one;
+            ls.n = 1;
+        } else if (balanced)
+            st = pe_break_balanced(t->text + seg, end - seg, measure + 0.01, width_cb, &w, &ls);
+        else
+            st = pe_break_text(t->text + seg, end - seg, measure + 0.01, seg ? 0 : indent,
+                               width_cb, &w, &ls);
+        if (st != PE_OK) {
+            c->oom = 1;
+        } else if (ls.n > 0) {
+            pe_line *nlines = pe_arena_alloc(c->a, (total + ls.n) * sizeof *nlines);
+            if (!nlines) {
+                c->oom = 1;
+            } else {
+                if (total)
+                    memcpy(nlines, t->lines, total * sizeof *nlines);
+                for (i = 0; i < ls.n; i++) {
+                    nlines[total + i] = ls.lines[i];
+                    nlines[total + i].start += seg;
+                    nlines[total + i].end += seg;
+                }
+                t->lines = nlines;
+                total += ls.n;
+                t->nlines = total;
+            }
+        }
+        if (ls.lines != &one)
+            pe_lines_release(&ls);
+        if (!nl)
+            break;
+        seg = end + 1;
+    }
+}
+
+static void text_set(lay_text *t, const char *s, pe_font_role role, double size, double track,
+                     pe_src src)
+{
+    memset(t, 0, sizeof *t);
+    t->text = (s && *s) ? s : NULL;
+    t->role = role;
+    t->size = size;
+    t->track = track;
+    t->src = src;
+}
+
+/* Copy of `s` with line breaks of soft-wrapped source joined (no space
+ * between CJK characters, one space between Latin words). */
+static const char *join_soft_breaks(lay_ctx *c, const char *s)
+{
+    size_t len, i, o = 0;
+    char *out;
+
+    if (!s || !strpbrk(s, "\r\n\t"))
+        return s;
+    len = strlen(s);
+    out = pe_arena_alloc(c->a, len + 1);
+    if (!out) {
+        c->oom = 1;
+        return s;
+    }
+    for (i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch == '\r')
+            continue;
+        if (ch == '\n' || ch == '\t') {
+            int prev_ascii = o > 0 && (unsigned char)out[o - 1] < 0x80 && out[o - 1] != ' ';
+            int next_ascii = i + 1 < len && (unsigned char)s[i + 1] < 0x80;
+            if (prev_ascii && next_ascii)
+                out[o++] = ' ';
+            continue;
+        }
+        out[o++] = ch;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* ======================================================================
+ * The flow
+ * ====================================================================== */
+
+/* Appends an item of height h; returns its payload (zeroed) or NULL on OOM. */
+static lay_item *push(lay_ctx *c, item_kind kind, double h, unsigned flags)
+{
+    if (c->n == c->cap) {
+        size_t ncap = c->cap ? c->cap * 2 : 256;
+        pe_flow_item *nf = realloc(c->fi, ncap * sizeof *nf);
+        lay_item *np;
+        if (!nf) {
+            c->oom = 1;
+            return NULL;
+        }
+        c->fi = nf;
+        np = realloc(c->pi, ncap * sizeof *np);
+        if (!np) {
+            c->oom = 1;
+            return NULL;
+        }
+        c->pi = np;
+        c->cap = ncap;
+    }
+    memset(&c->fi[c->n], 0, sizeof c->fi[c->n]);
+    memset(&c->pi[c->n], 0, sizeof c->pi[c->n]);
+    c->fi[c->n].height = h;
+    c->fi[c->n].flags = flags;
+    if (c->newpage_pending) {
+        c->fi[c->n].flags |= PE_FLOW_NEWPAGE;
+        c->newpage_pending = 0;
+    }
+    c->pi[c->n].kind = kind;
+    return &c->pi[c->n++];
+}
+
+static void glue_last(lay_ctx *c)
+{
+    if (c->n > 0)
+        c->fi[c->n - 1].flags |= PE_FLOW_GLUE;
+}
+
+/* Emits the lines of a wrapped text as items of height `h` each. Returns the
+ * index of the first item. `area` is the width the lines are aligned in. */
+static size_t emit_lines(lay_ctx *c, const lay_text *t, lay_align align, double indent,
+                         double area, double h, unsigned flags)
+{
+    size_t first = c->n, i;
+
+    for (i = 0; i < t->nlines; i++) {
+        const pe_line *ln = &t->lines[i];
+        double w = ln->width - t->track;   /* the last glyph's spacing is not seen */
+        lay_item *it = push(c, IT_LINE, h, flags);
+        if (!it)
+            return first;
+        it->t = t;
+        it->line = i;
+        it->align = align;
+        switch (align) {
+        case AL_CENTER: it->x = (area - w) / 2; break;
+        case AL_RIGHT: it->x = area - w; break;
+        default: it->x = i == 0 ? indent : 0; break;
+        }
+        if (it->x < 0)
+            it->x = 0;
+    }
+    return first;
+}
+
+static lay_text *new_text(lay_ctx *c)
+{
+    lay_text *t = pe_arena_alloc(c->a, sizeof *t);
+    if (!t)
+        c->oom = 1;
+    return t;
+}
+
+/* A body paragraph (or heading) in `role`: justified, first line indented
+ * two characters, on the grid. Headings keep with what follows. */
+static void flow_paragraph(lay_ctx *c, const char *s, pe_font_role role, pe_src src,
+                           int heading_depth)
+{
+    lay_text *t = new_text(c);
+    size_t first, i;
+
+    if (!t || !s || !*s)
+        return;
+    s = join_soft_breaks(c, s);
+    text_set(t, s, role, PE_SIZE_BODY, PE_BODY_TRACKING, src);
+    use_text(c, role, s, src);
+    wrap_text(c, t, PE_BLOCK_W, PE_INDENT_CHARS * PE_BODY_CHAR_PITCH, 0);
+    first = emit_lines(c, t, AL_JUSTIFY, PE_INDENT_CHARS * PE_BODY_CHAR_PITCH, PE_BLOCK_W,
+                       PE_LINE_PITCH, PE_FLOW_GRID);
+    if (c->oom || c->n == first)
+        return;
+    pe_flow_keep_paragraph(c->fi + first, c->n - first);
+    if (heading_depth > 0) {
+        for (i = first; i < c->n; i++)
+            c->fi[i].flags |= PE_FLOW_GLUE;
+        c->pi[first].outline = heading_depth;
+        c->pi[first].outline_title = s;
+    }
+}
+
+static void flow_blank(lay_ctx *c, unsigned flags)
+{
+    push(c, IT_SPACE, PE_LINE_PITCH, PE_FLOW_GRID | flags);
+}
+
+/* Centred balanced lines (document title, annex title) in the title font. */
+static void flow_title(lay_ctx *c, const char *s, pe_src src)
+{
+    lay_text *t = new_text(c);
+    double measure = PE_BLOCK_W;
+
+    if (!t || !s || !*s)
+        return;
+    text_set(t, s, PE_FONT_TITLE, PE_SIZE_TITLE, 0, src);
+    use_text(c, PE_FONT_TITLE, s, src);
+    wrap_text(c, t, measure, 0, 1);
+    emit_lines(c, t, AL_CENTER, 0, PE_BLOCK_W, PE_LINE_PITCH, PE_FLOW_GRID | PE_FLOW_GLUE);
+}
+
+/* A centred caption (table title above, figure caption below) in 黑体. */
+static void flow_caption(lay_ctx *c, const char *s, pe_src src)
+{
+    lay_text *t = new_text(c);
+
+    if (!t || !s || !*s)
+        return;
+    text_set(t, s, PE_FONT_HEADING, PE_TABLE_CAPTION_SIZE, 0, src);
+    use_text(c, PE_FONT_HEADING, s, src);
+    wrap_text(c, t, PE_BLOCK_W - 2 * PE_TABLE_CAPTION_SIZE, 0, 1);
+    emit_lines(c, t, AL_CENTER, 0, PE_BLOCK_W, PE_LINE_PITCH, PE_FLOW_GRID | PE_FLOW_GLUE);
+}
+
+/* 7.3.5.2: issuer 右空二字; date below, its first character two characters
+ * right of the issuer's (or, when longer, the date 右空二字). */
+static void flow_signature(lay_ctx *c, const pe_block *b)
+{
+    const pe_model *m = c->m;
+    lay_text *ti = new_text(c), *td = new_text(c);
+    double ch = PE_BODY_CHAR_PITCH, wi, wd, xi, xd;
+    lay_item *it;
+
+    if (!ti || !td)
+        return;
+    text_set(ti, m->issuer, PE_FONT_BODY, PE_SIZE_BODY, PE_BODY_TRACKING, b->src);
+    text_set(td, m->date_text, PE_FONT_BODY, PE_SIZE_BODY, PE_BODY_TRACKING, b->src);
+    use_text(c, PE_FONT_BODY, ti->text, b->src);
+    use_text(c, PE_FONT_BODY, td->text, b->src);
+    wrap_text(c, ti, PE_BLOCK_W, 0, 0);
+    wrap_text(c, td, PE_BLOCK_W, 0, 0);
+    if (ti->nlines == 0 && td->nlines == 0)
+        return;
+    wi = ti->nlines ? ti->lines[0].width - PE_BODY_TRACKING : 0;
+    wd = td->nlines ? td->lines[0].width - PE_BODY_TRACKING : 0;
+    xi = PE_BLOCK_W - PE_SIGN_RIGHT_CHARS * ch - wi;
+    xd = xi + PE_SIGN_SHIFT_CHARS * ch;
+    if (xd + wd > PE_BLOCK_W - PE_SIGN_RIGHT_CHARS * ch) {
+        xd = PE_BLOCK_W - PE_SIGN_RIGHT_CHARS * ch - wd;
+        xi = xd - PE_SIGN_SHIFT_CHARS * ch;
+    }
+    glue_last(c);   /* the signature never starts a page on its own */
+    flow_blank(c, PE_FLOW_GLUE | PE_FLOW_DISCARD);
+    if (ti->nlines == 1) {
+        it = push(c, IT_LINE, PE_LINE_PITCH, PE_FLOW_GRID | PE_FLOW_GLUE);
+        if (it) {
+            it->t = ti;
+            it->x = xi < 0 ? 0 : xi;
+        }
+    } else if (ti->nlines > 1) {
+        emit_lines(c, ti, AL_RIGHT, 0, PE_BLOCK_W - PE_SIGN_RIGHT_CHARS * ch, PE_LINE_PITCH,
+                   PE_FLOW_GRID | PE_FLOW_GLUE);
+    }
+    if (td->nlines) {
+        it = push(c, IT_LINE, PE_LINE_PITCH, PE_FLOW_GRID);
+        if (it) {
+            it->t = td;
+            it->x = xd < 0 ? 0 : xd;
+        }
+    }
+}
+
+/* ======================================================================
+ * Tables (SPEC §6)
+ * ====================================================================== */
+
+static lay_table *table_new(lay_ctx *c, size_t ncols, size_t nrows, pe_src src)
+{
+    lay_table *t = pe_arena_alloc(c->a, sizeof *t);
+    size_t r;
+
+    if (!t)
+        goto oom;
+    t->ncols = ncols;
+    t->nrows = nrows;
+    t->src = src;
+    t->x = pe_arena_alloc(c->a, (ncols + 1) * sizeof *t->x);
+    t->head = pe_arena_alloc(c->a, ncols * sizeof *t->head);
+    t->group = pe_arena_alloc(c->a, ncols * sizeof *t->group);
+    t->ghead = pe_arena_alloc(c->a, ncols * sizeof *t->ghead);
+    t->is_merge = pe_arena_alloc(c->a, ncols * sizeof *t->is_merge);
+    t->col_align = pe_arena_alloc(c->a, ncols * sizeof *t->col_align);
+    t->numw = pe_arena_alloc(c->a, ncols * sizeof *t->numw);
+    t->rows = pe_arena_alloc(c->a, (nrows + 1) * sizeof *t->rows);
+    t->mfirst = pe_arena_alloc(c->a, (nrows + 1) * ncols * sizeof *t->mfirst);
+    t->mlast = pe_arena_alloc(c->a, (nrows + 1) * ncols * sizeof *t->mlast);
+    if (!t->x || !t->head || !t->group || !t->ghead || !t->is_merge || !t->col_align || !t->numw ||
+        !t->rows || !t->mfirst || !t->mlast)
+        goto oom;
+    for (r = 0; r < nrows; r++) {
+        t->rows[r].cells = pe_arena_alloc(c->a, ncols * sizeof *t->rows[r].cells);
+        if (!t->rows[r].cells)
+            goto oom;
+    }
+    return t;
+oom:
+    c->oom = 1;
+    return NULL;
+}
+
+/* Sets cell (r, col) to `s` (copied reference; NULL/"" = empty). */
+static void cell_set(lay_table *t, size_t r, size_t col, const char *s, lay_align al,
+                     pe_src src)
+{
+    lay_cell *cl = &t->rows[r].cells[col];
+    text_set(&cl->t, s, PE_FONT_BODY, 0, 0, src);
+    cl->align = al;
+    cl->span = 1;
+}
+
+static void row_span(lay_table *t, size_t r, size_t col, size_t span)
+{
+    size_t k;
+    t->rows[r].cells[col].span = span;
+    for (k = col + 1; k < col + span && k < t->ncols; k++)
+        t->rows[r].cells[k].span = 0;
+}
+
+static void head_set(lay_table *t, size_t col, const char *label, const char *group, pe_src src)
+{
+    text_set(&t->head[col].t, label, PE_FONT_HEADING, 0, 0, src);
+    t->head[col].align = AL_CENTER;
+    t->head[col].span = 1;
+    t->group[col] = group;
+}
+
+/* Merged runs of merge columns: a data row continues the run above when its
+ * cell is empty or repeats the label, and no merge column to its left starts
+ * a new run there. */
+static void table_merge_runs(lay_table *t)
+{
+    size_t r, col, nc = t->ncols;
+
+    for (r = 0; r < t->nrows; r++)
+        for (col = 0; col < nc; col++)
+            t->mfirst[r * nc + col] = t->mlast[r * nc + col] = r;
+    for (col = 0; col < nc; col++) {
+        if (!t->is_merge[col])
+            continue;
+        for (r = 1; r < t->nrows; r++) {
+            const lay_row *row = &t->rows[r], *prev = &t->rows[r - 1];
+            size_t f, k;
+            int cont, left_break = 0;
+            const char *lab, *cur;
+            if (row->kind != ROW_DATA || prev->kind != ROW_DATA)
+                continue;
+            f = t->mfirst[(r - 1) * nc + col];
+            lab = t->rows[f].cells[col].t.text;
+            cur = row->cells[col].t.text;
+            cont = !cur || (lab && strcmp(lab, cur) == 0);
+            for (k = 0; k < col; k++)
+                if (t->is_merge[k] && t->mfirst[r * nc + k] == r)
+                    left_break = 1;
+            if (cont && !left_break) {
+                t->mfirst[r * nc + col] = f;
+                for (k = f; k <= r; k++)
+                    t->mlast[k * nc + col] = r;
+            }
+        }
+    }
+}
+
+/* Measures a cell once at 1 pt (widths scale with the size). */
+static void cell_measure(lay_ctx *c, lay_cell *cl, pe_font_role role)
+{
+    cl->nat1 = text_width(c, role, 1.0, cl->t.text);
+    cl->run1 = widest_run(c, role, 1.0, cl->t.text);
+}
+
+/* How column_widths() sets the minima. */
+typedef enum {
+    COL_COMFORT,    /* choosing the size: short texts on one line, long ones in ≤ ~3 lines */
+    COL_LAYOUT,     /* final widths: long texts may go down to 3 characters */
+    COL_HARD        /* last resort: one character, or an unbreakable number */
+} col_mode;
+
+/* Minimum and natural widths of a column at `size` (pad included). Cells
+ * are measured (cell_measure). */
+static void column_widths(const lay_table *t, size_t col, double size, col_mode mode,
+                          double *mn, double *mx)
+{
+    double ch = size, lo = 0, hi = 0;
+    size_t r;
+    const lay_cell *h = &t->head[col];
+
+    if (h->t.text) {
+        /* a header wraps into at most two balanced lines */
+        double nat = h->nat1 * size, run = h->run1 * size;
+        double half = ceil(nat / ch / 2 - 0.01) * ch;
+        double want = nat <= 2 * ch + 0.01 ? (mode == COL_HARD ? ch : nat) : half;
+        lo = fmax(lo, fmax(run, want));
+        hi = fmax(hi, nat);
+    }
+    for (r = 0; r < t->nrows; r++) {
+        const lay_cell *cl = &t->rows[r].cells[col];
+        double nat, run, want;
+        if (cl->span != 1 || !cl->t.text)
+            continue;
+        nat = cl->nat1 * size;
+        run = cl->run1 * size;
+        if (mode == COL_HARD)
+            want = ch;
+        else if (nat <= PE_TABLE_ONE_LINE * ch + 0.01)
+            want = nat;
+        else if (mode == COL_LAYOUT)
+            want = PE_TABLE_MIN_CHARS * ch;
+        else
+            want = fmax(PE_TABLE_MIN_CHARS * ch, nat / PE_TABLE_MAX_LINES);
+        lo = fmax(lo, fmax(run, want));
+        hi = fmax(hi, nat);
+    }
+    if (lo < ch)
+        lo = ch;
+    *mn = lo + 2 * PE_TABLE_PAD_X;
+    *mx = fmax(hi, lo) + 2 * PE_TABLE_PAD_X;
+}
+
+/* Chooses the type size and column widths: tables of up to four columns in
+ * 4号 (14 pt) when they fit comfortably, others in 小4 (12 pt), and only a
+ * table too wide for 小4 in 五号 (10.5 pt); never smaller. */
+static void table_size_columns(lay_ctx *c, lay_table *t)
+{
+    static const double sizes[] = { PE_TABLE_SIZE_MAX, PE_TABLE_SIZE, PE_TABLE_SIZE_MIN };
+    size_t nc = t->ncols, s, col;
+    double *mn = pe_arena_alloc(c->a, nc * sizeof *mn);
+    double *mx = pe_arena_alloc(c->a, nc * sizeof *mx);
+    double *w = pe_arena_alloc(c->a, nc * sizeof *w);
+    int done = 0;
+
+    if (!mn || !mx || !w) {
+        c->oom = 1;
+        return;
+    }
+    /* the size: the largest at which the comfortable minima fit */
+    for (s = nc <= PE_TABLE_BIG_COLS ? 0 : 1; s < 3 && !done; s++) {
+        double sum = 0;
+        for (col = 0; col < nc; col++) {
+            column_widths(t, col, sizes[s], COL_COMFORT, &mn[col], &mx[col]);
+            sum += mn[col];
+        }
+        if (sum <= PE_BLOCK_W) {
+            t->size = sizes[s];
+            done = 1;
+        }
+    }
+    if (done) {
+        /* the widths: long texts share the room by their length */
+        for (col = 0; col < nc; col++)
+            column_widths(t, col, t->size, COL_LAYOUT, &mn[col], &mx[col]);
+        done = pe_columns_fit(mn, mx, nc, PE_BLOCK_W, w) == 0;
+    } else {
+        /* 五号 and still too wide: let the comfortable minima give way
+         * towards the hard ones */
+        double *hn = pe_arena_alloc(c->a, nc * sizeof *hn), dummy;
+        if (!hn) {
+            c->oom = 1;
+            return;
+        }
+        for (col = 0; col < nc; col++)
+            column_widths(t, col, PE_TABLE_SIZE_MIN, COL_HARD, &hn[col], &dummy);
+        if (pe_columns_blend_min(hn, mn, nc, PE_BLOCK_W, mn) == 0 &&
+            pe_columns_fit(mn, mx, nc, PE_BLOCK_W, w) == 0) {
+            t->size = PE_TABLE_SIZE_MIN;
+            done = 1;
+        }
+    }
+    if (!done) {    /* even the hard minima are too wide: equal columns */
+        t->size = PE_TABLE_SIZE_MIN;
+        for (col = 0; col < nc; col++)
+            w[col] = PE_BLOCK_W / (double)nc;
+    }
+    t->x[0] = 0;
+    for (col = 0; col < nc; col++)
+        t->x[col + 1] = t->x[col] + w[col];
+    t->x[nc] = PE_BLOCK_W;
+}
+
+static double cell_text_h(const lay_cell *cl, double size)
+{
+    return (double)cl->t.nlines * size * PE_TABLE_LEADING;
+}
+
+/* Wraps a cell into its column; a cell of two lines, a header, or a cell
+ * whose last line would hold a lone character is balanced. */
+static void cell_wrap(lay_ctx *c, lay_cell *cl, double width, double size, int balanced)
+{
+    double avail = width - 2 * PE_TABLE_PAD_X;
+    int nl = cl->t.text && strchr(cl->t.text, '\n') != NULL;
+
+    cl->t.size = size;
+    cl->t.track = 0;
+    /* a text up to twice the width will take two lines: balance them at once */
+    if (!balanced && !nl && cl->nat1 > 0 && cl->nat1 * size <= 2 * avail)
+        balanced = 1;
+    wrap_text(c, &cl->t, avail, 0, balanced);
+    if (!balanced && !nl && cl->t.nlines >= 2 &&
+        (cl->t.nlines == 2 || cl->t.lines[cl->t.nlines - 1].nchars <= 1))
+        wrap_text(c, &cl->t, avail, 0, 1);  /* no lone last character */
+}
+
+/* Measures, wraps and sizes a filled table; records every text it uses. */
+static void table_layout(lay_ctx *c, lay_table *t)
+{
+    size_t nc = t->ncols, r, col;
+    double size, lead, pad2 = 2 * PE_TABLE_PAD_Y;
+
+    for (col = 0; col < nc; col++)
+        use_text(c, PE_FONT_HEADING, t->head[col].t.text, t->head[col].t.src);
+    for (col = 0; col < nc; col++)
+        if (t->group[col])
+            use_text(c, PE_FONT_HEADING, t->group[col], t->src);
+    for (r = 0; r < t->nrows; r++)
+        for (col = 0; col < nc; col++)
+            if (t->rows[r].cells[col].span > 0)
+                use_text(c, t->rows[r].cells[col].t.role, t->rows[r].cells[col].t.text,
+                         t->rows[r].cells[col].t.src);
+    use_text(c, PE_FONT_HEADING, "续表", t->src);
+    if (t->unit.text)
+        use_text(c, PE_FONT_BODY, t->unit.text, t->unit.src);
+    for (col = 0; col < nc; col++)
+        cell_measure(c, &t->head[col], PE_FONT_HEADING);
+    for (r = 0; r < t->nrows; r++)
+        for (col = 0; col < nc; col++)
+            if (t->rows[r].cells[col].span == 1 && t->rows[r].cells[col].t.text)
+                cell_measure(c, &t->rows[r].cells[col], t->rows[r].cells[col].t.role);
+    table_merge_runs(t);
+    table_size_columns(c, t);
+    if (c->oom)
+        return;
+    size = t->size;
+    lead = size * PE_TABLE_LEADING;
+
+    /* header: one level, or two when columns carry group labels */
+    t->two_level = 0;
+    for (col = 0; col < nc; col++)
+        if (t->group[col])
+            t->two_level = 1;
+    t->h1 = t->h2 = 0;
+    for (col = 0; col < nc; col++) {
+        lay_cell *h = &t->head[col];
+        cell_wrap(c, h, t->x[col + 1] - t->x[col], size, 1);
+        if (t->two_level && t->group[col]) {
+            t->h2 = fmax(t->h2, cell_text_h(h, size) + pad2);
+            if (col == 0 || !t->group[col - 1] || strcmp(t->group[col - 1], t->group[col])) {
+                size_t e = col + 1;
+                while (e < nc && t->group[e] && strcmp(t->group[e], t->group[col]) == 0)
+                    e++;
+                text_set(&t->ghead[col].t, t->group[col], PE_FONT_HEADING, size, 0, t->src);
+                t->ghead[col].span = e - col;
+                t->ghead[col].align = AL_CENTER;
+                cell_wrap(c, &t->ghead[col], t->x[e] - t->x[col], size, 1);
+                t->h1 = fmax(t->h1, cell_text_h(&t->ghead[col], size) + pad2);
+            }
+        } else {
+            t->h1 = fmax(t->h1, cell_text_h(h, size) + pad2);
+        }
+    }
+    if (t->two_level) {
+        for (col = 0; col < nc; col++)
+            if (!t->group[col] && cell_text_h(&t->head[col], size) + pad2 > t->h1 + t->h2)
+                t->h2 = cell_text_h(&t->head[col], size) + pad2 - t->h1;
+        if (t->h2 < lead + pad2)
+            t->h2 = lead + pad2;
+    }
+
+    /* rows */
+    for (r = 0; r < t->nrows; r++) {
+        lay_row *row = &t->rows[r];
+        double h = lead + pad2;
+        for (col = 0; col < nc; col++) {
+            lay_cell *cl = &row->cells[col];
+            size_t span = cl->span;
+            if (span == 0)
+                continue;
+            if (col + span > nc)
+                span = cl->span = nc - col;
+            if (cl->alt && text_width(c, cl->t.role, size, cl->t.text) >
+                               t->x[col + span] - t->x[col] - 2 * PE_TABLE_PAD_X)
+                cl->t.text = cl->alt;
+            cell_wrap(c, cl, t->x[col + span] - t->x[col], size, 0);
+            if (t->is_merge[col] && row->kind == ROW_DATA && span == 1)
+                continue;
+            h = fmax(h, cell_text_h(cl, size) + pad2);
+        }
+        row->h = h;
+    }
+    for (r = 0; r < t->nrows; r++)
+        for (col = 0; col < nc; col++) {
+            const lay_cell *cl = &t->rows[r].cells[col];
+            size_t i;
+            if (cl->span != 1 || cl->align != AL_RIGHT)
+                continue;
+            for (i = 0; i < cl->t.nlines; i++)
+                t->numw[col] = fmax(t->numw[col], cl->t.lines[i].width);
+        }
+    /* a merged label taller than its rows deepens the run's last row */
+    for (col = 0; col < nc; col++) {
+        if (!t->is_merge[col])
+            continue;
+        for (r = 0; r < t->nrows; r++) {
+            size_t f = t->mfirst[r * nc + col], l = t->mlast[r * nc + col], k;
+            double sum = 0, need;
+            if (f != r || t->rows[r].kind != ROW_DATA)
+                continue;
+            need = cell_text_h(&t->rows[r].cells[col], size) + pad2;
+            for (k = f; k <= l; k++)
+                sum += t->rows[k].h;
+            if (need > sum)
+                t->rows[l].h += need - sum;
+        }
+    }
+    text_set(&t->cont, "续表", PE_FONT_HEADING, size, 0, t->src);
+    wrap_text(c, &t->cont, PE_BLOCK_W / 2, 0, 0);
+    if (t->unit.text) {
+        t->unit.size = size;
+        wrap_text(c, &t->unit, PE_BLOCK_W / 2, 0, 0);
+    }
+    t->cont_h = size * PE_TABLE_CONT_H;
+}
+
+/* Emits a laid-out table: caption, unit line, header and rows (each row
+ * carries the height of 续表 + header repeated above it on a new page), note. */
+static void flow_table(lay_ctx *c, lay_table *t, const char *caption, const char *note,
+                       pe_src src)
+{
+    size_t r;
+    lay_item *it;
+    double head_h;
+
+    if (!t || c->oom)
+        return;
+    table_layout(c, t);
+    if (c->oom)
+        return;
+    head_h = t->h1 + t->h2;
+    if (caption && *caption) {
+        flow_caption(c, caption, src);
+        glue_last(c);
+    } else {
+        push(c, IT_SPACE, t->size * PE_TABLE_AFTER, PE_FLOW_GLUE | PE_FLOW_DISCARD);
+    }
+    if (t->unit.text && t->unit.nlines > 0) {
+        it = push(c, IT_LINE, t->cont_h, PE_FLOW_GLUE);
+        if (it) {
+            it->t = &t->unit;
+            it->align = AL_RIGHT;
+            it->x = PE_BLOCK_W - (t->unit.lines[0].width - t->unit.track);
+        }
+    }
+    it = push(c, IT_THEAD, head_h, t->nrows ? PE_FLOW_GLUE : 0);
+    if (it)
+        it->tab = t;
+    for (r = 0; r < t->nrows; r++) {
+        /* a group row keeps with its first row; at least two rows stay with
+         * the header, and a continuation never carries a single row */
+        unsigned flags = t->rows[r].kind == ROW_GROUP ? PE_FLOW_GLUE : 0;
+        if (t->nrows >= 3 && (r == 0 || r == t->nrows - 2))
+            flags |= PE_FLOW_GLUE;
+        it = push(c, IT_TROW, t->rows[r].h, flags);
+        if (!it)
+            return;
+        it->tab = t;
+        it->row = r;
+        c->fi[c->n - 1].cont_height = t->cont_h + head_h;
+    }
+    if (note && *note) {
+        lay_text *tn = new_text(c);
+        size_t first;
+        if (!tn)
+            return;
+        text_set(tn, note, PE_FONT_BODY, t->size, 0, src);
+        use_text(c, PE_FONT_BODY, note, src);
+        wrap_text(c, tn, PE_BLOCK_W, 0, 0);
+        glue_last(c);
+        push(c, IT_SPACE, t->size * PE_TABLE_NOTE_GAP, PE_FLOW_GLUE);
+        first = emit_lines(c, tn, AL_LEFT, 0, PE_BLOCK_W, t->size * PE_TABLE_NOTE_LEAD, 0);
+        if (!c->oom && c->n > first)
+            pe_flow_keep_paragraph(c->fi + first, c->n - first);
+    }
+    push(c, IT_SPACE, t->size * PE_TABLE_AFTER, PE_FLOW_DISCARD);
+}
+
+static char *fmt_dup(lay_ctx *c, const char *s)
+{
+    char *r = pe_arena_strdup(c->a, s ? s : "");
+    if (!r)
+        c->oom = 1;
+    return r;
+}
+
+static const char *unit_line(lay_ctx *c, const char *unit)
+{
+    char *r;
+    if (!unit || !*unit)
+        return NULL;
+    r = pe_arena_printf(c->a, "单位：%s", unit);
+    if (!r)
+        c->oom = 1;
+    return r;
+}
+
+/* 0 if not every non-empty cell of the column is a number; 1 numbers; 2 the
+ * sequence 1, 2, 3 … (a 序号 column, centred). */
+static int column_numeric(const char *const *cells, size_t n, size_t stride)
+{
+    size_t i, seen = 0;
+    int seq = 1;
+
+    for (i = 0; i < n; i++) {
+        const char *s = cells[i * stride];
+        double v;
+        int dec;
+        if (!s || !*s)
+            continue;
+        if (pe_number_parse(s, &v, &dec) != PE_NUM_OK)
+            return 0;
+        seen++;
+        if (dec != 0 || fabs(v - (double)seen) > 1e-9)
+            seq = 0;
+    }
+    if (seen == 0)
+        return 0;
+    return seq ? 2 : 1;
+}
+
+/* The indicator and target tables: 序号 指标 单位 基期值 目标值 最新值 完成进度
+ * 时间进度 进展情况 年均需; targets grouped by chapter. */
+static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_src src)
+{
+    static const char *heads[] = { "序号", "指标", "单位", "基期值", "目标值", "最新值",
+                                   "完成进度", "时间进度", "进展情况", "年均需" };
+    static const lay_align al[] = { AL_CENTER, AL_LEFT, AL_CENTER, AL_RIGHT, AL_RIGHT,
+                                    AL_RIGHT, AL_RIGHT, AL_RIGHT, AL_LEFT, AL_LEFT };
+    const size_t nc = sizeof heads / sizeof heads[0];
+    size_t i, nrows = 0, r = 0, col;
+    const char *chapter = NULL;
+    lay_table *t;
+    pe_buf note;
+    size_t nnotes = 0, ncsv_notes = 0;
+    int csv_notes;
+
+    for (i = 0; i < it->n; i++)
+        if (it->items[i].note && *it->items[i].note)
+            ncsv_notes++;
+    for (i = 0; i < it->n; i++) {
+        const char *ch = it->items[i].chapter;
+        if (ch && *ch && (!chapter || strcmp(ch, chapter) != 0)) {
+            nrows++;
+            chapter = ch;
+        }
+        nrows++;
+    }
+    t = table_new(c, nc, nrows, src);
+    if (!t)
+        return;
+    for (col = 0; col < nc; col++) {
+        head_set(t, col, heads[col], NULL, src);
+        t->col_align[col] = al[col];
+    }
+    chapter = NULL;
+    /* 注 under the table: evaluation notes always; the CSV's 备注 only when
+     * they are exceptions (a few rows), not a column of source quotes, which
+     * belongs in the workbook */
+    csv_notes = ncsv_notes <= LAY_MAX_CSV_NOTES;
+    pe_buf_init(&note);
+    for (i = 0; i < it->n; i++) {
+        const pe_indicator *ind = &it->items[i];
+        const pe_eval *ev = &ind->ev;
+        char buf[2 * FMT_MAX], v[FMT_MAX];
+        if (ind->chapter && *ind->chapter && (!chapter || strcmp(ind->chapter, chapter) != 0)) {
+            chapter = ind->chapter;
+            t->rows[r].kind = ROW_GROUP;
+            cell_set(t, r, 0, chapter, AL_LEFT, ind->chapter_src);
+            row_span(t, r, 0, nc);
+            r++;
+        }
+        t->rows[r].kind = ROW_DATA;
+        cell_set(t, r, 0, ind->id, AL_CENTER, ind->id_src);
+        cell_set(t, r, 1, ind->name, AL_LEFT, ind->name_src);
+        cell_set(t, r, 2, ind->unit, AL_CENTER, ind->unit_src);
+        if (ind->has_base) {
+            pe_fmt_value(ind, ind->base, buf, sizeof buf);
+            cell_set(t, r, 3, fmt_dup(c, buf), AL_RIGHT, ind->src);
+        } else {
+            cell_set(t, r, 3, "—", AL_CENTER, ind->src);
+        }
+        pe_fmt_target(ind, buf, sizeof buf);
+        cell_set(t, r, 4, fmt_dup(c, buf), AL_RIGHT, ind->target_src);
+        if (ev->has_actual) {
+            pe_fmt_value(ind, ev->actual, v, sizeof v);
+            snprintf(buf, sizeof buf, "%s（%d年）", v, ev->year);
+            cell_set(t, r, 5, fmt_dup(c, buf), AL_RIGHT, ind->src);
+            snprintf(buf, sizeof buf, "%s\n（%d年）", v, ev->year);
+            t->rows[r].cells[5].alt = fmt_dup(c, buf);
+        } else {
+            cell_set(t, r, 5, "—", AL_CENTER, ind->src);
+        }
+        if (ev->has_progress) {
+            pe_percent_format(ev->progress, buf, sizeof buf);
+            cell_set(t, r, 6, fmt_dup(c, buf), AL_RIGHT, ind->src);
+        } else {
+            cell_set(t, r, 6, "—", AL_CENTER, ind->src);
+        }
+        pe_percent_format(ev->time_progress, buf, sizeof buf);
+        cell_set(t, r, 7, fmt_dup(c, buf), AL_RIGHT, ind->src);
+        cell_set(t, r, 8, pe_state_name(ev->state), AL_LEFT, ind->src);
+        pe_fmt_needed(ind, buf, sizeof buf);
+        cell_set(t, r, 9, fmt_dup(c, buf), strcmp(buf, "—") == 0 ? AL_CENTER : AL_LEFT,
+                 ind->src);
+        for (col = 3; col < nc; col++)
+            if (t->rows[r].cells[col].t.text && strcmp(t->rows[r].cells[col].t.text, "—") == 0)
+                t->rows[r].cells[col].align = AL_CENTER;
+        if ((csv_notes && ind->note && *ind->note) || (ev->note && *ev->note)) {
+            int has_csv = csv_notes && ind->note && *ind->note;
+            pe_buf_printf(&note, "%s序号%s：", nnotes ? "；" : "", ind->id);
+            if (has_csv)
+                pe_buf_puts(&note, ind->note);
+            if (ev->note && *ev->note)
+                pe_buf_printf(&note, "%s%s", has_csv ? "，" : "", ev->note);
+            nnotes++;
+        }
+        r++;
+    }
+    t->nrows = r;
+    {
+        char *nt = NULL;
+        if (nnotes && !note.oom) {
+            nt = pe_arena_printf(c->a, "注：%s。", note.s);
+            if (!nt)
+                c->oom = 1;
+        }
+        pe_buf_release(&note);
+        flow_table(c, t, it->title, nt, src);
+    }
+}
+
+static const char *fmt_num(lay_ctx *c, double v, int decimals)
+{
+    char buf[FMT_MAX];
+    pe_number_format(v, decimals, buf, sizeof buf);
+    return fmt_dup(c, buf);
+}
+
+static const char *fmt_pct(lay_ctx *c, double v)
+{
+    char buf[FMT_MAX];
+    pe_percent_format(v, buf, sizeof buf);
+    return fmt_dup(c, buf);
+}
+
+/* 县区 | 每年 目标/完成 | 累计目标 累计完成 完成率 进展情况; a 合计 row. */
+static void flow_county_table(lay_ctx *c, pe_src src)
+{
+    const pe_county_table *ct = &c->m->counties;
+    size_t ny = ct->nyears, nc = 1 + 2 * ny + 4, y, r;
+    lay_table *t;
+    int dec = ct->decimals;
+    const char *note;
+
+    if (!ct->present)
+        return;
+    t = table_new(c, nc, ct->n + 1, src);
+    if (!t)
+        return;
+    head_set(t, 0, "县区", NULL, src);
+    t->col_align[0] = AL_LEFT;
+    for (y = 0; y < ny; y++) {
+        const char *g = pe_arena_printf(c->a, "%d年", ct->years[y]);
+        if (!g) {
+            c->oom = 1;
+            return;
+        }
+        head_set(t, 1 + 2 * y, "目标", g, src);
+        head_set(t, 2 + 2 * y, "完成", g, src);
+        t->col_align[1 + 2 * y] = t->col_align[2 + 2 * y] = AL_RIGHT;
+    }
+    head_set(t, 1 + 2 * ny, "累计目标", NULL, src);
+    head_set(t, 2 + 2 * ny, "累计完成", NULL, src);
+    head_set(t, 3 + 2 * ny, "完成率", NULL, src);
+    head_set(t, 4 + 2 * ny, "进展情况", NULL, src);
+    for (r = 0; r <= ct->n; r++) {
+        int total = r == ct->n;
+        const pe_county *k = total ? NULL : &ct->items[r];
+        pe_src at = total ? src : k->src;
+        t->rows[r].kind = total ? ROW_TOTAL : ROW_DATA;
+        cell_set(t, r, 0, total ? "合计" : k->name, total ? AL_CENTER : AL_LEFT, at);
+        for (y = 0; y < ny; y++) {
+            int ht = total ? 1 : k->has_target[y];
+            int ha = total ? ct->year_has_actual[y] : k->has_actual[y];
+            double tv = total ? ct->year_target[y] : k->target[y];
+            double av = total ? ct->year_actual[y] : k->actual[y];
+            cell_set(t, r, 1 + 2 * y, ht ? fmt_num(c, tv, dec) : NULL, AL_RIGHT, at);
+            cell_set(t, r, 2 + 2 * y, ha ? fmt_num(c, av, dec) : NULL, AL_RIGHT, at);
+        }
+        {
+            int has_rate = total ? ct->has_rate : k->has_rate;
+            double rate = total ? ct->rate : k->rate;
+            cell_set(t, r, 1 + 2 * ny, fmt_num(c, total ? ct->cum_target : k->cum_target, dec),
+                     AL_RIGHT, at);
+            cell_set(t, r, 2 + 2 * ny, fmt_num(c, total ? ct->cum_actual : k->cum_actual, dec),
+                     AL_RIGHT, at);
+            cell_set(t, r, 3 + 2 * ny, has_rate ? fmt_pct(c, rate) : "—",
+                     has_rate ? AL_RIGHT : AL_CENTER, at);
+            cell_set(t, r, 4 + 2 * ny, pe_state_name(total ? ct->state : k->state), AL_LEFT, at);
+        }
+    }
+    if (ct->unit && *ct->unit)
+        text_set(&t->unit, unit_line(c, ct->unit), PE_FONT_BODY, 0, 0, src);
+    note = pe_arena_printf(c->a, "注：统计指标为%s；累计目标、累计完成按已有完成数的年份合计，"
+                           "完成率＝累计完成÷累计目标。", ct->measure ? ct->measure : "—");
+    if (!note)
+        c->oom = 1;
+    flow_table(c, t, ct->title, note, src);
+}
+
+/* An annex table: CSV header and rows, merged cells, a 合计 row. */
+static void flow_annex_table(lay_ctx *c, const pe_annex *a, pe_src src)
+{
+    size_t nc = a->ncols, r, col, first_total = nc;
+    int has_total = 0;
+    lay_table *t;
+    const char **colv;
+
+    if (nc == 0)
+        return;
+    for (col = 0; col < nc; col++)
+        if (a->is_total && a->is_total[col]) {
+            has_total = 1;
+            if (first_total == nc)
+                first_total = col;
+        }
+    t = table_new(c, nc, a->nrows + (has_total ? 1 : 0), src);
+    colv = pe_arena_alloc(c->a, (a->nrows + 1) * sizeof *colv);
+    if (!t || !colv) {
+        c->oom = 1;
+        return;
+    }
+    for (col = 0; col < nc; col++) {
+        int num;
+        pe_src hs = a->header_src ? a->header_src[col] : src;
+        for (r = 0; r < a->nrows; r++)
+            colv[r] = a->rows[r][col].text;
+        num = column_numeric(colv, a->nrows, 1);
+        head_set(t, col, join_soft_breaks(c, a->header[col]), NULL, hs);
+        t->col_align[col] = num == 2 ? AL_CENTER : num == 1 ? AL_RIGHT : AL_LEFT;
+        t->is_merge[col] = a->is_merge ? a->is_merge[col] : 0;
+        if (t->is_merge[col])
+            t->col_align[col] = AL_CENTER;
+    }
+    for (r = 0; r < a->nrows; r++) {
+        t->rows[r].kind = ROW_DATA;
+        for (col = 0; col < nc; col++) {
+            const pe_cell *cl = &a->rows[r][col];
+            pe_src at = { a->file, cl->line, cl->col };
+            cell_set(t, r, col, join_soft_breaks(c, cl->text), t->col_align[col], at);
+        }
+    }
+    if (has_total) {
+        r = a->nrows;
+        t->rows[r].kind = ROW_TOTAL;
+        for (col = 0; col < nc; col++) {
+            if (a->is_total[col])
+                cell_set(t, r, col, fmt_num(c, a->total[col], a->total_decimals[col]),
+                         AL_RIGHT, src);
+            else
+                cell_set(t, r, col, NULL, AL_LEFT, src);
+        }
+        if (first_total > 0) {
+            cell_set(t, r, 0, "合计", AL_CENTER, src);
+            row_span(t, r, 0, first_total);
+        }
+    }
+    if (a->unit && *a->unit)
+        text_set(&t->unit, unit_line(c, a->unit), PE_FONT_BODY, 0, 0, src);
+    {
+        const char *note = NULL;
+        if (a->note && *a->note) {
+            note = strncmp(a->note, "注", 3) == 0 ? a->note
+                                                   : pe_arena_printf(c->a, "注：%s", a->note);
+            if (!note)
+                c->oom = 1;
+        }
+        flow_table(c, t, NULL, note, src);
+    }
+}
+
+/* A GFM table typed in the template: row 0 is the header. */
+static void flow_gfm_table(lay_ctx *c, const pe_block *b)
+{
+    size_t nc = b->ncols, nr = b->nrows ? b->nrows - 1 : 0, r, col;
+    lay_table *t;
+
+    if (nc == 0 || !b->cells)
+        return;
+    t = table_new(c, nc, nr, b->src);
+    if (!t)
+        return;
+    for (col = 0; col < nc; col++) {
+        int num = column_numeric(b->cells + nc + col, nr, nc);
+        head_set(t, col, b->cells[col], NULL, b->src);
+        t->col_align[col] = num == 2 ? AL_CENTER : num == 1 ? AL_RIGHT : AL_LEFT;
+    }
+    for (r = 0; r < nr; r++) {
+        t->rows[r].kind = ROW_DATA;
+        for (col = 0; col < nc; col++)
+            cell_set(t, r, col, b->cells[(r + 1) * nc + col], t->col_align[col], b->src);
+    }
+    flow_table(c, t, NULL, NULL, b->src);
+}
+
+/* ======================================================================
+ * Chart: a horizontal bar of progress p per indicator, a dashed mark at
+ * time progress τ, axis, legend and caption; greys only.
+ * ====================================================================== */
+
+static void flow_chart(lay_ctx *c, const pe_indicator_table *it, pe_src src)
+{
+    lay_chart *ch;
+    size_t i, k, first;
+    double size = PE_CHART_LABEL_SIZE, lead = size * PE_CHART_LEADING, maxh, h, vw;
+    int over = 0;
+    char buf[FMT_MAX];
+    const char *cap;
+
+    if (it->n == 0)
+        return;
+    ch = pe_arena_alloc(c->a, sizeof *ch);
+    if (!ch || !(ch->bars = pe_arena_alloc(c->a, it->n * sizeof *ch->bars)) ||
+        !(ch->row_h = pe_arena_alloc(c->a, it->n * sizeof *ch->row_h))) {
+        c->oom = 1;
+        return;
+    }
+    ch->n = it->n;
+    ch->size = size;
+    ch->label_w = PE_BLOCK_W * PE_CHART_LABEL_SHARE;
+    for (i = 0; i < it->n; i++)
+        if (it->items[i].ev.has_progress && it->items[i].ev.progress > 1.0)
+            over = 1;
+    ch->scale = over ? PE_CHART_MAX_P : 1.0;
+    vw = text_width(c, PE_FONT_BODY, size, "−150.0%") + PE_CHART_GAP;
+    ch->bar_x0 = ch->label_w + PE_CHART_GAP;
+    ch->bar_x1 = PE_BLOCK_W - vw;
+    ch->pad = PE_CHART_GAP;
+    for (i = 0; i < it->n; i++) {
+        const pe_indicator *ind = &it->items[i];
+        lay_bar *b = &ch->bars[i];
+        text_set(&b->label, ind->name, PE_FONT_BODY, size, 0, ind->name_src);
+        use_text(c, PE_FONT_BODY, ind->name, ind->name_src);
+        wrap_text(c, &b->label, ch->label_w, 0, 0);
+        if (b->label.nlines == 2)           /* no lone character on line 2 */
+            wrap_text(c, &b->label, ch->label_w, 0, 1);
+        b->has_p = ind->ev.has_progress;
+        b->p = ind->ev.progress;
+        b->tau = ind->ev.time_progress;
+        if (b->has_p) {
+            pe_percent_format(b->p, buf, sizeof buf);
+            text_set(&b->value, fmt_dup(c, buf), PE_FONT_BODY, size, 0, ind->src);
+            use_text(c, PE_FONT_BODY, b->value.text, ind->src);
+            wrap_text(c, &b->value, vw + 100, 0, 0);
+        }
+        ch->row_h[i] = fmax((double)(b->label.nlines ? b->label.nlines : 1) * lead + 5,
+                            PE_CHART_ROW_MIN);
+    }
+    ch->nticks = (size_t)lround(ch->scale / PE_CHART_TICK_STEP) + 1;
+    for (k = 0; k < ch->nticks && k < 8; k++) {
+        snprintf(buf, sizeof buf, "%d%%", (int)(k * 25));
+        text_set(&ch->ticks[k], fmt_dup(c, buf), PE_FONT_BODY, size, 0, src);
+        use_text(c, PE_FONT_BODY, ch->ticks[k].text, src);
+        wrap_text(c, &ch->ticks[k], 100, 0, 0);
+    }
+    text_set(&ch->leg_p, "完成进度", PE_FONT_BODY, size, 0, src);
+    text_set(&ch->leg_t, "时间进度", PE_FONT_BODY, size, 0, src);
+    text_set(&ch->nodata, pe_state_name(PE_ST_NO_DATA), PE_FONT_BODY, size, 0, src);
+    text_set(&ch->cont, "（续图）", PE_FONT_BODY, size, 0, src);
+    use_text(c, PE_FONT_BODY, ch->leg_p.text, src);
+    use_text(c, PE_FONT_BODY, ch->leg_t.text, src);
+    use_text(c, PE_FONT_BODY, ch->nodata.text, src);
+    use_text(c, PE_FONT_BODY, ch->cont.text, src);
+    wrap_text(c, &ch->leg_p, 100, 0, 0);
+    wrap_text(c, &ch->leg_t, 100, 0, 0);
+    wrap_text(c, &ch->nodata, 200, 0, 0);
+    wrap_text(c, &ch->cont, 200, 0, 0);
+    ch->axis_h = size * PE_CHART_AXIS_H;
+    ch->legend_h = size * PE_CHART_LEGEND_H;
+
+    /* parts that each fit a page, with room for the caption under the last */
+    maxh = PE_BLOCK_H - 2 * PE_LINE_PITCH;
+    first = 0;
+    h = ch->pad + ch->axis_h + ch->legend_h;
+    for (i = 0; i <= it->n; i++) {
+        if (i == it->n || (i > first && h + ch->row_h[i] > maxh)) {
+            lay_item *p = push(c, IT_CHART, h, i == it->n ? PE_FLOW_GLUE : 0);
+            if (!p)
+                return;
+            p->chart = ch;
+            p->first = first;
+            p->last = i;
+            p->cont = first > 0;
+            first = i;
+            h = ch->pad + ch->axis_h + ch->legend_h;
+            if (i == it->n)
+                break;
+        }
+        h += ch->row_h[i];
+    }
+    c->nfig++;
+    cap = pe_arena_printf(c->a, "图%d　%s", c->nfig, it->title ? it->title : "");
+    if (!cap) {
+        c->oom = 1;
+        return;
+    }
+    flow_caption(c, cap, src);
+    push(c, IT_SPACE, PE_LINE_PITCH * PE_FIGURE_AFTER, PE_FLOW_DISCARD);
+}
+
+/* ======================================================================
+ * Annexes (7.3.7): 附件N top left in 黑体, the title centred on line 3.
+ * ====================================================================== */
+
+static void flow_annexes(lay_ctx *c, pe_src src)
+{
+    size_t i;
+
+    for (i = 0; i < c->m->nannexes; i++) {
+        const pe_annex *a = &c->m->annexes[i];
+        lay_text *t = new_text(c);
+        const char *lab = pe_arena_printf(c->a, "附件%d", a->number);
+        const char *ol;
+        pe_src at = { a->file, 0, 0 };
+        lay_item *it;
+
+        if (!t || !lab) {
+            c->oom = 1;
+            return;
+        }
+        ol = pe_arena_printf(c->a, "附件%d　%s", a->number, a->title ? a->title : "");
+        text_set(t, lab, PE_FONT_HEADING, PE_SIZE_BODY, PE_BODY_TRACKING, src);
+        use_text(c, PE_FONT_HEADING, lab, src);
+        wrap_text(c, t, PE_BLOCK_W, 0, 0);
+        c->newpage_pending = 1;
+        it = push(c, IT_LINE, PE_LINE_PITCH, PE_FLOW_GRID | PE_FLOW_GLUE);
+        if (!it)
+            return;
+        it->t = t;
+        it->outline = 1;
+        it->outline_title = ol ? ol : lab;
+        flow_blank(c, PE_FLOW_GLUE);
+        flow_title(c, a->title, at);
+        glue_last(c);
+        flow_annex_table(c, a, at);
+    }
+}
+
+/* Builds the whole flow: title, body blocks in order, the signature on the
+ * body's last page, then the annexes. */
+static void flow_build(lay_ctx *c)
+{
+    const pe_doc *doc = c->doc;
+    const pe_block *sig = NULL;
+    pe_src asrc = { c->m->ini_path, 0, 0 };
+    size_t i;
+    int has_title = 0, has_annexes = 0;
+
+    for (i = 0; i < doc->n; i++)
+        if (doc->items[i].kind == PE_BLK_TITLE)
+            has_title = 1;
+    if (!has_title && doc->title && *doc->title) {
+        flow_title(c, doc->title, asrc);
+        flow_blank(c, PE_FLOW_DISCARD);
+    }
+    for (i = 0; i < doc->n && !c->oom; i++) {
+        const pe_block *b = &doc->items[i];
+        char *s;
+        switch (b->kind) {
+        case PE_BLK_TITLE:
+            flow_title(c, b->text, b->src);
+            flow_blank(c, PE_FLOW_DISCARD);
+            break;
+        case PE_BLK_HEADING: {
+            pe_font_role role = b->level == 1 ? PE_FONT_HEADING
+                              : b->level == 2 ? PE_FONT_KAI : PE_FONT_BODY;
+            s = pe_arena_printf(c->a, "%s%s", b->number ? b->number : "", b->text ? b->text : "");
+            if (!s) {
+                c->oom = 1;
+                break;
+            }
+            flow_paragraph(c, s, role, b->src, b->level < 1 ? 1 : b->level > 4 ? 4 : b->level);
+            break;
+        }
+        case PE_BLK_PARA:
+            flow_paragraph(c, b->text, PE_FONT_BODY, b->src, 0);
+            break;
+        case PE_BLK_LIST_ITEM:
+            s = pe_arena_printf(c->a, "%s%s", b->number ? b->number : "", b->text ? b->text : "");
+            if (!s) {
+                c->oom = 1;
+                break;
+            }
+            flow_paragraph(c, s, PE_FONT_BODY, b->src, 0);
+            break;
+        case PE_BLK_GFM_TABLE:
+            flow_gfm_table(c, b);
+            break;
+        case PE_BLK_TABLE_INDICATORS:
+            flow_indicator_table(c, &c->m->indicators, b->src);
+            break;
+        case PE_BLK_TABLE_TARGETS:
+            flow_indicator_table(c, &c->m->targets, b->src);
+            break;
+        case PE_BLK_TABLE_COUNTIES:
+            flow_county_table(c, b->src);
+            break;
+        case PE_BLK_CHART_INDICATORS:
+            flow_chart(c, &c->m->indicators, b->src);
+            break;
+        case PE_BLK_CHART_TARGETS:
+            flow_chart(c, &c->m->targets, b->src);
+            break;
+        case PE_BLK_ANNEXES:
+            has_annexes = 1;
+            asrc = b->src;
+            break;
+        case PE_BLK_SIGNATURE:
+            sig = b;
+            break;
+        case PE_BLK_PAGEBREAK:
+            c->newpage_pending = 1;
+            break;
+        }
+    }
+    c->newpage_pending = 0;
+    if (sig)
+        flow_signature(c, sig);
+    if (has_annexes)
+        flow_annexes(c, asrc);
+}
+
+/* ======================================================================
+ * Fonts
+ * ====================================================================== */
+
+/* Resolves and opens the font of every role; roles sharing a file share a
+ * subset slot. */
+static pe_status fonts_open(lay_ctx *c)
+{
+    pe_status st = PE_OK;
+    pe_src at = { c->m->ini_path, 0, 0 };
+    int r, k;
+
+    for (r = 0; r < NROLES; r++) {
+        st = pe_font_resolve((pe_font_role)r, c->m->font[r], c->m->ini_dir, c->o->fonts_dir,
+                             c->a, at, c->d, &c->font_path[r], &c->font_face[r]);
+        if (st != PE_OK)
+            return st;
+        st = pe_font_open(c->font_path[r], c->font_face[r], &c->font[r]);
+        if (st != PE_OK) {
+            if (st == PE_ERR_NOMEM)
+                return st;
+            pe_error(c->d, at, "无法打开%s字体文件 %s；请检查 [fonts] %s 或安装该字体",
+                     role_label((pe_font_role)r), c->font_path[r],
+                     pe_font_role_name((pe_font_role)r));
+            return PE_ERR_INPUT;
+        }
+        c->slot[r] = r;
+        for (k = 0; k < r; k++)
+            if (c->font_face[k] == c->font_face[r] &&
+                strcmp(c->font_path[k], c->font_path[r]) == 0) {
+                c->slot[r] = c->slot[k];
+                break;
+            }
+        c->cps[r] = pe_arena_alloc(c->a, CP_LIMIT / 8);
+        c->reported[r] = pe_arena_alloc(c->a, CP_LIMIT / 8);
+        if (!c->cps[r] || !c->reported[r])
+            return PE_ERR_NOMEM;
+    }
+    return PE_OK;
+}
+
+/* Text that every page may carry: page numbers and the watermark. */
+static void use_fixed_text(lay_ctx *c)
+{
+    pe_src at = { c->m->ini_path, 0, 0 };
+    use_text(c, PE_FONT_BODY, "— 0123456789", at);
+    if (c->m->draft)
+        use_text(c, PE_FONT_HEADING, "样稿", at);
+}
+
+/* ======================================================================
+ * Placement: page objects
+ * ====================================================================== */
+
+static pe_page_obj *obj_push(lay_ctx *c, pe_page_obj_kind kind)
+{
+    pe_page_obj *o;
+    if (c->nobjs == c->capobjs) {
+        size_t ncap = c->capobjs ? c->capobjs * 2 : 1024;
+        pe_page_obj *no = realloc(c->objs, ncap * sizeof *no);
+        if (!no) {
+            c->oom = 1;
+            return NULL;
+        }
+        c->objs = no;
+        c->capobjs = ncap;
+    }
+    o = &c->objs[c->nobjs++];
+    memset(o, 0, sizeof *o);
+    o->kind = kind;
+    return o;
+}
+
+/* Places `len` bytes of `s` at baseline (x, y) in `role` with spacing `tc`
+ * (and rotated by `angle` degrees), in the current fill grey. */
+static void place_run(lay_ctx *c, pe_font_role role, double size, double tc, double angle,
+                      double x, double y, const char *s, size_t len)
+{
+    size_t n = 0, i = 0;
+    double *adv;
+    pe_page_obj *o;
+
+    while (i < len) {
+        unsigned cp = 0;
+        size_t k = pe_utf8_decode(s + i, len - i, &cp);
+        i += k ? k : 1;
+        n++;
+    }
+    if (n == 0)
+        return;
+    adv = pe_arena_alloc(c->a, n * sizeof *adv);
+    o = adv ? obj_push(c, PE_OBJ_TEXT) : NULL;
+    if (!o) {
+        c->oom = 1;
+        return;
+    }
+    for (i = 0, n = 0; i < len; n++) {
+        unsigned cp = 0;
+        size_t k = pe_utf8_decode(s + i, len - i, &cp);
+        if (k == 0) {
+            k = 1;
+            cp = 0xFFFD;
+        }
+        adv[n] = pe_font_advance(c->font[role], cp) * size / 1000.0 + tc;
+        i += k;
+    }
+    o->u.text.role = role;
+    o->u.text.size = size;
+    o->u.text.x = x;
+    o->u.text.y = y;
+    o->u.text.angle = angle;
+    o->u.text.gray = c->fill_gray;
+    o->u.text.tc = tc;
+    o->u.text.text = s;
+    o->u.text.len = len;
+    o->u.text.nchars = n;
+    o->u.text.adv = adv;
+}
+
+static void place_text(lay_ctx *c, pe_font_role role, double size, double tc, double x,
+                       double y, const char *s, size_t len)
+{
+    place_run(c, role, size, tc, 0, x, y, s, len);
+}
+
+/* Places line `i` of `t` with its left edge at x and its em box centred in a
+ * band of height h whose top is at y `top`. */
+static void place_text_line(lay_ctx *c, const lay_text *t, size_t i, double x, double top,
+                            double h, double tc)
+{
+    const pe_line *ln = &t->lines[i];
+    double base = top - (h - t->size) / 2 - t->size * PE_CJK_ASCENT;
+    place_text(c, t->role, t->size, tc, x, base, t->text + ln->start, ln->end - ln->start);
+}
+
+/* May justification widen the gap between a and b? Not inside a number or
+ * a Latin word (165, R&D/GDP), everywhere else. */
+static int is_stretch_gap(unsigned a, unsigned b)
+{
+    return !(a < 0x2E80 && a != ' ' && b < 0x2E80 && b != ' ');
+}
+
+#define JUSTIFY_MAX 256     /* longer lines (never in a 28-character measure) are set ragged */
+
+/* Places a justified line: the slack goes into the gaps between CJK
+ * characters (and between CJK and Latin runs), as runs of equal character
+ * spacing. Returns 0 if the line cannot be justified so (no gap, or the gaps
+ * would open wider than a quarter em); nothing is placed then. */
+static int place_justified(lay_ctx *c, const lay_text *t, const pe_line *ln, double x,
+                           double top, double h, double avail)
+{
+    const char *s = t->text + ln->start;
+    size_t len = ln->end - ln->start, off[JUSTIFY_MAX + 1], n = 0, i = 0, j, j0, gaps = 0;
+    unsigned cps[JUSTIFY_MAX];
+    double tc[JUSTIFY_MAX], extra, base = top - (h - t->size) / 2 - t->size * PE_CJK_ASCENT;
+
+    while (i < len) {
+        unsigned cp = 0;
+        size_t k = pe_utf8_decode(s + i, len - i, &cp);
+        if (n == JUSTIFY_MAX)
+            return 0;
+        if (k == 0)
+            k = 1;
+        off[n] = i;
+        cps[n++] = cp;
+        i += k;
+    }
+    off[n] = len;
+    for (j = 0; j + 1 < n; j++)
+        gaps += (size_t)is_stretch_gap(cps[j], cps[j + 1]);
+    if (gaps == 0)
+        return 0;
+    extra = pe_justify_spacing(ln->width - t->track, gaps + 1, avail);
+    if (extra > t->size * 0.25)
+        return 0;
+    for (j = 0; j < n; j++)
+        tc[j] = t->track + (j + 1 < n && is_stretch_gap(cps[j], cps[j + 1]) ? extra : 0);
+    if (n > 1)
+        tc[n - 1] = tc[n - 2];
+    for (j0 = 0, j = 1; j <= n; j++) {
+        if (j < n && tc[j] == tc[j0])
+            continue;
+        place_text(c, t->role, t->size, tc[j0], x, base, s + off[j0], off[j] - off[j0]);
+        for (i = j0; i < j; i++)
+            x += pe_font_advance(c->font[t->role], cps[i]) * t->size / 1000.0 + tc[i];
+        j0 = j;
+    }
+    return 1;
+}
+
+static void place_item_line(lay_ctx *c, const lay_item *it, double top, double h)
+{
+    const lay_text *t = it->t;
+    const pe_line *ln;
+
+    if (!t || it->line >= t->nlines)
+        return;
+    ln = &t->lines[it->line];
+    if (it->align == AL_JUSTIFY && !ln->last && ln->nchars > 1 &&
+        place_justified(c, t, ln, PE_MARGIN_LEFT + it->x, top, h, PE_BLOCK_W - it->x))
+        return;
+    place_text_line(c, t, it->line, PE_MARGIN_LEFT + it->x, top, h, t->track);
+}
+
+/* Places `n` segments stroked with one pen of width w (current grey, dash). */
+static void place_lines(lay_ctx *c, const pe_page_seg *segs, size_t n, double w)
+{
+    pe_page_seg *copy = pe_arena_alloc(c->a, n * sizeof *copy);
+    pe_page_obj *o = copy ? obj_push(c, PE_OBJ_LINES) : NULL;
+
+    if (!o) {
+        c->oom = 1;
+        return;
+    }
+    memcpy(copy, segs, n * sizeof *copy);
+    o->u.lines.width = w;
+    o->u.lines.gray = c->stroke_gray;
+    o->u.lines.dash_on = c->dash ? PE_CHART_DASH_ON : 0;
+    o->u.lines.dash_off = c->dash ? PE_CHART_DASH_OFF : 0;
+    o->u.lines.segs = copy;
+    o->u.lines.nsegs = n;
+}
+
+static void stroke_line(lay_ctx *c, double x0, double y0, double x1, double y1, double w)
+{
+    pe_page_seg s = { x0, y0, x1, y1 };
+    place_lines(c, &s, 1, w);
+}
+
+/* A filled rectangle in the current fill grey. */
+static void fill_rect(lay_ctx *c, double x, double y, double w, double h)
+{
+    pe_page_obj *o = obj_push(c, PE_OBJ_RECT);
+    if (!o)
+        return;
+    o->u.rect.x = x;
+    o->u.rect.y = y;
+    o->u.rect.w = w;
+    o->u.rect.h = h;
+    o->u.rect.gray = c->fill_gray;
+}
+
+/* Places the batched table rules: one path per line width. */
+static void rules_flush(lay_ctx *c)
+{
+    static const double widths[] = { PE_TABLE_RULE, PE_TABLE_FRAME };
+    pe_page_seg segs[LAY_MAX_RULES];
+    size_t k, i, n;
+
+    if (c->nrules == 0)
+        return;
+    for (k = 0; k < 2; k++) {
+        for (i = 0, n = 0; i < c->nrules; i++) {
+            if (c->rules[i][4] != widths[k])
+                continue;
+            segs[n].x0 = c->rules[i][0];
+            segs[n].y0 = c->rules[i][1];
+            segs[n].x1 = c->rules[i][2];
+            segs[n].y1 = c->rules[i][3];
+            n++;
+        }
+        if (n)
+            place_lines(c, segs, n, widths[k]);
+    }
+    c->nrules = 0;
+}
+
+/* Adds a table rule (PE_TABLE_RULE or PE_TABLE_FRAME wide) to the batch. */
+static void rule_add(lay_ctx *c, double x0, double y0, double x1, double y1, double w)
+{
+    double *r;
+    size_t i;
+
+    /* extend a collinear rule that ends where this one starts */
+    for (i = 0; i < c->nrules; i++) {
+        r = c->rules[i];
+        if (r[4] != w)
+            continue;
+        if (x0 == x1 && r[0] == x0 && r[2] == x0 && fabs(r[3] - y0) < 1e-6) {
+            r[3] = y1;
+            return;
+        }
+        if (y0 == y1 && r[1] == y0 && r[3] == y0 && fabs(r[2] - x0) < 1e-6) {
+            r[2] = x1;
+            return;
+        }
+    }
+    if (c->nrules == LAY_MAX_RULES)
+        rules_flush(c);
+    r = c->rules[c->nrules++];
+    r[0] = x0;
+    r[1] = y0;
+    r[2] = x1;
+    r[3] = y1;
+    r[4] = w;
+}
+
+/* Places a cell's lines inside the box [x0, x1] × [top, top − h];
+ * right-aligned lines end `inset` before x1. */
+static void place_cell_inset(lay_ctx *c, const lay_cell *cl, double x0, double x1, double top,
+                             double h, double inset)
+{
+    double lead = cl->t.size * PE_TABLE_LEADING, y;
+    size_t i;
+
+    if (!cl->t.text || cl->t.nlines == 0)
+        return;
+    y = top - (h - (double)cl->t.nlines * lead) / 2;
+    for (i = 0; i < cl->t.nlines; i++) {
+        const pe_line *ln = &cl->t.lines[i];
+        double w = ln->width, x;
+        switch (cl->align) {
+        case AL_RIGHT: x = x1 - inset - w; break;
+        case AL_CENTER: x = (x0 + x1 - w) / 2; break;
+        default: x = x0 + PE_TABLE_PAD_X; break;
+        }
+        place_text_line(c, &cl->t, i, x, y - (double)i * lead, lead, 0);
+    }
+}
+
+static void place_cell(lay_ctx *c, const lay_cell *cl, double x0, double x1, double top,
+                       double h)
+{
+    place_cell_inset(c, cl, x0, x1, top, h, PE_TABLE_PAD_X);
+}
+
+/* The header rows with their rules, top at y `top`. */
+static void place_table_header(lay_ctx *c, const lay_table *t, double top)
+{
+    double L = PE_MARGIN_LEFT, hh = t->h1 + t->h2, mid = top - t->h1;
+    size_t col, nc = t->ncols;
+
+    rule_add(c, L, top, L + PE_BLOCK_W, top, PE_TABLE_FRAME);
+    rule_add(c, L, top - hh, L + PE_BLOCK_W, top - hh, PE_TABLE_RULE);
+    for (col = 0; col <= nc; col++) {
+        double w = (col == 0 || col == nc) ? PE_TABLE_FRAME : PE_TABLE_RULE;
+        double y1 = top;
+        /* inside a group the rule starts below the group cell */
+        if (t->two_level && col > 0 && col < nc && t->group[col] && t->group[col - 1] &&
+            strcmp(t->group[col], t->group[col - 1]) == 0)
+            y1 = mid;
+        rule_add(c, L + t->x[col], y1, L + t->x[col], top - hh, w);
+    }
+    for (col = 0; col < nc; col++) {
+        double x0 = L + t->x[col], x1 = L + t->x[col + 1];
+        if (t->two_level && t->group[col]) {
+            if (t->ghead[col].span > 0) {
+                double gx1 = L + t->x[col + t->ghead[col].span];
+                place_cell(c, &t->ghead[col], x0, gx1, top, t->h1);
+                rule_add(c, x0, mid, gx1, mid, PE_TABLE_RULE);
+            }
+            place_cell(c, &t->head[col], x0, x1, mid, t->h2);
+        } else {
+            place_cell(c, &t->head[col], x0, x1, top, hh);
+        }
+    }
+}
+
+/* One row: cells (a merge cell shows its label once per page run), the
+ * bottom rule (not inside a merged run) and the vertical rules. */
+static void place_table_row(lay_ctx *c, const lay_table *t, size_t r)
+{
+    const lay_row *row = &t->rows[r];
+    double L = PE_MARGIN_LEFT, top = PE_BLOCK_TOP - row->y, bot = top - row->h;
+    size_t col, nc = t->ncols;
+    int page_end = r + 1 >= t->nrows || t->rows[r + 1].page != row->page;
+
+    for (col = 0; col < nc; col++) {
+        const lay_cell *cl = &row->cells[col];
+        size_t span = cl->span;
+        double x0 = L + t->x[col];
+        int merged = t->is_merge[col] && row->kind == ROW_DATA && span == 1;
+
+        if (span == 0)
+            continue;
+        if (merged) {
+            size_t f = t->mfirst[r * nc + col], l = t->mlast[r * nc + col], e = r;
+            if (r == f || t->rows[r - 1].page != row->page) {
+                while (e < l && t->rows[e + 1].page == row->page)
+                    e++;
+                place_cell(c, &t->rows[f].cells[col], x0, L + t->x[col + 1], top,
+                           t->rows[e].y + t->rows[e].h - row->y);
+            }
+            if (r < l && !page_end)
+                continue;   /* no rule inside the merged run */
+            rule_add(c, x0, bot, L + t->x[col + 1], bot,
+                     page_end ? PE_TABLE_FRAME : PE_TABLE_RULE);
+            continue;
+        }
+        if (span == 1 && cl->align == AL_RIGHT && t->numw[col] > 0) {
+            /* numbers: right-aligned among themselves, the block centred */
+            double inset = (t->x[col + 1] - t->x[col] - t->numw[col]) / 2;
+            place_cell_inset(c, cl, x0, L + t->x[col + 1], top, row->h,
+                             inset > PE_TABLE_PAD_X ? inset : PE_TABLE_PAD_X);
+        } else {
+            place_cell(c, cl, x0, L + t->x[col + span], top, row->h);
+        }
+        rule_add(c, x0, bot, L + t->x[col + span], bot,
+                 page_end ? PE_TABLE_FRAME : PE_TABLE_RULE);
+    }
+    for (col = 0; col <= nc; col++) {
+        int inside = 0;
+        size_t k;
+        for (k = 0; k < col && k < nc; k++)
+            if (row->cells[k].span > 1 && k + row->cells[k].span > col)
+                inside = 1;
+        if (inside)
+            continue;
+        rule_add(c, L + t->x[col], top, L + t->x[col], bot,
+                 (col == 0 || col == nc) ? PE_TABLE_FRAME : PE_TABLE_RULE);
+    }
+}
+
+/* 续表 (left) and the unit (right) above a continued table, then its header. */
+static void place_table_cont(lay_ctx *c, const lay_table *t, double row_y)
+{
+    double hh = t->h1 + t->h2, top = PE_BLOCK_TOP - row_y + hh + t->cont_h;
+
+    if (t->cont.nlines)
+        place_text_line(c, &t->cont, 0, PE_MARGIN_LEFT, top, t->cont_h, 0);
+    if (t->unit.nlines)
+        place_text_line(c, &t->unit, 0, PE_MARGIN_LEFT + PE_BLOCK_W - t->unit.lines[0].width,
+                        top, t->cont_h, 0);
+    place_table_header(c, t, top - t->cont_h);
+}
+
+/* One chart part: grid, label, bar, τ mark and figure per row, axes, ticks
+ * and legend. */
+static void place_chart(lay_ctx *c, const lay_item *it, double top_off)
+{
+    const lay_chart *ch = it->chart;
+    double L = PE_MARGIN_LEFT, top = PE_BLOCK_TOP - top_off - ch->pad, y, bottom;
+    double X0 = L + ch->bar_x0, X1 = L + ch->bar_x1, W = X1 - X0;
+    size_t i, k;
+
+    y = top;
+    for (i = it->first; i < it->last; i++)
+        y -= ch->row_h[i];
+    bottom = y;
+    /* grid */
+    c->stroke_gray = PE_CHART_GRID_GRAY;
+    for (k = 1; k < ch->nticks; k++) {
+        double x = X0 + W * (double)k * PE_CHART_TICK_STEP / ch->scale;
+        stroke_line(c, x, top, x, bottom, PE_CHART_GRID_W);
+    }
+    c->stroke_gray = 0;
+    /* rows */
+    y = top;
+    for (i = it->first; i < it->last; i++) {
+        const lay_bar *b = &ch->bars[i];
+        double h = ch->row_h[i], bh = fmin(PE_CHART_BAR_MAX, h * 0.5), cy = y - h / 2;
+        double lead = ch->size * PE_CHART_LEADING;
+        double ly = y - (h - (double)b->label.nlines * lead) / 2;
+        size_t j;
+        for (j = 0; j < b->label.nlines; j++)
+            place_text_line(c, &b->label, j, L, ly - (double)j * lead, lead, 0);
+        {
+            double p = b->p < 0 ? 0 : b->p > ch->scale ? ch->scale : b->p;
+            double bw = b->has_p ? W * p / ch->scale : 0;
+            if (bw > 0.2) {
+                c->fill_gray = PE_CHART_BAR_GRAY;
+                fill_rect(c, X0, cy - bh / 2, bw, bh);
+                c->fill_gray = 0;
+            }
+            if (b->tau > 0) {   /* time progress, over the bar */
+                double tx = X0 + W * fmin(b->tau, ch->scale) / ch->scale;
+                c->dash = 1;
+                stroke_line(c, tx, y, tx, y - h, PE_CHART_TAU_W);
+                c->dash = 0;
+            }
+            if (b->has_p && b->value.nlines) {
+                /* knocked out of the τ mark when it crosses the figure */
+                double vw = b->value.lines[0].width;
+                double tx = X0 + W * fmin(b->tau, ch->scale) / ch->scale;
+                if (b->tau > 0 && tx >= X0 + bw + 1 && tx <= X0 + bw + vw + 5) {
+                    c->fill_gray = 1;
+                    fill_rect(c, X0 + bw + 2, cy - ch->size * 0.6, vw + 2, ch->size * 1.2);
+                    c->fill_gray = 0;
+                }
+                place_text_line(c, &b->value, 0, X0 + bw + 3, cy + ch->size / 2 + 1,
+                                ch->size + 2, 0);
+            } else if (!b->has_p && ch->nodata.nlines) {
+                c->fill_gray = PE_CHART_NOTE_GRAY;
+                place_text_line(c, &ch->nodata, 0, X0 + 4, cy + ch->size / 2 + 1,
+                                ch->size + 2, 0);
+                c->fill_gray = 0;
+            }
+        }
+        y -= h;
+    }
+    /* axes and ticks */
+    stroke_line(c, X0, top, X0, bottom, PE_CHART_AXIS_W);
+    stroke_line(c, X0, bottom, X1, bottom, PE_CHART_AXIS_W);
+    for (k = 0; k < ch->nticks; k++) {
+        double x = X0 + W * (double)k * PE_CHART_TICK_STEP / ch->scale;
+        const lay_text *tk = &ch->ticks[k];
+        stroke_line(c, x, bottom, x, bottom - PE_CHART_KEY_GAP, PE_CHART_AXIS_W);
+        if (tk->nlines)
+            place_text_line(c, tk, 0, x - tk->lines[0].width / 2, bottom - PE_CHART_KEY_GAP,
+                            ch->axis_h - PE_CHART_KEY_GAP, 0);
+    }
+    /* legend: [bar] 完成进度   [- - -] 时间进度, centred under the plot */
+    {
+        double ly = bottom - ch->axis_h - ch->legend_h / 2, wp, wt, total, x;
+        double key = PE_CHART_SWATCH_W + PE_CHART_KEY_GAP, band = ch->size + 2;
+        double base_top = ly + band / 2;
+        wp = ch->leg_p.nlines ? ch->leg_p.lines[0].width : 0;
+        wt = ch->leg_t.nlines ? ch->leg_t.lines[0].width : 0;
+        total = key + wp + PE_CHART_LEGEND_GAP + key + wt;
+        x = L + ch->bar_x0 + (W - total) / 2;
+        c->fill_gray = PE_CHART_BAR_GRAY;
+        fill_rect(c, x, ly - PE_CHART_SWATCH_H / 2, PE_CHART_SWATCH_W, PE_CHART_SWATCH_H);
+        c->fill_gray = 0;
+        if (ch->leg_p.nlines)
+            place_text_line(c, &ch->leg_p, 0, x + key, base_top, band, 0);
+        x += key + wp + PE_CHART_LEGEND_GAP;
+        c->dash = 1;
+        stroke_line(c, x, ly, x + PE_CHART_SWATCH_W, ly, PE_CHART_TAU_W);
+        c->dash = 0;
+        if (ch->leg_t.nlines)
+            place_text_line(c, &ch->leg_t, 0, x + key, base_top, band, 0);
+    }
+    if (it->cont && ch->cont.nlines)
+        place_text_line(c, &ch->cont, 0, PE_MARGIN_LEFT + PE_BLOCK_W - ch->cont.lines[0].width,
+                        top + ch->pad, ch->pad + 2, 0);
+}
+
+/* 7.5: — N — in 4号, 7 mm under the block; odd pages right, even left, inset one character. */
+static void place_page_number(lay_ctx *c, int pageno)
+{
+    char buf[32], *s;
+    double w, x, y;
+    size_t len;
+
+    snprintf(buf, sizeof buf, "— %d —", pageno);
+    s = fmt_dup(c, buf);
+    if (!s)
+        return;
+    len = strlen(s);
+    w = pe_font_text_width(c->font[PE_FONT_BODY], s, len, PE_SIZE_PAGENUM);
+    y = PE_BLOCK_BOTTOM - PE_PAGENUM_GAP - PE_DASH_RISE * PE_SIZE_PAGENUM;
+    if (pageno % 2 == 1)
+        x = PE_MARGIN_LEFT + PE_BLOCK_W - PE_PAGENUM_INSET * PE_SIZE_PAGENUM - w;
+    else
+        x = PE_MARGIN_LEFT + PE_PAGENUM_INSET * PE_SIZE_PAGENUM;
+    place_text(c, PE_FONT_BODY, PE_SIZE_PAGENUM, 0, x, y, s, len);
+}
+
+/* 样稿, light grey, rotated 45°, centred on the page, under the text. */
+static void place_watermark(lay_ctx *c)
+{
+    static const char s[] = "样稿";
+    double size = PE_WATERMARK_SIZE, w, a = M_PI / 4, cx = PE_PAGE_W / 2, cy = PE_PAGE_H / 2;
+    double x, y;
+
+    w = pe_font_text_width(c->font[PE_FONT_HEADING], s, strlen(s), size);
+    /* start point so that the rotated text's centre is the page centre */
+    x = cx - (w / 2) * cos(a) + (size * (PE_CJK_ASCENT - 0.5)) * sin(a);
+    y = cy - (w / 2) * sin(a) - (size * (PE_CJK_ASCENT - 0.5)) * cos(a);
+    c->fill_gray = PE_WATERMARK_GRAY;
+    place_run(c, PE_FONT_HEADING, size, 0, 45.0, x, y, s, strlen(s));
+    c->fill_gray = 0;
+}
+
+static void add_outline(lay_ctx *c, int depth, const char *title, double top)
+{
+    pe_page_outline *e;
+
+    if (c->noutline == c->capoutline) {
+        size_t ncap = c->capoutline ? c->capoutline * 2 : 64;
+        pe_page_outline *no = realloc(c->outline, ncap * sizeof *no);
+        if (!no) {
+            c->oom = 1;
+            return;
+        }
+        c->outline = no;
+        c->capoutline = ncap;
+    }
+    e = &c->outline[c->noutline++];
+    e->level = depth < 1 ? 1 : depth > 4 ? 4 : depth;
+    e->title = title;
+    e->page = c->page;
+    e->y = top;
+}
+
+/* Ends the current page (if any) and starts page `pageno` (1-based) with its
+ * watermark and page number. */
+static void new_page(lay_ctx *c, int pageno)
+{
+    size_t *pf;
+
+    if (pageno > 1)
+        rules_flush(c);
+    pf = realloc(c->page_first, ((size_t)pageno + 1) * sizeof *pf);
+    if (!pf) {
+        c->oom = 1;
+        return;
+    }
+    c->page_first = pf;
+    c->page_first[pageno - 1] = c->nobjs;
+    c->page = pageno - 1;
+    if (c->m->draft)
+        place_watermark(c);
+    place_page_number(c, pageno);
+}
+
+/* Places every item of the paginated flow, page by page; returns the pages. */
+static int place_flow(lay_ctx *c, const pe_flow_place *pl, int npages)
+{
+    int page = -1;
+    size_t i;
+
+    for (i = 0; i < c->n && !c->oom; i++) {
+        const lay_item *it = &c->pi[i];
+        double top;
+        while (page < pl[i].page) {
+            page++;
+            new_page(c, page + 1);
+        }
+        if (pl[i].dropped)
+            continue;
+        top = PE_BLOCK_TOP - pl[i].y;
+        switch (it->kind) {
+        case IT_LINE:
+            place_item_line(c, it, top, c->fi[i].height);
+            if (it->outline)
+                add_outline(c, it->outline, it->outline_title, top);
+            break;
+        case IT_SPACE:
+            break;
+        case IT_THEAD:
+            place_table_header(c, it->tab, top);
+            break;
+        case IT_TROW:
+            if (pl[i].cont)
+                place_table_cont(c, it->tab, pl[i].y);
+            place_table_row(c, it->tab, it->row);
+            break;
+        case IT_CHART:
+            place_chart(c, it, pl[i].y);
+            break;
+        }
+    }
+    while (page + 1 < npages && !c->oom) {
+        page++;
+        new_page(c, page + 1);
+    }
+    if (page >= 0)
+        rules_flush(c);
+    return page + 1;
+}
+
+/* ======================================================================
+ * Public entry points
+ * ====================================================================== */
+
+struct pe_pages_priv {
+    pe_arena *a;
+    pe_page_obj *objs;
+    char *tmpdir;           /* pe_pages_subset's directory */
+};
+
+static void ctx_release(lay_ctx *c)
+{
+    int r;
+    for (r = 0; r < NROLES; r++)
+        pe_font_free(c->font[r]);
+    free(c->fi);
+    free(c->pi);
+    free(c->objs);
+    free(c->page_first);
+    free(c->outline);
+    pe_arena_free(c->a);
+}
+
+/* Moves the fonts, the code points used per slot, the objects and the
+ * outline from the layout into `p`. */
+static pe_status pages_take(lay_ctx *c, pe_pages *p, int npages)
+{
+    int r, s, k;
+    unsigned cp;
+
+    p->pages = pe_arena_alloc(c->a, (size_t)npages * sizeof *p->pages);
+    if (!p->pages)
+        return PE_ERR_NOMEM;
+    c->page_first[npages] = c->nobjs;
+    for (k = 0; k < npages; k++) {
+        p->pages[k].objs = c->objs + c->page_first[k];
+        p->pages[k].n = c->page_first[k + 1] - c->page_first[k];
+    }
+    p->npages = (size_t)npages;
+    for (s = 0; s < NROLES; s++) {
+        size_t n = 0;
+        if (!pe_pages_slot_used(p, s))
+            continue;
+        for (cp = 0x20; cp < CP_LIMIT; cp++)
+            if (c->cps[s][cp >> 3] & (1u << (cp & 7)))
+                n++;
+        p->fonts.cps[s] = pe_arena_alloc(c->a, (n ? n : 1) * sizeof *p->fonts.cps[s]);
+        if (!p->fonts.cps[s])
+            return PE_ERR_NOMEM;
+        for (cp = 0x20, n = 0; cp < CP_LIMIT; cp++)
+            if (c->cps[s][cp >> 3] & (1u << (cp & 7)))
+                p->fonts.cps[s][n++] = cp;
+        p->fonts.ncps[s] = n;
+    }
+    for (r = 0; r < NROLES; r++) {
+        p->fonts.font[r] = c->font[r];
+        p->fonts.path[r] = c->font_path[r];
+        p->fonts.face_index[r] = c->font_face[r];
+        c->font[r] = NULL;
+    }
+    p->outline = c->outline;
+    p->noutline = c->noutline;
+    c->outline = NULL;
+    p->priv->objs = c->objs;
+    c->objs = NULL;
+    p->priv->a = c->a;
+    c->a = NULL;
+    return PE_OK;
+}
+
+/* Title, author, subject, creator and date of the document. */
+static pe_status pages_info(lay_ctx *c, pe_pages *p)
+{
+    const pe_model *m = c->m;
+
+    p->width = PE_PAGE_W;
+    p->height = PE_PAGE_H;
+    p->title = m->title ? m->title : c->doc->title;
+    p->author = m->issuer;
+    p->subject = pe_arena_printf(c->a, "规划中期评估报告（规划期%d—%d年，评估年度%d年）",
+                                 m->base_year + 1, m->target_year, m->eval_year);
+    p->creator = c->o->creator ? pe_arena_strdup(c->a, c->o->creator) : NULL;
+    p->timestamp = c->o->timestamp;
+    return p->subject && (p->creator || !c->o->creator) ? PE_OK : PE_ERR_NOMEM;
+}
+
+int pe_pages_slot_used(const pe_pages *p, int slot)
+{
+    int r;
+    for (r = 0; r < NROLES; r++)
+        if (p->fonts.slot[r] == slot)
+            return 1;
+    return 0;
+}
+
+pe_status pe_pages_build(const pe_model *m, const pe_doc *doc, const pe_pages_options *o,
+                         pe_diags *d, pe_pages **out)
+{
+    lay_ctx c;
+    pe_status st;
+    pe_flow_place *pl = NULL;
+    pe_pages *p = NULL;
+    size_t errors_before = d->nerrors;
+    int npages = 1, r;
+
+    *out = NULL;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    c.doc = doc;
+    c.o = o;
+    c.d = d;
+    c.a = pe_arena_new();
+    p = calloc(1, sizeof *p);
+    if (!c.a || !p || !(p->priv = calloc(1, sizeof *p->priv))) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
+    st = fonts_open(&c);
+    if (st != PE_OK)
+        goto cleanup;
+    for (r = 0; r < NROLES; r++)
+        p->fonts.slot[r] = c.slot[r];
+    use_fixed_text(&c);
+    flow_build(&c);
+    if (c.oom) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
+    if (d->nerrors > errors_before) {
+        st = PE_ERR_INPUT;
+        goto cleanup;
+    }
+    pl = calloc(c.n ? c.n : 1, sizeof *pl);
+    if (!pl) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
+    pe_flow_paginate(c.fi, c.n, PE_BLOCK_H, PE_LINE_PITCH, pl, &npages);
+    {
+        size_t i;
+        for (i = 0; i < c.n; i++)
+            if (c.pi[i].kind == IT_TROW) {
+                c.pi[i].tab->rows[c.pi[i].row].page = pl[i].page;
+                c.pi[i].tab->rows[c.pi[i].row].y = pl[i].y;
+            }
+    }
+    npages = place_flow(&c, pl, npages);
+    if (c.oom || pages_info(&c, p) != PE_OK || pages_take(&c, p, npages) != PE_OK) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
+    *out = p;
+    p = NULL;
+    st = PE_OK;
+cleanup:
+    free(pl);
+    pe_pages_free(p);
+    ctx_release(&c);
+    return st;
+}
+
+pe_status pe_pages_subset(pe_pages *p, pe_diags *d)
+{
+    const char *tdir = getenv("TMPDIR");
+    pe_src at = { NULL, 0, 0 };
+    int s;
+    pe_status st;
+
+    if (p->priv->tmpdir)
+        return PE_OK;
+    p->priv->tmpdir = pe_path_join(tdir && *tdir ? tdir : "/tmp", "planeval-fonts-XXXXXX");
+    if (!p->priv->tmpdir)
+        return PE_ERR_NOMEM;
+    if (!mkdtemp(p->priv->tmpdir)) {
+        pe_error(d, at, "无法创建临时目录 %s：%s", p->priv->tmpdir, strerror(errno));
+        free(p->priv->tmpdir);
+        p->priv->tmpdir = NULL;
+        return PE_ERR_IO;
+    }
+    for (s = 0; s < NROLES; s++) {
+        if (!pe_pages_slot_used(p, s))
+            continue;
+        st = pe_font_subset(p->fonts.font[s], p->fonts.cps[s], p->fonts.ncps[s],
+                            p->priv->tmpdir, &p->fonts.subset[s]);
+        if (st != PE_OK) {
+            pe_error(d, at, "无法为字体 %s 生成子集；请换用其他 TrueType/OpenType 字体",
+                     pe_font_path(p->fonts.font[s]));
+            return st == PE_ERR_NOMEM ? st : PE_ERR_IO;
+        }
+    }
+    return PE_OK;
+}
+
+void pe_pages_free(pe_pages *p)
+{
+    int r;
+
+    if (!p)
+        return;
+    for (r = 0; r < NROLES; r++) {
+        if (p->fonts.subset[r]) {
+            unlink(p->fonts.subset[r]);
+            free(p->fonts.subset[r]);
+        }
+        pe_font_free(p->fonts.font[r]);
+    }
+    if (p->priv) {
+        if (p->priv->tmpdir) {
+            rmdir(p->priv->tmpdir);
+            free(p->priv->tmpdir);
+        }
+        free(p->priv->objs);
+        pe_arena_free(p->priv->a);
+        free(p->priv);
+    }
+    free(p->outline);
+    free(p);
+}
