@@ -4,7 +4,7 @@
 pe_stage(pe_page SOURCES src/pages.c src/layout.c LIBS pe_doc pe_font pe_break ${M_LIB})
 pe_stage(pe_pdf SOURCES src/pdf.c LIBS pe_page ${HPDF_LIB} ${M_LIB})
 pe_unit_test(test_layout SOURCES tests/test_layout.c LIBS pe_page)
-#pe_unit_test(test_pages SOURCES tests/test_pages.c LIBS pe_page pe_fields)
+pe_unit_test(test_pages SOURCES tests/test_pages.c LIBS pe_page pe_fields)
 
 # End-to-end: the sample case, and an 80-row annex across pages. Each script
 # writes into its own temporary directory (planeval -o) and removes it.
