@@ -343,5 +343,7 @@ int main(void)
         cmocka_unit_test(test_table_cells),
         cmocka_unit_test(test_glyph_check),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    pe_font_cache_release();
+    return rc;
 }
