@@ -1,6 +1,7 @@
 /* main.c — the command line: options, the pipeline load → evaluate → fields →
  * document → PDF/XLSX, diagnostics printing and exit codes (SPEC §2, §8).
  * This is the only file that prints or exits. */
+#include "cli.h"
 #include "pe_doc.h"
 #include "pe_eval.h"
 #include "pe_fields.h"
@@ -43,6 +44,10 @@ static void usage(FILE *to)
           "  -v, --verbose       显示处理过程\n"
           "      --version       显示版本\n"
           "  -h, --help          显示本帮助\n"
+          "\n"
+          "子命令：\n"
+          "  planeval collect [-o 目录] [配置文件]        为每个牵头部门生成数据收集表（默认 out/collect/）\n"
+          "  planeval merge [--apply] 配置文件 收集表…    读取报回的收集表，列出变动；--apply 改写 CSV\n"
           "\n"
           "退出状态：0 成功（可有警告）；1 输入有错误（未写出任何文件）；2 命令行用法错误；\n"
           "          3 输出或读写错误（不留下残缺文件）。\n",
@@ -408,6 +413,10 @@ int main(int argc, char **argv)
     pe_pages *pages = NULL;
     char fdbuf[4096];
 
+    if (argc > 1 && strcmp(argv[1], "collect") == 0)
+        return pe_cli_collect(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "merge") == 0)
+        return pe_cli_merge(argc - 1, argv + 1);
     if (parse_args(argc, argv, &o) != 0) {
         usage(stderr);
         return EXIT_USAGE;

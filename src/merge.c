@@ -1,0 +1,560 @@
+/* merge.c — `planeval merge`: reads returned workbooks (pe_xlsxread.h), checks
+ * their identification and every value against the model, lists the changes
+ * and, on --apply, patches the CSVs in place (pe_csv_patch), all or nothing. */
+#include "pe_collect.h"
+#include "pe_xlsxread.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pe_merge_result {
+    pe_arena *arena;
+    pe_merge_change *changes;
+    size_t n, cap;
+    pe_merge_remark *remarks;
+    size_t nr, rcap;
+    const char **written;
+    size_t nw;
+};
+
+size_t pe_merge_nchanges(const pe_merge_result *r) { return r ? r->n : 0; }
+const pe_merge_change *pe_merge_change_at(const pe_merge_result *r, size_t i) { return &r->changes[i]; }
+size_t pe_merge_nremarks(const pe_merge_result *r) { return r ? r->nr : 0; }
+const pe_merge_remark *pe_merge_remark_at(const pe_merge_result *r, size_t i) { return &r->remarks[i]; }
+size_t pe_merge_nwritten(const pe_merge_result *r) { return r ? r->nw : 0; }
+const char *pe_merge_written_at(const pe_merge_result *r, size_t i) { return r->written[i]; }
+
+void pe_merge_result_free(pe_merge_result *r)
+{
+    if (!r)
+        return;
+    free(r->changes);
+    free(r->remarks);
+    free(r->written);
+    pe_arena_free(r->arena);
+    free(r);
+}
+
+/* ---- one workbook's identification ---- */
+
+typedef struct {
+    const pe_xsheet *sh;
+    const char *dept;
+    int year;
+    const char *filler;     /* 填报单位 from the contact block, or NULL */
+} ident_info;
+
+static const char *idcell(const pe_xsheet *s, unsigned row, unsigned col)
+{
+    const pe_xcell *c = pe_xsheet_cell(s, row, col);
+    return c ? c->text : "";
+}
+
+/* The canonical text of a cell as pe_ident_value_hash hashes it. */
+static void canonical(const pe_xcell *c, char *out, size_t n, const char **p)
+{
+    if (!c) {
+        *p = "";
+        return;
+    }
+    if (c->type == PE_XV_NUMBER) {
+        char t[32];
+        pe_ident_number_text(strtod(c->text, NULL), t);
+        snprintf(out, n, "%s", t);
+        *p = out;
+        return;
+    }
+    *p = c->text;
+}
+
+static const char *place(pe_arena *a, const char *file, const char *sheet, const char *ref)
+{
+    return pe_arena_printf(a, "%s:%s!%s", file, sheet, ref);
+}
+
+/* Checks the identification sheet; 0 when the workbook belongs to this plan. */
+static int ident_check(const pe_model *m, const pe_xbook *b, pe_arena *a, pe_diags *d,
+                       ident_info *info)
+{
+    const pe_xsheet *s = pe_xbook_sheet(b, PE_ID_SHEET);
+    memset(info, 0, sizeof *info);
+    if (!s || strcmp(idcell(s, 0, 0), PE_ID_MAGIC) != 0) {
+        pe_error(d, ((pe_src){ b->file, 0, 0 }),
+                 "不是本规划下发的收集表（缺少隐藏的标识工作表“%s”）：只能导入 planeval collect "
+                 "生成或随报告生成的工作簿，请用下发的表格填报", PE_ID_SHEET);
+        return -1;
+    }
+    if (strcmp(idcell(s, 0, 1), PE_ID_VERSION) != 0) {
+        pe_error(d, ((pe_src){ place(a, b->file, PE_ID_SHEET, "B1"), 0, 0 }),
+                 "标识格式版本“%s”不受支持（本程序读取版本 %s），请用本版本重新下发收集表",
+                 idcell(s, 0, 1), PE_ID_VERSION);
+        return -1;
+    }
+    /* the seal over rows 0–6 and 8… */
+    unsigned long ninputs = strtoul(idcell(s, 6, 1), NULL, 10);
+    unsigned long nlocked = strtoul(idcell(s, 6, 2), NULL, 10);
+    unsigned last = 8 + (unsigned)(ninputs + nlocked);
+    uint64_t seal = PE_ID_FNV_INIT;
+    static const unsigned widths[] = { 2, 2, 2, 4, 2, 2, 3 };
+    for (unsigned r = 0; r < last; r++) {
+        if (r == 7)
+            continue;
+        unsigned w = r < 7 ? widths[r] : strcmp(idcell(s, r, 0), "in") == 0 ? 8 : 4;
+        for (unsigned c = 0; c < w; c++) {
+            const char *t = idcell(s, r, c);
+            seal = pe_ident_hash(seal, t, strlen(t));
+            seal = pe_ident_hash(seal, "", 1);
+        }
+        seal = pe_ident_hash(seal, "\n", 1);
+    }
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)seal);
+    if (ninputs + nlocked > 1000000 || strcmp(idcell(s, 7, 1), hex) != 0) {
+        pe_error(d, ((pe_src){ place(a, b->file, PE_ID_SHEET, "B8"), 0, 0 }),
+                 "标识工作表已被改动（校验值不符），无法确认表格来源，请用原下发的收集表重新填报");
+        return -1;
+    }
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)pe_plan_hash(m));
+    if (strcmp(idcell(s, 2, 1), hex) != 0) {
+        pe_error(d, ((pe_src){ place(a, b->file, PE_ID_SHEET, "B3"), 0, 0 }),
+                 "这份工作簿属于另一规划或另一评估轮次（“%s”，评估年份 %s），与本配置（“%s”，评估年份 %d）不符，"
+                 "请确认文件，或用本配置重新生成收集表",
+                 idcell(s, 1, 1), idcell(s, 3, 3), m->title ? m->title : "", m->eval_year);
+        return -1;
+    }
+    info->sh = s;
+    info->dept = pe_arena_strdup(a, idcell(s, 4, 1));
+    info->year = (int)strtol(idcell(s, 5, 1), NULL, 10);
+    return 0;
+}
+
+/* ---- values ---- */
+
+static const pe_indicator_table *table_by_key(const pe_model *m, const char *key)
+{
+    if (m->indicators.key && strcmp(m->indicators.key, key) == 0)
+        return &m->indicators;
+    if (m->targets.key && strcmp(m->targets.key, key) == 0)
+        return &m->targets;
+    return NULL;
+}
+
+static const pe_indicator *find_indicator(const pe_indicator_table *t, const char *id)
+{
+    for (size_t i = 0; t && i < t->n; i++)
+        if (strcmp(t->items[i].id, id) == 0)
+            return &t->items[i];
+    return NULL;
+}
+
+/* Shortest decimal text that reads back as v (no exponent). */
+static void number_text(double v, char *out, size_t n)
+{
+    for (int dec = 0; dec <= 15; dec++) {
+        snprintf(out, n, "%.*f", dec, v);
+        if (strtod(out, NULL) == v)
+            break;
+    }
+    if (strcmp(out, "-0") == 0)
+        snprintf(out, n, "0");
+}
+
+typedef struct {
+    const char *table, *id;
+    int year;
+    double value;
+    const char *where, *dept;
+} seen_value;
+
+typedef struct {
+    const pe_model *m;
+    pe_diags *d;
+    pe_merge_result *res;
+    seen_value *seen;
+    size_t nseen, seencap;
+    int oom;
+} mctx;
+
+static void add_change(mctx *c, const pe_merge_change *ch)
+{
+    pe_merge_result *r = c->res;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 64;
+        pe_merge_change *nc = realloc(r->changes, cap * sizeof *nc);
+        if (!nc) {
+            c->oom = 1;
+            return;
+        }
+        r->changes = nc;
+        r->cap = cap;
+    }
+    r->changes[r->n++] = *ch;
+}
+
+static void add_remark(mctx *c, const char *where, const char *what, const char *text)
+{
+    pe_merge_result *r = c->res;
+    if (r->nr == r->rcap) {
+        size_t cap = r->rcap ? r->rcap * 2 : 64;
+        pe_merge_remark *nr = realloc(r->remarks, cap * sizeof *nr);
+        if (!nr) {
+            c->oom = 1;
+            return;
+        }
+        r->remarks = nr;
+        r->rcap = cap;
+    }
+    pe_merge_remark k = { where, pe_arena_strdup(r->arena, what), pe_arena_strdup(r->arena, text) };
+    if (!k.what || !k.text) {
+        c->oom = 1;
+        return;
+    }
+    r->remarks[r->nr++] = k;
+}
+
+/* Parses the answer in cell `x` for indicator `ind`; 0 and *v on success, 1
+ * when the cell is empty (no answer), -1 on error (recorded at `where`). */
+static int answer_value(mctx *c, const pe_indicator *ind, const pe_xcell *x, const char *where,
+                        double *v)
+{
+    if (!x)
+        return 1;
+    int pct_unit = strcmp(ind->unit, "%") == 0;
+    if (x->type == PE_XV_NUMBER) {
+        char *end;
+        *v = strtod(x->text, &end);
+        if (end == x->text || *end || !isfinite(*v)) {
+            pe_error(c->d, ((pe_src){ where, 0, 0 }), "数值“%s”无法识别，请重新填写", x->text);
+            return -1;
+        }
+        /* typed as 0.6% into a cell Excel then formats as a percentage */
+        if (x->percent_style && pct_unit)
+            *v *= 100.0;
+        return 0;
+    }
+    if (x->type != PE_XV_STRING) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }), "这里应填写数值，而单元格中是%s“%s”，请改为数字",
+                 x->type == PE_XV_BOOL ? "逻辑值" : "错误值", x->text);
+        return -1;
+    }
+    char *t = pe_arena_strdup(c->res->arena, x->text);
+    if (!t) {
+        c->oom = 1;
+        return -1;
+    }
+    pe_trim(t);
+    if (t[0] == '\'')
+        pe_trim(++t);
+    if (!*t)
+        return 1;
+    size_t tl = strlen(t);
+    int has_pct = (tl >= 1 && t[tl - 1] == '%') || (tl >= 3 && strcmp(t + tl - 3, "％") == 0);
+    int dec;
+    pe_num_result nr = pe_number_parse(t, v, &dec);
+    if (nr == PE_NUM_MISSING)
+        return 1;
+    if (nr != PE_NUM_OK) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                 "“%s”不是数字：这里只能填写数值（单位：%s），不要带单位或文字，说明请写在“备注”栏",
+                 x->text, *ind->unit ? ind->unit : "无");
+        return -1;
+    }
+    if (has_pct && !pct_unit) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }), "“%s”带有百分号，而该指标的单位是“%s”，请按单位填写数值",
+                 x->text, ind->unit);
+        return -1;
+    }
+    return 0;
+}
+
+/* The plausible range of a year's actual; see value_range in collect.c. */
+static int in_range(const pe_indicator *ind, double v, char *why, size_t n)
+{
+    if (ind->kind == PE_KIND_GROWTH) {
+        if (v <= -100 || v > 10000) {
+            snprintf(why, n, "增长率须大于 -100%%（单位 %%）");
+            return 0;
+        }
+    } else if (strcmp(ind->unit, "%") == 0) {
+        if (v < 0 || v > 100) {
+            snprintf(why, n, "单位为 %%，须在 0 至 100 之间（0.54%% 填 0.54）");
+            return 0;
+        }
+    } else if (v < 0) {
+        snprintf(why, n, "单位为“%s”，不能为负数", ind->unit);
+        return 0;
+    }
+    return 1;
+}
+
+static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, const char *sheet,
+                         const char *ref, const char *table, const char *id, int year,
+                         const pe_xcell *x)
+{
+    pe_arena *a = c->res->arena;
+    const char *where = place(a, b->file, sheet, ref);
+    const pe_indicator_table *t = table_by_key(c->m, table);
+    const pe_indicator *ind = find_indicator(t, id);
+    double v;
+    char why[256];
+    if (!where) {
+        c->oom = 1;
+        return;
+    }
+    if (!ind) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                 "指标“%s”（%s）在本配置的指标表中不存在：可能已删除或改了序号，请用最新配置重新生成收集表",
+                 id, table);
+        return;
+    }
+    if (year <= c->m->base_year || year > c->m->eval_year) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }), "年份 %d 不在 %d—%d 年之间，无法导入", year,
+                 c->m->base_year + 1, c->m->eval_year);
+        return;
+    }
+    int r = answer_value(c, ind, x, where, &v);
+    if (r != 0)
+        return;
+    if (!in_range(ind, v, why, sizeof why)) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }), "“%s”不合理：%s，请核对后重新填写", x->text, why);
+        return;
+    }
+    /* two workbooks, one cell */
+    for (size_t i = 0; i < c->nseen; i++) {
+        seen_value *s = &c->seen[i];
+        if (s->year == year && strcmp(s->table, table) == 0 && strcmp(s->id, id) == 0) {
+            if (s->value != v)
+                pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                         "冲突：“%s”%d年的数值由两个单位填报且不一致（%s 填 %g，%s 填 %g），请与两个单位核实后只保留一份",
+                         ind->name, year, s->dept, s->value, *info->dept ? info->dept : b->file, v);
+            return;
+        }
+    }
+    if (c->nseen == c->seencap) {
+        size_t cap = c->seencap ? c->seencap * 2 : 64;
+        seen_value *ns = realloc(c->seen, cap * sizeof *ns);
+        if (!ns) {
+            c->oom = 1;
+            return;
+        }
+        c->seen = ns;
+        c->seencap = cap;
+    }
+    c->seen[c->nseen++] = (seen_value){ table, id, year, v, where,
+                                        info->filler ? info->filler : info->dept };
+
+    /* compare with the CSV */
+    int has_old = 0;
+    double old = 0;
+    for (size_t j = 0; j < t->nyears; j++)
+        if (t->years[j] == year && ind->has_value[j]) {
+            has_old = 1;
+            old = ind->value[j];
+        }
+    if (has_old && fabs(old - v) <= 1e-9 * (1.0 + fabs(old)))
+        return;
+    char ot[64] = "", nt[64];
+    if (has_old)
+        number_text(old, ot, sizeof ot);
+    number_text(v, nt, sizeof nt);
+    pe_merge_change ch = { t->key, ind->id, ind->name, year, pe_arena_strdup(a, ot),
+                           pe_arena_strdup(a, nt), info->filler ? info->filler : info->dept, where };
+    if (!ch.old_text || !ch.new_text) {
+        c->oom = 1;
+        return;
+    }
+    add_change(c, &ch);
+}
+
+/* Checks one workbook: locked cells, then every input cell. */
+static void merge_book(mctx *c, const pe_xbook *b)
+{
+    pe_arena *a = c->res->arena;
+    ident_info info;
+    size_t errors_before = c->d->nerrors;
+    if (ident_check(c->m, b, a, c->d, &info) != 0)
+        return;
+    const pe_xsheet *s = info.sh;
+    unsigned long total = strtoul(idcell(s, 6, 1), NULL, 10) + strtoul(idcell(s, 6, 2), NULL, 10);
+    /* pass 1: locked cells and the contact block's 填报单位 */
+    for (unsigned r = 8; r < 8 + total; r++) {
+        const char *kind = idcell(s, r, 0), *sheet = idcell(s, r, 1), *ref = idcell(s, r, 2);
+        unsigned row, col;
+        if (pe_xcell_parse_ref(ref, &row, &col) != 0)
+            continue;
+        const pe_xsheet *ws = pe_xbook_sheet(b, sheet);
+        if (!ws) {
+            pe_error(c->d, ((pe_src){ place(a, b->file, sheet, ref), 0, 0 }),
+                     "工作表“%s”不见了（被删除或改名），请用原下发的收集表重新填报", sheet);
+            return;
+        }
+        const pe_xcell *x = pe_xsheet_cell(ws, row, col);
+        if (strcmp(kind, "lock") == 0) {
+            char buf[64], hex[17];
+            const char *t;
+            canonical(x, buf, sizeof buf, &t);
+            snprintf(hex, sizeof hex, "%016llx", (unsigned long long)pe_ident_value_hash(t));
+            if (strcmp(hex, idcell(s, r, 3)) != 0)
+                pe_error(c->d, ((pe_src){ place(a, b->file, sheet, ref), 0, 0 }),
+                         "锁定的单元格被改动（现为“%s”）：序号、名称、单位、目标值等不能修改，请恢复原内容或用原下发的收集表重新填报",
+                         t);
+        } else if (strcmp(kind, "in") == 0 && strcmp(idcell(s, r, 3), "contact") == 0 &&
+                   strcmp(idcell(s, r, 7), "填报单位") == 0 && x && *x->text) {
+            info.filler = pe_arena_strdup(a, x->text);
+        }
+    }
+    if (c->d->nerrors > errors_before)
+        return;     /* values of an altered form are not trusted */
+    /* pass 2: inputs */
+    for (unsigned r = 8; r < 8 + total; r++) {
+        if (strcmp(idcell(s, r, 0), "in") != 0)
+            continue;
+        const char *sheet = idcell(s, r, 1), *ref = idcell(s, r, 2);
+        int role = pe_id_role_parse(idcell(s, r, 3));
+        unsigned row, col;
+        if (pe_xcell_parse_ref(ref, &row, &col) != 0)
+            continue;
+        const pe_xsheet *ws = pe_xbook_sheet(b, sheet);
+        const pe_xcell *x = ws ? pe_xsheet_cell(ws, row, col) : NULL;
+        const char *where = place(a, b->file, sheet, ref);
+        switch (role) {
+        case PE_ID_ACTUAL:
+            check_actual(c, &info, b, sheet, ref, idcell(s, r, 4), idcell(s, r, 5),
+                         (int)strtol(idcell(s, r, 6), NULL, 10), x);
+            break;
+        case PE_ID_SOURCE:
+        case PE_ID_NOTE:
+        case PE_ID_JUDGEMENT:
+        case PE_ID_JUDGEMENT_NOTE:
+        case PE_ID_CONTACT:
+            if (x && *x->text) {
+                const char *what = role == PE_ID_CONTACT ? idcell(s, r, 7)
+                                   : role == PE_ID_SOURCE ? "数据来源"
+                                   : role == PE_ID_NOTE   ? "备注"
+                                   : role == PE_ID_JUDGEMENT ? "评估结论"
+                                                             : "研判说明";
+                add_remark(c, where, what, x->text);
+            }
+            break;
+        default:
+            pe_error(c->d, ((pe_src){ where, 0, 0 }), "标识中的单元格用途“%s”无法识别，请用本版本重新下发收集表",
+                     idcell(s, r, 3));
+        }
+    }
+}
+
+/* ---- applying ---- */
+
+static pe_status apply_changes(mctx *c)
+{
+    const pe_indicator_table *tabs[2] = { &c->m->indicators, &c->m->targets };
+    pe_outfile outs[2] = { { NULL, NULL }, { NULL, NULL } };
+    pe_status st = PE_OK;
+    pe_merge_result *r = c->res;
+
+    for (int k = 0; k < 2 && st == PE_OK; k++) {
+        const pe_indicator_table *t = tabs[k];
+        size_t n = 0;
+        for (size_t i = 0; i < r->n; i++)
+            if (t->key && strcmp(r->changes[i].table, t->key) == 0)
+                n++;
+        if (!n || !t->file)
+            continue;
+        pe_csv_edit *edits = calloc(n, sizeof *edits);
+        char (*years)[8] = calloc(n, sizeof *years);
+        char *buf = NULL, *nb = NULL;
+        size_t len = 0, nlen = 0, e = 0;
+        if (!edits || !years) {
+            free(edits);
+            free(years);
+            return PE_ERR_NOMEM;
+        }
+        for (size_t i = 0; i < r->n; i++)
+            if (strcmp(r->changes[i].table, t->key) == 0) {
+                snprintf(years[e], sizeof years[e], "%d", r->changes[i].year);
+                edits[e] = (pe_csv_edit){ r->changes[i].id, years[e], r->changes[i].new_text };
+                e++;
+            }
+        st = pe_file_read(t->file, t->file, c->d, &buf, &len);
+        if (st == PE_OK)
+            st = pe_csv_patch(buf, len, t->file, edits, n, c->d, &nb, &nlen);
+        if (st == PE_OK)
+            st = pe_outfile_begin(&outs[k], t->file, c->d);
+        if (st == PE_OK) {
+            FILE *f = fopen(outs[k].tmp, "wb");
+            if (!f || fwrite(nb, 1, nlen, f) != nlen || fclose(f) != 0) {
+                if (f && ferror(f))
+                    fclose(f);
+                pe_error(c->d, ((pe_src){ t->file, 0, 0 }), "写入临时文件失败，原文件未改动，请检查磁盘空间和权限");
+                st = PE_ERR_IO;
+            }
+        }
+        free(buf);
+        free(nb);
+        free(edits);
+        free(years);
+    }
+    /* rename only when every file was prepared */
+    for (int k = 0; k < 2; k++) {
+        if (!outs[k].tmp)
+            continue;
+        if (st == PE_OK) {
+            st = pe_outfile_commit(&outs[k], c->d, NULL);
+            if (st == PE_OK) {
+                const char **nw = realloc(r->written, (r->nw + 1) * sizeof *nw);
+                if (nw) {
+                    r->written = nw;
+                    r->written[r->nw++] = tabs[k]->file;
+                }
+            }
+        }
+        pe_outfile_abort(&outs[k]);
+    }
+    return st;
+}
+
+pe_status pe_merge_run(const pe_model *m, const char *const *files, size_t nfiles, int apply,
+                       pe_diags *d, pe_merge_result **out)
+{
+    mctx c;
+    pe_status st = PE_OK;
+    size_t errors_before = d->nerrors;
+    *out = NULL;
+    memset(&c, 0, sizeof c);
+    c.m = m;
+    c.d = d;
+    c.res = calloc(1, sizeof *c.res);
+    if (!c.res)
+        return PE_ERR_NOMEM;
+    c.res->arena = pe_arena_new();
+    if (!c.res->arena) {
+        free(c.res);
+        return PE_ERR_NOMEM;
+    }
+    pe_xbook **books = calloc(nfiles + 1, sizeof *books);
+    if (!books) {
+        pe_merge_result_free(c.res);
+        return PE_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < nfiles; i++) {
+        pe_status s = pe_xbook_read(files[i], files[i], d, &books[i]);
+        if (s == PE_ERR_NOMEM)
+            st = s;
+        if (books[i])
+            merge_book(&c, books[i]);
+    }
+    if (c.oom)
+        st = PE_ERR_NOMEM;
+    if (st == PE_OK && d->nerrors > errors_before)
+        st = PE_ERR_INPUT;
+    if (st == PE_OK && apply && c.res->n)
+        st = apply_changes(&c);
+    for (size_t i = 0; i < nfiles; i++)
+        pe_xbook_free(books[i]);
+    free(books);
+    free(c.seen);
+    *out = c.res;
+    return st;
+}
