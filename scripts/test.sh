@@ -19,6 +19,14 @@ if ! command -v libreoffice >/dev/null 2>&1 && ! command -v soffice >/dev/null 2
       echo "test.sh: LibreOffice could not be installed; the recalculation test will be skipped" >&2
   fi
 fi
+# The collect/merge round trip fills workbooks in LibreOffice through UNO.
+if ! /usr/bin/python3 -c 'import uno' >/dev/null 2>&1; then
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  echo "test.sh: installing python3-uno for the collect/merge round trip" >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends python3-uno ||
+    echo "test.sh: python3-uno could not be installed; the LibreOffice round trip will be skipped" >&2
+fi
 jobs=$(nproc)
 
 echo "== strict build + ctest =="

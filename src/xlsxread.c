@@ -823,7 +823,7 @@ static void zip_open_error(int code, const char *shown, pe_diags *d)
     zip_error_init_with_code(&ze, code);
     if (code == ZIP_ER_NOZIP)
         pe_error(d, ((pe_src){ shown, 0, 0 }),
-                 "不是 .xlsx 工作簿（不是 zip 压缩格式），请发送用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件");
+                 "不是有效的 .xlsx 工作簿（不是 zip 格式，或文件已损坏），请发送用 Excel、WPS 或 LibreOffice 保存的 .xlsx 文件");
     else
         pe_error(d, ((pe_src){ shown, 0, 0 }),
                  "工作簿已损坏，无法打开（%s），请让填报单位重新保存后再发送", zip_error_strerror(&ze));

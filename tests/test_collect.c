@@ -1,0 +1,127 @@
+/* test_collect.c — the byte-exact CSV patcher of `merge` (pe_csv_patch):
+ * only the edited fields change; BOM, CRLF, quoting, GBK and column order of
+ * everything else are kept; a missing year column is added after the last. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "pe_collect.h"
+
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Patches `in` and expects exactly `want`. */
+static void patch_to(const char *in, const pe_csv_edit *e, size_t n, const char *want)
+{
+    pe_diags d;
+    pe_diags_init(&d);
+    char *out = NULL;
+    size_t len = 0;
+    pe_status st = pe_csv_patch(in, strlen(in), "t.csv", e, n, &d, &out, &len);
+    if (st != PE_OK)
+        fail_msg("patch failed: %s", d.n ? d.items[0].msg : "?");
+    assert_int_equal(len, strlen(want));
+    assert_memory_equal(out, want, len);
+    free(out);
+    pe_diags_release(&d);
+}
+
+static void test_bom_crlf_quotes(void **state)
+{
+    (void)state;
+    const char *in = "\xEF\xBB\xBFid,name,2021,2022,note\r\n"
+                     "1,\"研发, 投入\",\"1,234.5\",,\"说明\"\"甲\"\"\"\r\n"
+                     "2,高企, 12 ,13,\r\n";
+    const pe_csv_edit e[] = {
+        { "1", "2021", "1300" },        /* a quoted field, replaced whole */
+        { "1", "2022", "7.5" },         /* an empty field */
+        { "2", "2021", "12.5" },        /* spaces around the old value */
+        { "2", "note", "含,逗号" },     /* the last field, empty before CRLF; quoted */
+    };
+    patch_to(in, e, 4,
+             "\xEF\xBB\xBFid,name,2021,2022,note\r\n"
+             "1,\"研发, 投入\",1300,7.5,\"说明\"\"甲\"\"\"\r\n"
+             "2,高企,12.5,13,\"含,逗号\"\r\n");
+}
+
+static void test_year_suffix_and_last_line(void **state)
+{
+    (void)state;
+    /* 2021年 headers match the year 2021; no newline at the end of the file */
+    const char *in = "序号,指标名称,2021年,2022年\n1.1,甲,5,\n1.2,乙,6,7";
+    const pe_csv_edit e[] = { { "1.1", "2022", "6" }, { "1.2", "2022", "8" } };
+    patch_to(in, e, 2, "序号,指标名称,2021年,2022年\n1.1,甲,5,6\n1.2,乙,6,8");
+}
+
+static void test_add_year_column(void **state)
+{
+    (void)state;
+    const char *in = "id,name,2021,2022,dept,note\n1,甲,1,2,科技局,\n\n2,乙,3,4,统计局,备注\n";
+    const pe_csv_edit e[] = { { "2", "2023", "5.5" } };
+    /* added after the last year column; the blank line stays */
+    patch_to(in, e, 1, "id,name,2021,2022,2023,dept,note\n1,甲,1,2,,科技局,\n\n2,乙,3,4,5.5,统计局,备注\n");
+    const char *in2 = "id,name,2021年\r\n1,甲,1\r\n";
+    const pe_csv_edit e2[] = { { "1", "2022", "2" } };
+    patch_to(in2, e2, 1, "id,name,2021年,2022年\r\n1,甲,1,2\r\n");
+    const char *in3 = "id,name\n1,甲\n";       /* no year column at all: at the end */
+    patch_to(in3, e2, 1, "id,name,2022\n1,甲,2\n");
+}
+
+static char *gbk(const char *utf8)
+{
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    size_t inl = strlen(utf8), outl = inl * 2 + 1;
+    char *out = calloc(outl + 1, 1), *in = (char *)utf8, *o = out;
+    assert_int_not_equal(iconv(cd, &in, &inl, &o, &outl), (size_t)-1);
+    iconv_close(cd);
+    return out;
+}
+
+static void test_gbk_kept(void **state)
+{
+    (void)state;
+    /* 研 and 发 as GBK; the milestone word 是 is written in GBK too */
+    char *in = gbk("序号,指标名称,单位,2016年,2017年,牵头部门\n1,研发投入,%,1.2,,市科技局\n2,平台建成,,,否,市发改委\n");
+    char *want = gbk("序号,指标名称,单位,2016年,2017年,牵头部门\n1,研发投入,%,1.2,1.5,市科技局\n2,平台建成,,,是,市发改委\n");
+    const pe_csv_edit e[] = { { "1", "2017", "1.5" }, { "2", "2017", "是" } };
+    patch_to(in, e, 2, want);
+    free(in);
+    free(want);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    const char *in = "id,name,2021\n1,甲,1\n";
+    const pe_csv_edit e1[] = { { "9", "2021", "2" } };
+    const pe_csv_edit e2[] = { { "1", "2022", "2" }, { "1", "2023", "3" } };
+    const pe_csv_edit e3[] = { { "1", "目标", "2" } };
+    const pe_csv_edit *cases[] = { e1, e2, e3 };
+    size_t ns[] = { 1, 2, 1 };
+    for (int i = 0; i < 3; i++) {
+        pe_diags d;
+        pe_diags_init(&d);
+        char *out = NULL;
+        size_t len = 0;
+        assert_int_equal(pe_csv_patch(in, strlen(in), "t.csv", cases[i], ns[i], &d, &out, &len),
+                         PE_ERR_INPUT);
+        assert_null(out);
+        assert_true(d.nerrors >= 1);
+        pe_diags_release(&d);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bom_crlf_quotes),
+        cmocka_unit_test(test_year_suffix_and_last_line),
+        cmocka_unit_test(test_add_year_column),
+        cmocka_unit_test(test_gbk_kept),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
