@@ -21,17 +21,21 @@ enum {
     ROW_HEADER = 2,
     ROW_FIRST = 3
 };
-/* Printable width of A4 landscape with 0.5" side margins, in Excel character
- * units of the 11 pt default font (about 1.85 mm each). */
-#define PRINT_WIDTH_CHARS 146.0
+/* Printable width of A4 landscape with 0.4" side margins at 100 %, in Excel
+ * column-width units as LibreOffice 7.4 prints them with the CJK default font
+ * (measured: 106 units fit, 117 do not). */
+#define PRINT_WIDTH_CHARS 105.0
 
-#define W_ID 7.0
-#define W_NAME 30.0
-#define W_UNIT 9.0
-#define W_KIND 9.0
-#define W_NUM 10.0
-#define W_YEAR 11.0
-#define W_TEXT 18.0
+#define W_ID 6.0
+#define W_NAME 24.0
+#define W_UNIT 8.0
+#define W_KIND 8.0
+#define W_NUM 9.0
+#define W_YEAR 9.0
+#define W_TEXT 12.0
+#define ROW_LINE_PT 15.0     /* height of one wrapped line of 11 pt text */
+#define CJK_UNITS 1.8        /* width units of one CJK character (Excel 2.0, LibreOffice 1.6) */
+#define W_GUIDE 70.0         /* the 填报说明 column: A4 portrait */
 
 typedef struct {
     const pe_model *m;
@@ -90,6 +94,7 @@ static void formats_init(cctx *c)
     format_set_font_size(c->f_title, TITLE_SIZE);
     format_set_align(c->f_title, LXW_ALIGN_CENTER);
     format_set_align(c->f_title, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_text_wrap(c->f_title);
     c->f_info = workbook_add_format(wb);
     format_set_font_size(c->f_info, FONT_SIZE);
     format_set_text_wrap(c->f_info);
@@ -281,6 +286,11 @@ static void table_sheet(cctx *c, const pe_indicator_table *t, const char *sheet,
     unsigned r = ROW_FIRST;
     for (size_t i = 0; i < nrows; i++, r++) {
         const pe_indicator *ind = &t->items[rows[i]];
+        /* wrapped names: 2 width units per CJK character, 1 otherwise */
+        double name_w = (double)pe_utf8_width(ind->name) * CJK_UNITS / 2.0;
+        int lines = (int)((name_w + W_NAME - 2.0) / (W_NAME - 1.0));
+        if (lines > 1)
+            note(c, worksheet_set_row(ws, (lxw_row_t)r, ROW_LINE_PT * lines, NULL));
         locked_str(c, ws, r, 0, ind->id, c->f_text);
         locked_str(c, ws, r, 1, ind->name, c->f_text);
         locked_str(c, ws, r, 2, ind->unit, c->f_text);
@@ -314,15 +324,17 @@ static void table_sheet(cctx *c, const pe_indicator_table *t, const char *sheet,
     /* print: A4 landscape, header rows repeated, fit to the width no smaller than 9 pt */
     worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_landscape(ws);
-    worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.6);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
     note(c, worksheet_repeat_rows(ws, ROW_HEADER, ROW_HEADER));
     note(c, worksheet_print_area(ws, 0, 0, (lxw_row_t)(r + 5), (lxw_col_t)col_note));
-    int scale = (int)(100.0 * PRINT_WIDTH_CHARS / width);
-    if (scale > 100)
-        scale = 100;
-    if (scale < PRINT_MIN_SCALE)
-        scale = PRINT_MIN_SCALE;
-    worksheet_set_print_scale(ws, (uint16_t)scale);
+    if (100.0 * PRINT_WIDTH_CHARS / width >= PRINT_MIN_SCALE) {
+        worksheet_fit_to_pages(ws, 1, 0);
+    } else {
+        /* too wide for one page at 9 pt: print at the smallest readable scale,
+         * pages side by side, each repeating 序号 and 指标名称 */
+        worksheet_set_print_scale(ws, PRINT_MIN_SCALE);
+        note(c, worksheet_repeat_columns(ws, 0, 1));
+    }
     note(c, worksheet_set_footer(ws, "&C第 &P 页，共 &N 页"));
     worksheet_freeze_panes(ws, ROW_FIRST, 2);
     worksheet_protect(ws, NULL, NULL);
@@ -332,12 +344,11 @@ static void guide_sheet(cctx *c, const char *dept)
 {
     const pe_model *m = c->m;
     lxw_worksheet *ws = workbook_add_worksheet(c->wb, "填报说明");
-    char buf[1024];
     if (!ws) {
         c->oom = 1;
         return;
     }
-    set_col(c, ws, 0, 100);
+    set_col(c, ws, 0, W_GUIDE);
     const char *issuer = m->issuer ? m->issuer : "规划编制部门";
     const char *lines[9];
     char l[9][1024];
@@ -361,19 +372,20 @@ static void guide_sheet(cctx *c, const char *dept)
     snprintf(l[8], sizeof l[8], "%s", m->date_text ? m->date_text : "");
     for (int i = 0; i < 9; i++)
         lines[i] = l[i];
-    locked_str(c, ws, 0, 0, lines[0], c->f_title);
-    note(c, worksheet_set_row(ws, 0, 28, NULL));
-    for (unsigned i = 1; i < 9; i++) {
-        locked_str(c, ws, i + 1, 0, lines[i], c->f_info);
-        /* rows tall enough for the wrapped text at 11 pt (about 46 characters a line) */
-        size_t chars = pe_utf8_len(lines[i]);
-        double h = 16.0 * (double)((chars + 45) / 46);
-        note(c, worksheet_set_row(ws, (lxw_row_t)(i + 1), h < 16 ? 16 : h, NULL));
+    /* rows tall enough for the wrapped text (width units per line: W_GUIDE) */
+    for (unsigned i = 0; i < 9; i++) {
+        double per_line = i == 0 ? W_GUIDE * FONT_SIZE / TITLE_SIZE : W_GUIDE;
+        double w = (double)pe_utf8_width(lines[i]) * CJK_UNITS / 2.0;
+        int nl = (int)((w + per_line - 2.0) / (per_line - 1.0));
+        double line_pt = i == 0 ? ROW_LINE_PT * TITLE_SIZE / FONT_SIZE : ROW_LINE_PT;
+        unsigned row = i == 0 ? 0 : i + 1;
+        locked_str(c, ws, row, 0, lines[i], i == 0 ? c->f_title : c->f_info);
+        note(c, worksheet_set_row(ws, (lxw_row_t)row, line_pt * (nl < 1 ? 1 : nl) + 4, NULL));
     }
-    (void)buf;
     worksheet_set_paper(ws, PAPER_A4);
     worksheet_set_margins(ws, 0.7, 0.7, 0.8, 0.8);
     note(c, worksheet_print_area(ws, 0, 0, 9, 0));
+    worksheet_fit_to_pages(ws, 1, 0);
     worksheet_protect(ws, NULL, NULL);
 }
 
