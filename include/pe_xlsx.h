@@ -99,4 +99,68 @@ void pe_xlsx_f_county_cum_target(pe_buf *b, const pe_xlsx_county_row *r);
 void pe_xlsx_f_county_rate(pe_buf *b, const pe_xlsx_county_row *r);
 void pe_xlsx_f_county_status(pe_buf *b, const pe_xlsx_county_row *r);
 
+/* ---- printed pages (src/xlsx_formula.c) ---- */
+
+/* Every sheet prints on A4 at PE_XLSX_PRINT_SCALE % with fixed column breaks
+ * (no fit-to-width shrinking): 11 pt body type prints at 9.35 pt. Column widths
+ * are in character units of the workbook's default font (Calibri 11). Excel
+ * prints one unit as 7 px = 5.25 pt; LibreOffice without Carlito measures
+ * DejaVu Sans instead, 7.0 pt a unit (measured: pdftotext -bbox of a printed
+ * sheet). Pages are planned for the wider of the two, so both print whole;
+ * libxlsxwriter stores w + 0.71 units (5 px of padding). */
+#define PE_XLSX_PRINT_SCALE   85
+#define PE_XLSX_MARGIN_LR_IN  0.4
+#define PE_XLSX_A4_SHORT_MM   210.0
+#define PE_XLSX_A4_LONG_MM    297.0
+#define PE_XLSX_PT_PER_CHAR   7.0
+#define PE_XLSX_PT_PAD        5.0
+#define PE_XLSX_PRINT_SAFETY  0.96
+
+/* Printed width in points (at 100 %) of a column `width` characters wide. */
+double pe_xlsx_col_points(double width);
+/* Width in points of sheet (at 100 %) that one A4 page holds across. */
+double pe_xlsx_page_points(int landscape);
+/* Column page breaks: the first `nkey` columns repeat on every printed page;
+ * the others are packed left to right into pages `avail` points wide, and a
+ * new page also starts before every column c with force[c] (force may be NULL).
+ * Writes up to `cap` break columns (each the first column of a new page) to
+ * `brk`; returns how many breaks there are (may exceed cap). */
+size_t pe_xlsx_page_breaks(const double *width, size_t n, size_t nkey,
+                           const unsigned char *force, double avail, size_t *brk, size_t cap);
+
+/* ---- 数据检查 (src/xlsx_formula.c) ---- */
+
+#define PE_XLSX_NOCOL ((unsigned)-1)
+/* Messages of the check column, each after "2022年"; a value is out of its
+ * row's range when |v| > FACTOR·R or 0 < FACTOR·|v| < R, where R is the
+ * largest of |base|, |target| (a total: per year) and |median of the years|. */
+#define PE_XLSX_CHECK_TEXT      "为文本，请改为数字；"
+#define PE_XLSX_CHECK_NEGATIVE  "为负数，请核对；"
+#define PE_XLSX_CHECK_OUTLIER   "数值与本指标其他年份相差20倍以上，请核对单位；"
+#define PE_XLSX_CHECK_GAP       "空缺，请补齐中间年份；"
+#define PE_XLSX_CHECK_FACTOR    "20"
+#define PE_XLSX_CHECK_FACTOR_N  20.0
+
+/* The cells one row's check reads. */
+typedef struct {
+    unsigned row, col_year0;
+    unsigned col_base, col_target;   /* PE_XLSX_NOCOL when the sheet has none */
+    const int *years;
+    size_t nyears;
+    int base_year;          /* a series starts after it */
+    int target_is_total;    /* cumulative: compare with target/(T − B) */
+    int series;             /* growth, reduction, cumulative: a blank between two years is a gap */
+    int nonneg;             /* negative values are implausible (counts, amounts, shares) */
+    int outliers;           /* compare each year with the row's scale R */
+} pe_xlsx_check_row;
+
+/* The 数据检查 formula: per year, a text-typed number, then for a number a
+ * negative value and one far outside the row's range, for a blank a gap. */
+void pe_xlsx_f_check(pe_buf *b, const pe_xlsx_check_row *r);
+/* What that formula yields for numeric inputs (the cached value): has[i]/v[i]
+ * per year column. Returns 0 on OOM. */
+int pe_xlsx_check_text(pe_buf *b, const pe_xlsx_check_row *r, const int *has, const double *v,
+                       int has_base, double base, int has_target, double target,
+                       double period_years);
+
 #endif

@@ -6,6 +6,7 @@
 #include "pe_fields.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 
 /* ---- names and presentation constants ---- */
 
-#define SHEET_README    "说明"
+#define SHEET_README    "填报说明"
 #define SHEET_INDICATORS "核心指标"
 #define SHEET_TARGETS   "量化目标"
 #define SHEET_COUNTIES  "县区目标"
@@ -30,22 +31,39 @@
 
 #define MAX_DEC         9         /* pe_number_format clamps to the same */
 #define PAPER_A4        9
-#define FOOTER          "&C第 &P 页 共 &N 页"
-#define HEADER_DRAFT    "&R样稿"
+/* Header and footer in 11 pt (printed at 9.9 pt): the sheet's name on the
+ * left of every page, so a loose page says where it belongs. */
+#define HEADER_NAME     "&L&11&A"
+#define HEADER_DRAFT    "&R&11样稿"
+#define HEADER_TITLE    "&C&14"   /* then the title: 14 pt prints at 11.9 pt */
+#define HEADER_TITLE_MAX 60       /* characters; Excel allows 255 in all */
+#define FOOTER          "&C&11第 &P 页 共 &N 页"
+#define MARGIN_TB_IN    0.75
+#define MARGIN_HF_IN    0.3
 
 #define COLOR_HEADER_BG 0xD9D9D9
+#define COLOR_INPUT_BG  0xFFF2CC  /* every cell a department fills in */
+#define COLOR_GROUP_FG  0x808080  /* repeated group values below the first */
+#define COLOR_CHECK_FG  0xC00000
+#define COLOR_CHECK_BG  0xFFC7CE
 
-#define CHART_W_PX      640.0     /* libxlsxwriter's default chart is 480 × 288 px */
-#define CHART_ROW_PX    22.0
-#define CHART_MIN_H_PX  288.0
-#define CHART_DEF_W_PX  480.0
-#define CHART_DEF_H_PX  288.0
+#define ANNEX_MIN_WIDTH 10.0      /* a text column shrinks to fit the page no further */
+#define BLOCK_LABEL_W   10.0
+#define INPUT_TEXT_MAX  255       /* characters a 数据来源 / 备注 cell accepts */
+#define CHECK_COL_WIDTH 20.0
+#define SOURCE_COL_WIDTH 14.0
+#define FORMULA_MAX     8000      /* Excel: 8192 characters in a formula */
+
 #define CHART_MAX_ITEMS 200       /* indicators one bar chart can still show */
+#define CHART_SHEET_SUFFIX "进度图"
+#define CHART_FONT_PT   11.0      /* axis labels and legend, printed unscaled */
+#define CHART_TITLE_PT  14.0
 
 #define CELL_TEXT_MAX   32767     /* Excel: characters in one cell */
 
 #define HEADER_WIDTH_MAX 10.0     /* headers wrap rather than widen a number column */
-#define TEXT_COL_WIDTH  30.0      /* names, departments, notes in a table */
+#define TEXT_COL_WIDTH  24.0      /* names, departments in a table */
+#define REMARK_COL_WIDTH 40.0     /* 备注 and 评估说明: long notes take fewer lines */
 #define ANNEX_COL_WIDTH 48.0
 #define NARROW_TEXT_WIDTH 6.6     /* 6 digits or 3 CJK characters: centred */
 #define README_TEXT_WIDTH 50.0
@@ -69,9 +87,14 @@ static const struct { pe_state st; lxw_color_t fill, font; } status_colors[] = {
 
 typedef struct {
     lxw_format *title, *subtitle, *unit_line, *label, *key, *plain, *section;
-    lxw_format *header, *text, *center, *year, *pct, *status, *total_label;
+    lxw_format *header, *text, *center, *year, *pct, *status, *total_label, *ratio;
     lxw_format *num[MAX_DEC + 1], *num_total[MAX_DEC + 1];
     lxw_format *status_fill[NSTATUS_COLORS];
+    /* unlocked, in the input fill */
+    lxw_format *in_num[MAX_DEC + 1], *in_text, *in_center, *in_label;
+    lxw_format *check, *check_fill;
+    /* repeated group values (annex `merge` columns): [starts a group][last row] */
+    lxw_format *group[2][2];
 } xfmt;
 
 /* Everything one pe_xlsx_write needs while it builds the workbook. */
@@ -94,6 +117,20 @@ typedef struct {
     int nl;                 /* lines it has by itself (explicit newlines) */
 } xwrap;
 
+/* A title or note line merged over the columns of the first printed page
+ * (never wider, so it is never cut at a page break); written at sheet_close,
+ * once the page breaks are known. `c1` is its first column. */
+typedef struct {
+    size_t row, c1;
+    const char *text;       /* owned by the model or the span list (copy) */
+    size_t c2;              /* last column, or SPAN_PAGE: the first page's last */
+    char *own;
+    lxw_format *f;
+    double min_height;
+    int input;              /* an unlocked text field: gets a length validation */
+} xspan;
+#define SPAN_PAGE ((size_t)-1)
+
 /* One worksheet being filled: the widest text seen per column, the width
  * each column may grow to, and the text cells whose rows may need height. */
 typedef struct {
@@ -102,8 +139,22 @@ typedef struct {
     size_t ncols;
     double *width;
     double *cap;
+    unsigned char *force;   /* [ncols] a printed page starts at this column */
+    unsigned char *shrink;  /* [ncols] may narrow (and wrap) to fit the page */
+    size_t nkey;            /* leading columns repeated on every printed page */
+    int fit;                /* narrow `shrink` columns to fit one page across */
+    int landscape;          /* set by sheet_close */
+    size_t repeat_first, repeat_last;   /* header rows repeated; last < first: none */
+    size_t first_page_end;  /* last column of the first printed page (sheet_close) */
+    /* A sheet printed in column bands prints from row body_first to last_row
+     * with its title in the page header: the title rows' cells would be cut
+     * where the key columns repeat. */
+    char *print_title;
+    size_t body_first, last_row;
     xwrap *wraps;
     size_t nwraps, capwraps;
+    xspan *spans;
+    size_t nspans, capspans;
     int oom;
 } xsheet;
 
@@ -149,6 +200,29 @@ static void num_format_text(int dec, char *out, size_t n)
         snprintf(out, n, "0.%.*s", dec, "000000000");
 }
 
+/* Decimals (at least 2) that show a threshold exactly: 1.1 → 2 (“1.10”). */
+static int any_threshold_dec(double v)
+{
+    char buf[64];
+    int dec;
+    for (dec = 2; dec < MAX_DEC; dec++) {
+        snprintf(buf, sizeof buf, "%.*f", dec, v);
+        if (strtod(buf, NULL) == v)
+            return dec;
+    }
+    return MAX_DEC;
+}
+
+/* Decimals of the ratio column: those of the thresholds it is compared with. */
+static int ratio_dec(const pe_model *m)
+{
+    int d = any_threshold_dec(m->ahead), e = any_threshold_dec(m->on_track),
+        g = any_threshold_dec(m->at_risk);
+    if (e > d)
+        d = e;
+    return g > d ? g : d;
+}
+
 /* Creates every format the workbook uses; returns 0 on OOM. */
 static int formats_init(xctx *x)
 {
@@ -175,13 +249,60 @@ static int formats_init(xctx *x)
         f->num[dec] = fmt_new(x, FONT_BODY, 0, 1);
         f->num_total[dec] = fmt_new(x, FONT_BODY, 1, 1);
     }
+    f->ratio = fmt_new(x, FONT_BODY, 0, 1);
+    for (dec = 0; dec <= MAX_DEC; dec++)
+        f->in_num[dec] = fmt_new(x, FONT_BODY, 0, 1);
+    f->in_text = fmt_new(x, FONT_BODY, 0, 1);
+    f->in_center = fmt_new(x, FONT_BODY, 0, 1);
+    f->in_label = fmt_new(x, FONT_BODY, 0, 1);
+    f->check = fmt_new(x, FONT_BODY, 0, 1);
+    for (i = 0; i < 4; i++)
+        f->group[i / 2][i % 2] = fmt_new(x, FONT_BODY, 0, 0);
     for (i = 0; i < NSTATUS_COLORS; i++) {
         f->status_fill[i] = workbook_add_format(x->wb);
         if (!f->status_fill[i])
             x->oom = 1;
     }
+    f->check_fill = workbook_add_format(x->wb);
+    if (!f->check_fill)
+        x->oom = 1;
     if (x->oom)
         return 0;
+
+    for (dec = 0; dec <= MAX_DEC; dec++) {
+        num_format_text(dec, nf, sizeof nf);
+        format_set_num_format(f->in_num[dec], nf);
+        format_set_unlocked(f->in_num[dec]);
+        format_set_bg_color(f->in_num[dec], COLOR_INPUT_BG);
+    }
+    format_set_unlocked(f->in_text);
+    format_set_bg_color(f->in_text, COLOR_INPUT_BG);
+    format_set_text_wrap(f->in_text);
+    format_set_num_format(f->in_text, "@");
+    format_set_unlocked(f->in_center);
+    format_set_bg_color(f->in_center, COLOR_INPUT_BG);
+    format_set_align(f->in_center, LXW_ALIGN_CENTER);
+    format_set_num_format(f->in_center, "@");
+    format_set_unlocked(f->in_label);
+    format_set_bg_color(f->in_label, COLOR_INPUT_BG);
+    format_set_num_format(f->in_label, "@");
+    format_set_text_wrap(f->check);
+    format_set_font_color(f->check, COLOR_CHECK_FG);
+    format_set_bg_color(f->check_fill, COLOR_CHECK_BG);
+    for (i = 0; i < 4; i++) {
+        lxw_format *g = f->group[i / 2][i % 2];
+        int starts = (int)(i / 2), last = (int)(i % 2);
+        format_set_align(g, LXW_ALIGN_CENTER);
+        format_set_text_wrap(g);
+        format_set_left(g, LXW_BORDER_THIN);
+        format_set_right(g, LXW_BORDER_THIN);
+        if (starts)
+            format_set_top(g, LXW_BORDER_THIN);
+        else
+            format_set_font_color(g, COLOR_GROUP_FG);
+        if (last)
+            format_set_bottom(g, LXW_BORDER_THIN);
+    }
 
     format_set_font_size(f->title, SIZE_TITLE);
     format_set_align(f->title, LXW_ALIGN_CENTER);
@@ -199,6 +320,9 @@ static int formats_init(xctx *x)
     format_set_align(f->year, LXW_ALIGN_CENTER);
     format_set_num_format(f->year, "0");
     format_set_num_format(f->pct, "0.0%");
+    num_format_text(ratio_dec(x->m), nf, sizeof nf);
+    format_set_num_format(f->ratio, nf);
+    format_set_align(f->ratio, LXW_ALIGN_RIGHT);
     format_set_align(f->status, LXW_ALIGN_CENTER);
     format_set_align(f->total_label, LXW_ALIGN_CENTER);
     for (dec = 0; dec <= MAX_DEC; dec++) {
@@ -348,7 +472,13 @@ static int sheet_open(xctx *x, xsheet *s, const char *name, size_t ncols)
     s->ncols = ncols ? ncols : 1;
     s->width = calloc(s->ncols, sizeof *s->width);
     s->cap = calloc(s->ncols, sizeof *s->cap);
-    if (!s->width || !s->cap) {
+    s->force = calloc(s->ncols, 1);
+    s->shrink = calloc(s->ncols, 1);
+    s->repeat_first = 1;
+    s->repeat_last = 0;
+    s->first_page_end = s->ncols - 1;
+    s->landscape = 1;
+    if (!s->width || !s->cap || !s->force || !s->shrink) {
         x->oom = 1;
         return 0;
     }
@@ -358,6 +488,13 @@ static int sheet_open(xctx *x, xsheet *s, const char *name, size_t ncols)
     return 1;
 }
 
+/* Makes column `col` at least `w` wide (an input column that starts empty). */
+static void sheet_min(xsheet *s, size_t col, double w)
+{
+    if (s->width && col < s->ncols && s->width[col] < w)
+        s->width[col] = w;
+}
+
 /* Limits how wide column `col` may grow; longer text wraps. */
 static void sheet_cap(xsheet *s, size_t col, double cap)
 {
@@ -365,27 +502,252 @@ static void sheet_cap(xsheet *s, size_t col, double cap)
         s->cap[col] = cap;
 }
 
-/* A4 landscape, one page wide, header rows repeated, page footer. */
-static void sheet_page_setup(xctx *x, xsheet *s, size_t repeat_first, size_t repeat_last)
+/* ---- data validation (Chinese prompts; no lists over 255 bytes) ---- */
+
+/* A text input of at most INPUT_TEXT_MAX characters over [r1..r2] × [c1..c2]. */
+static void validate_text(xctx *x, xsheet *s, size_t r1, size_t c1, size_t r2, size_t c2,
+                          const char *title, const char *msg)
 {
-    worksheet_set_landscape(s->ws);
+    lxw_data_validation dv;
+    char t[96];
+    memset(&dv, 0, sizeof dv);
+    dv.validate = LXW_VALIDATION_TYPE_LENGTH;
+    dv.criteria = LXW_VALIDATION_CRITERIA_LESS_THAN_OR_EQUAL_TO;
+    dv.value_number = INPUT_TEXT_MAX;
+    snprintf(t, sizeof t, "%s", title);
+    dv.input_title = t;
+    dv.input_message = (char *)(msg ? msg : "请填写文字，不超过255个字。");
+    dv.error_title = (char *)"内容过长";
+    dv.error_message = (char *)"请控制在255个字以内。";
+    note_err(x, s, worksheet_data_validation_range(s->ws, R(r1), C(c1), R(r2), C(c2), &dv));
+}
+
+/* A number in [lo, hi] (hi = HUGE_VAL: no upper bound) over the range. */
+static void validate_number(xctx *x, xsheet *s, size_t r1, size_t c1, size_t r2, size_t c2,
+                            double lo, double hi, const char *title, const char *msg,
+                            const char *err)
+{
+    lxw_data_validation dv;
+    memset(&dv, 0, sizeof dv);
+    dv.validate = LXW_VALIDATION_TYPE_DECIMAL;
+    if (hi == HUGE_VAL) {
+        dv.criteria = LXW_VALIDATION_CRITERIA_GREATER_THAN_OR_EQUAL_TO;
+        dv.value_number = lo;
+    } else {
+        dv.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+        dv.minimum_number = lo;
+        dv.maximum_number = hi;
+    }
+    dv.input_title = (char *)title;
+    dv.input_message = (char *)msg;
+    dv.error_title = (char *)"数值超出范围";
+    dv.error_message = (char *)err;
+    note_err(x, s, worksheet_data_validation_range(s->ws, R(r1), C(c1), R(r2), C(c2), &dv));
+}
+
+/* A choice among `words` (NULL-terminated) when their list stays under 255
+ * bytes (libxlsxwriter 1.1.4 overflows on longer lists); else free text. */
+static __attribute__((unused)) void validate_list(xctx *x, xsheet *s, size_t r1, size_t c1, size_t r2, size_t c2,
+                          const char *const *words, const char *title, const char *msg)
+{
+    lxw_data_validation dv;
+    size_t i, bytes = 0;
+    for (i = 0; words[i]; i++)
+        bytes += strlen(words[i]) + 1;
+    if (bytes >= 255) {
+        validate_text(x, s, r1, c1, r2, c2, title, msg);
+        return;
+    }
+    memset(&dv, 0, sizeof dv);
+    dv.validate = LXW_VALIDATION_TYPE_LIST;
+    dv.value_list = (char **)words;
+    dv.input_title = (char *)title;
+    dv.input_message = (char *)msg;
+    dv.error_title = (char *)"请从列表中选择";
+    dv.error_message = (char *)"只能填写下拉列表中的状态，或留空。";
+    note_err(x, s, worksheet_data_validation_range(s->ws, R(r1), C(c1), R(r2), C(c2), &dv));
+}
+
+/* Header rows [first, last] repeat on every printed page (applied at close). */
+static void sheet_print_rows(xsheet *s, size_t first, size_t last)
+{
+    s->repeat_first = first;
+    s->repeat_last = last;
+}
+
+/* Records a line merged over the first printed page's columns from c1 (see
+ * xspan); `text` is copied. */
+static void put_span(xctx *x, xsheet *s, size_t row, size_t c1, const char *text, lxw_format *f,
+                     double min_height)
+{
+    xspan *sp;
+    if (s->nspans == s->capspans) {
+        size_t cap = s->capspans ? 2 * s->capspans : 8;
+        xspan *p = realloc(s->spans, cap * sizeof *p);
+        if (!p) {
+            x->oom = 1;
+            return;
+        }
+        s->spans = p;
+        s->capspans = cap;
+    }
+    sp = &s->spans[s->nspans];
+    memset(sp, 0, sizeof *sp);
+    sp->own = strdup(text ? text : "");
+    if (!sp->own) {
+        x->oom = 1;
+        return;
+    }
+    sp->text = sp->own;
+    sp->row = row;
+    sp->c1 = c1;
+    sp->c2 = SPAN_PAGE;
+    sp->f = f;
+    sp->min_height = min_height;
+    s->nspans++;
+}
+
+/* Narrows the widest `shrink` columns (down to ANNEX_MIN_WIDTH) until the
+ * sheet fits one page across; returns the orientation that holds it:
+ * portrait when it fits there, else landscape. */
+static int fit_columns(xsheet *s)
+{
+    double total = 0.0;
+    size_t c;
+    for (c = 0; c < s->ncols; c++)
+        total += pe_xlsx_col_points(s->width[c]);
+    if (total <= pe_xlsx_page_points(0))
+        return 0;
+    while (total > pe_xlsx_page_points(1)) {
+        size_t widest = s->ncols;
+        for (c = 0; c < s->ncols; c++)
+            if (s->shrink[c] && s->width[c] > ANNEX_MIN_WIDTH &&
+                (widest == s->ncols || s->width[c] > s->width[widest]))
+                widest = c;
+        if (widest == s->ncols)
+            break;
+        s->width[widest] -= 1.0;
+        total -= PE_XLSX_PT_PER_CHAR;
+    }
+    return 1;
+}
+
+/* A4 at a fixed scale, column breaks with the key columns repeated, header
+ * rows repeated, the sheet's name and page number on every page. */
+static void sheet_layout_pages(xctx *x, xsheet *s)
+{
+    size_t *brk = NULL, nb, i;
+    lxw_col_t *vb = NULL;
+    int banded;
+
+    s->landscape = s->fit ? fit_columns(s) : 1;
+    brk = calloc(s->ncols + 1, sizeof *brk);
+    vb = calloc(s->ncols + 1, sizeof *vb);
+    if (!brk || !vb) {
+        x->oom = 1;
+        goto cleanup;
+    }
+    nb = pe_xlsx_page_breaks(s->width, s->ncols, s->nkey, s->force,
+                             pe_xlsx_page_points(s->landscape), brk, s->ncols);
+    if (nb > s->ncols)
+        nb = s->ncols;
+    s->first_page_end = nb > 0 ? brk[0] - 1 : s->ncols - 1;
+    for (i = 0; i < nb; i++)
+        vb[i] = C(brk[i]);
+    if (nb > 0) {
+        note_err(x, s, worksheet_set_v_pagebreaks(s->ws, vb));
+        if (s->nkey > 0)
+            note_err(x, s, worksheet_repeat_columns(s->ws, 0, C(s->nkey - 1)));
+    }
+    banded = nb > 0 && s->nkey > 0 && s->print_title;
+    if (s->landscape)
+        worksheet_set_landscape(s->ws);
+    else
+        worksheet_set_portrait(s->ws);
     worksheet_set_paper(s->ws, PAPER_A4);
-    worksheet_fit_to_pages(s->ws, 1, 0);
-    worksheet_center_horizontally(s->ws);
-    worksheet_set_margins(s->ws, 0.5, 0.5, 0.75, 0.75);
-    note_err(x, s, worksheet_set_footer(s->ws, FOOTER));
-    if (x->m->draft)
-        note_err(x, s, worksheet_set_header(s->ws, HEADER_DRAFT));
-    if (repeat_last >= repeat_first)
-        note_err(x, s, worksheet_repeat_rows(s->ws, R(repeat_first), R(repeat_last)));
+    worksheet_set_print_scale(s->ws, PE_XLSX_PRINT_SCALE);
+    worksheet_set_margins(s->ws, PE_XLSX_MARGIN_LR_IN, PE_XLSX_MARGIN_LR_IN, MARGIN_TB_IN,
+                          MARGIN_TB_IN);
+    {
+        lxw_header_footer_options hf;
+        pe_buf h;
+        const char *t;
+        memset(&hf, 0, sizeof hf);
+        hf.margin = MARGIN_HF_IN;
+        note_err(x, s, worksheet_set_footer_opt(s->ws, FOOTER, &hf));
+        pe_buf_init(&h);
+        pe_buf_puts(&h, HEADER_NAME);
+        if (banded && pe_utf8_len(s->print_title) <= HEADER_TITLE_MAX) {
+            pe_buf_puts(&h, HEADER_TITLE);
+            for (t = s->print_title; *t; t++) {    /* '&' starts a code: double it */
+                if (*t == '&')
+                    pe_buf_puts(&h, "&&");
+                else
+                    pe_buf_add(&h, t, 1);
+            }
+        } else {
+            banded = 0;
+        }
+        if (x->m->draft)
+            pe_buf_puts(&h, HEADER_DRAFT);
+        if (h.oom)
+            x->oom = 1;
+        else
+            note_err(x, s, worksheet_set_header_opt(s->ws, h.s, &hf));
+        pe_buf_release(&h);
+    }
+    if (banded)
+        note_err(x, s, worksheet_print_area(s->ws, R(s->body_first), 0, R(s->last_row),
+                                            C(s->ncols - 1)));
+    if (s->repeat_last >= s->repeat_first)
+        note_err(x, s, worksheet_repeat_rows(s->ws, R(s->repeat_first), R(s->repeat_last)));
+cleanup:
+    free(vb);
+    free(brk);
+}
+
+/* Writes the recorded spans over [c1, first page end] with the height their
+ * wrapped text needs; `lines` collects the lines per row. */
+static void sheet_write_spans(xctx *x, xsheet *s, double *height, size_t nrows)
+{
+    size_t i, c;
+    for (i = 0; i < s->nspans; i++) {
+        const xspan *sp = &s->spans[i];
+        size_t c2 = sp->c2 != SPAN_PAGE ? sp->c2 : s->first_page_end;
+        double w = 0.0, h;
+        int n;
+        if (c2 < sp->c1 || c2 >= s->ncols)
+            c2 = sp->c1;
+        for (c = sp->c1; c <= c2 && c < s->ncols; c++)
+            w += s->width[c];
+        n = count_lines(sp->text) * pe_xlsx_wrap_lines(pe_xlsx_text_width(sp->text), w);
+        h = ROW_LINE_PT * n * (sp->f == x->f.title ? (double)SIZE_TITLE / SIZE_BODY : 1.0);
+        if (h < sp->min_height)
+            h = sp->min_height;
+        if (sp->row < nrows && h > height[sp->row])
+            height[sp->row] = h;
+        if (c2 > sp->c1)
+            note_err(x, s, worksheet_merge_range(s->ws, R(sp->row), C(sp->c1), R(sp->row),
+                                                 C(c2), sp->text, sp->f));
+        else if (*sp->text)
+            note_err(x, s, worksheet_write_string(s->ws, R(sp->row), C(sp->c1), sp->text,
+                                                  sp->f));
+        else
+            note_err(x, s, worksheet_write_blank(s->ws, R(sp->row), C(sp->c1), sp->f));
+        if (sp->input)
+            validate_text(x, s, sp->row, sp->c1, sp->row, sp->c1, "请填写", NULL);
+    }
 }
 
 /* Sets every column to the width its widest text needs (within its cap),
- * every row holding wrapped text to the height of its lines, and releases s. */
+ * lays out the printed pages, writes the spans, sets every row holding
+ * wrapped text to the height of its lines, protects the sheet (no password:
+ * only formulas and plan data are locked) and releases s. */
 static void sheet_close(xctx *x, xsheet *s)
 {
     size_t c, i, nrows = 0;
-    int *lines = NULL;
+    double *height = NULL;
+    lxw_protection prot;
 
     if (!s->ws || !s->width || !s->cap)
         goto cleanup;
@@ -394,34 +756,56 @@ static void sheet_close(xctx *x, xsheet *s)
             s->width[c] = PE_XLSX_WIDTH_MIN;
         if (s->width[c] > s->cap[c])
             s->width[c] = s->cap[c];
-        note_err(x, s, worksheet_set_column(s->ws, C(c), C(c), s->width[c], NULL));
     }
+    sheet_layout_pages(x, s);
+    for (c = 0; c < s->ncols; c++)
+        note_err(x, s, worksheet_set_column(s->ws, C(c), C(c), s->width[c], NULL));
     for (i = 0; i < s->nwraps; i++)
         if (s->wraps[i].row + 1 > nrows)
             nrows = s->wraps[i].row + 1;
-    lines = calloc(nrows ? nrows : 1, sizeof *lines);
-    if (!lines) {
+    for (i = 0; i < s->nspans; i++)
+        if (s->spans[i].row + 1 > nrows)
+            nrows = s->spans[i].row + 1;
+    height = calloc(nrows ? nrows : 1, sizeof *height);
+    if (!height) {
         x->oom = 1;
         goto cleanup;
     }
     for (i = 0; i < s->nwraps; i++) {
         const xwrap *w = &s->wraps[i];
-        int n = w->nl * pe_xlsx_wrap_lines(w->w, s->width[w->col]);
-        if (n > lines[w->row])
-            lines[w->row] = n;
+        double h = ROW_LINE_PT * w->nl * pe_xlsx_wrap_lines(w->w, s->width[w->col]);
+        if (h > height[w->row])
+            height[w->row] = h;
     }
+    sheet_write_spans(x, s, height, nrows);
     for (i = 0; i < nrows; i++)
-        if (lines[i] > 1)
-            note_err(x, s, worksheet_set_row(s->ws, R(i), ROW_LINE_PT * lines[i], NULL));
+        if (height[i] > ROW_LINE_PT)
+            note_err(x, s, worksheet_set_row(s->ws, R(i), height[i], NULL));
+
+    memset(&prot, 0, sizeof prot);
+    prot.autofilter = 1;
+    prot.sort = 1;
+    prot.format_columns = 1;
+    prot.format_rows = 1;
+    worksheet_protect(s->ws, NULL, &prot);
 cleanup:
     if (s->oom)
         x->oom = 1;
-    free(lines);
+    free(height);
+    for (i = 0; i < s->nspans; i++)
+        free(s->spans[i].own);
+    free(s->spans);
     free(s->wraps);
     free(s->cap);
     free(s->width);
+    free(s->force);
+    free(s->shrink);
+    free(s->print_title);
+    s->print_title = NULL;
+    s->spans = NULL;
     s->wraps = NULL;
     s->cap = s->width = NULL;
+    s->force = s->shrink = NULL;
 }
 
 /* Colours the status cells of rows [r1, r2] in column col. */
@@ -442,11 +826,39 @@ static void status_colours(xctx *x, xsheet *s, size_t r1, size_t r2, size_t col)
     }
 }
 
-/* The sheet's title line, merged over the table's width. */
-static void put_title(xctx *x, xsheet *s, size_t row, size_t ncols, const char *title)
+/* One conditional fill over [r1..r2] × [c1..c2] where `formula` (written for
+ * the range's top-left cell) holds. */
+static void cond_fill(xctx *x, xsheet *s, size_t r1, size_t c1, size_t r2, size_t c2,
+                      const char *formula, lxw_format *f)
 {
-    put_merged(x, s, row, 0, ncols ? ncols - 1 : 0, title, x->f.title);
-    note_err(x, s, worksheet_set_row(s->ws, R(row), 30, NULL));
+    lxw_conditional_format cf;
+    memset(&cf, 0, sizeof cf);
+    cf.type = LXW_CONDITIONAL_TYPE_FORMULA;
+    cf.value_string = (char *)formula;
+    cf.format = f;
+    note_err(x, s, worksheet_conditional_format_range(s->ws, R(r1), C(c1), R(r2), C(c2), &cf));
+}
+
+/* Red fill on a non-empty 数据检查 cell (column cc) and on text in the year
+ * inputs [y0, y0 + ny) of rows r1..r2. */
+static void check_fills(xctx *x, xsheet *s, size_t r1, size_t r2, size_t cc, size_t y0,
+                        size_t ny)
+{
+    char ref[8], f[64];
+    pe_xlsx_col_name((unsigned)cc, ref);
+    snprintf(f, sizeof f, "=LEN(%s%zu)>0", ref, r1 + 1);
+    cond_fill(x, s, r1, cc, r2, cc, f, x->f.check_fill);
+    if (ny == 0)
+        return;
+    pe_xlsx_col_name((unsigned)y0, ref);
+    snprintf(f, sizeof f, "=ISTEXT(%s%zu)", ref, r1 + 1);
+    cond_fill(x, s, r1, y0, r2, y0 + ny - 1, f, x->f.check_fill);
+}
+
+/* The sheet's title line, over the first printed page's width. */
+static void put_title(xctx *x, xsheet *s, size_t row, const char *title)
+{
+    put_span(x, s, row, 0, title, x->f.title, 30.0);
 }
 
 /* ---- 说明 ---- */
@@ -484,122 +896,109 @@ static void readme_section(xctx *x, xsheet *s, size_t *row, const char *title)
     (*row)++;
 }
 
-/* Decimals (at least 2) that show a threshold exactly: 1.1 → 2 (“1.10”). */
-static int any_threshold_dec(double v)
-{
-    char buf[64];
-    int dec;
-    for (dec = 2; dec < MAX_DEC; dec++) {
-        snprintf(buf, sizeof buf, "%.*f", dec, v);
-        if (strtod(buf, NULL) == v)
-            return dec;
-    }
-    return MAX_DEC;
-}
-
-static const char *const indicator_columns[][2] = {
-    { "序号", "指标的编号（输入表 id 列）。" },
-    { "章节", "规划文本中的章节（仅量化目标表）。" },
-    { "指标名称 / 单位 / 类型 / 方向 / 属性", "来自输入表。类型：水平值或年均增长；方向：正向（越大越好）或逆向（越小越好）；属性：预期性或约束性。" },
-    { "基期值、目标值、目标上限", "基期年的数值与目标年的目标；区间目标（如 2–3 家）按下限评估。年均增长类指标的目标值为年均增速（%）。" },
-    { "各年份列", "各年实际值（年均增长类指标为当年增速 %），空白表示尚无数据。修改或填入数值后，右侧各列自动重算。" },
-    { "数据年份 y", "有实际值的最近年份：从最后一个年份列向前找第一个数值。" },
-    { "最新值 A", "数据年份 y 的实际值。" },
-    { "累计增长系数 F", "年均增长类指标：基期后各年 (1 + 增速/100) 的连乘积。" },
-    { "时间进度 τ", "(y − 基期年) ÷ (目标年 − 基期年)；尚无数据时按评估年计算。" },
-    { "完成进度 p", "水平值：(A − 基期值) ÷ (目标值 − 基期值)；无基期值的正向指标：A ÷ 目标值；无基期值的逆向指标：已达到目标为 100%，否则目标值 ÷ A（A ≤ 0 时无法计算）；年均增长：ln F ÷ ((目标年 − 基期年) × ln(1 + 目标增速/100))。无法计算（如分母为零）时留空，原因见评估说明。" },
-    { "进度比 ρ", "完成进度 ÷ 时间进度。" },
-    { "状态", "无数据：暂无数据；已达到目标（正向 A ≥ 目标值，逆向 A ≤ 目标值；年均增长 p ≥ 100%，目标增速为 0 时看 F ≥ 1，逆向 F ≤ 1）：数据年份早于目标年为提前完成，否则已完成；其余按进度比与上方阈值比较：≥ 快于阈值为快于序时进度，≥ 符合阈值为符合序时进度，≥ 滞后阈值为滞后序时进度，否则（含进度比无法计算）为进展缓慢。" },
-    { "尚需每年提高", "水平值指标未达到目标时，剩余每年需变化的量：(目标值 − A) ÷ (目标年 − y)，单位同指标（% 指标为百分点）。" },
-    { "尚需年均增速（%）", "非 % 单位的水平值指标（A 与目标值均为正）：((目标值 ÷ A)^(1 ÷ (目标年 − y)) − 1) × 100；年均增长指标：(((1 + 目标增速/100)^(目标年 − 基期年) ÷ F)^(1 ÷ (目标年 − y)) − 1) × 100。已达到目标或已到目标年时留空。" },
-    { "条形图", "表格右侧的条形图按指标显示完成进度与时间进度，随表中数据更新。" },
-    { "评估说明", "无法计算某项数值时的原因（如目标值与基期值相同）。" },
+/* 填报说明, in the order an official reads it: what the workbook is, what to
+ * fill in and how, how the figures are computed, the checks, protection. */
+static const char *const guide_fill[][2] = {
+    { "填写范围", "只填写浅黄色底色的单元格：核心指标、量化目标工作表中的各年份实际值、数据来源、备注、评估结论和研判说明，县区目标工作表中各县区各年的完成值，以及每张表下方的填报单位、填报人、联系电话、填报日期、审核人。其余单元格为规划数据和计算公式，已锁定，无需填写。" },
+    { "数值与单位", "按“单位”列填写数值本身，不要输入单位、“%”号、空格或文字。单位为“%”的指标，0.54% 填 0.54；计数、金额类指标不能为负数。表格对每个输入单元格设有数值范围，超出时会提示。" },
+    { "各类指标填什么", "水平值：当年年末的数值；年均增长：当年增长率（%）；累计：当年新增量（不是累计数），表格自动求和；累计降低：当年降低率（%）；上限、下限：当年数值；节点：已实现填 1，未实现填 0；定性：不填数值，在“评估结论”中选择状态，在“研判说明”中写明依据。" },
+    { "年份", "按年份列逐年填写，已填的往年数据如有更正可直接修改。年均增长、累计降低和累计类指标须逐年连续填写，中间年份不能空缺。" },
+    { "数据来源、备注", "数据来源填写统计年鉴、统计公报或部门统计报表等出处；备注填写口径变化、数据说明等。" },
+    { "评估结论", "一般不填，由表格按公式测算状态。确需调整时，从下拉列表中选择状态，并在“研判说明”中写明理由；填写后“状态”列以评估结论为准，“测算状态”列仍显示公式结果。" },
 };
 
-/* 说明: report facts, the period and thresholds (the cells the defined names
- * point at; their rows go to rr), input files, and every column in words. */
+static const char *const guide_calc[][2] = {
+    { "时间进度", "（数据年份 − 基期年）÷（目标年 − 基期年）。数据年份为该指标有实际值的最近年份。" },
+    { "完成进度", "水平值：（最新值 − 基期值）÷（目标值 − 基期值），无基期值时为 最新值 ÷ 目标值；年均增长：按各年增长率连乘得到累计增长，折算为目标累计增长的比例；累计：各年之和 ÷ 目标值；累计降低：按各年降低率连乘得到累计降低，折算为目标降低的比例。上限、下限、节点和定性指标不计算完成进度，显示“—”。" },
+    { "进度比", "完成进度 ÷ 时间进度，与下方阈值比较（显示方式与阈值相同）。" },
+    { "状态", "已达到目标的为“已完成”（在目标年以前达到的为“提前完成”）；其余按进度比：不低于“快于”阈值为快于序时进度，不低于“符合”阈值为符合序时进度，不低于“滞后”阈值为滞后序时进度，低于的为进展缓慢；尚无数据的为暂无数据。上限、下限指标最新值在限值以内为符合序时进度，超出为滞后序时进度；节点指标已实现为已完成（提前完成），未实现为滞后序时进度。" },
+    { "较上年", "按上一年的数据再测算一次状态，比较得出好转、持平、下滑或新增数据。" },
+    { "尚需", "按剩余年份平均，达到目标每年还需提高的数量或年均增速。" },
+};
+
+static const char *const guide_other[][2] = {
+    { "数据检查", "每行的“数据检查”列自动检查本行填报：数字被存成文本、年均增长等序列中间年份空缺、某年数值与本指标其他年份相差20倍以上（常见于单位错误，如把 0.6% 输入成“0.6%”）或为负数时，写明年份和问题，并以红色底色标出。请逐条核对改正，改正后提示自动消失。" },
+    { "工作表保护", "各工作表均已保护，防止误改公式，未设密码。确需修改锁定内容时，在 WPS 表格或 Excel 中点击“审阅—撤销工作表保护”，在 LibreOffice 中点击“工具—保护工作表”取消勾选，即可修改；修改后请重新保护。" },
+    { "打印", "各工作表按 A4 纸设置打印：列数较多的表按“序号、指标名称、单位”重复的方式分页打印，先打印填报内容，再打印测算结果；进度图在单独的工作表中打印。" },
+    { "报送", "填报完成并经审核人审核后，保存为 .xlsx 格式报送，请勿更改工作表名称、增删行列或另存为其他格式。" },
+};
+
+/* One 事项 | 说明 line of 填报说明 (说明 over columns B–C), advancing *row. */
+static void guide_line(xctx *x, xsheet *s, size_t *row, const char *key, const char *text)
+{
+    put_text(x, s, *row, 0, key, x->f.key);
+    put_span(x, s, *row, 1, text, x->f.plain, 0.0);
+    put_blank(x, s, *row, 2, x->f.plain);
+    (*row)++;
+}
+
+/* 填报说明: what to fill in and how, the evaluation parameters (the cells the
+ * defined names point at; their rows go to rr), how statuses are computed,
+ * the checks, protection, printing and whom to contact. */
 static void readme_write(xctx *x, readme_rows *rr)
 {
     const pe_model *m = x->m;
     xsheet s;
     size_t row = 0, i;
-    char buf[256];
+    char buf[1024];
 
     if (!sheet_open(x, &s, SHEET_README, 3))
         goto cleanup;
+    sheet_cap(&s, 0, 16.0);
+    sheet_cap(&s, 1, 40.0);
+    sheet_cap(&s, 2, 40.0);
 
-    put_title(x, &s, row++, 3, m->title);
-    snprintf(buf, sizeof buf, "本工作簿为中期评估报告的支撑表格%s。", m->draft ? "（样稿）" : "");
-    put_merged(x, &s, row++, 0, 2, buf, x->f.subtitle);
+    put_title(x, &s, row++, m->title);
+    snprintf(buf, sizeof buf,
+             "本工作簿是%s中期评估的数据填报与测算表%s，由%s编制。请各牵头部门按本说明核对、填报本部门牵头指标的年度数据，经审核后报送%s。",
+             m->title ? "规划" : "", m->draft ? "（样稿）" : "", m->issuer ? m->issuer : "规划编制单位",
+             m->issuer ? m->issuer : "规划编制单位");
+    put_span(x, &s, row++, 0, buf, x->f.subtitle, 0.0);
     row++;
-    put_text(x, &s, row, 0, "项目", x->f.header);
-    put_text(x, &s, row, 1, "内容", x->f.header);
-    put_text(x, &s, row, 2, "说明", x->f.header);
-    row++;
-    readme_pair(x, &s, &row, "报告标题", m->title, NULL);
-    readme_pair(x, &s, &row, "发布单位", m->issuer, NULL);
-    readme_pair(x, &s, &row, "评估日期", m->date_text, NULL);
-    snprintf(buf, sizeof buf, "%d–%d年", m->base_year + 1, m->target_year);
+
+    readme_section(x, &s, &row, "一、填报要求");
+    for (i = 0; i < sizeof guide_fill / sizeof guide_fill[0]; i++)
+        guide_line(x, &s, &row, guide_fill[i][0], guide_fill[i][1]);
+
+    readme_section(x, &s, &row, "二、评估参数");
+    snprintf(buf, sizeof buf, "%d—%d年", m->base_year + 1, m->target_year);
     readme_pair(x, &s, &row, "规划期", buf, NULL);
-    readme_num(x, &s, &row, "基期年", m->base_year, 0, "公式中的名称 " PE_XLSX_NAME_BASE_YEAR,
-               &rr->base_year);
-    readme_num(x, &s, &row, "目标年", m->target_year, 0,
-               "公式中的名称 " PE_XLSX_NAME_TARGET_YEAR, &rr->target_year);
-    readme_num(x, &s, &row, "评估年", m->eval_year, 0,
-               "公式中的名称 " PE_XLSX_NAME_EVAL_YEAR "；尚无数据的指标按此计算时间进度",
+    readme_num(x, &s, &row, "基期年", m->base_year, 0, NULL, &rr->base_year);
+    readme_num(x, &s, &row, "目标年", m->target_year, 0, NULL, &rr->target_year);
+    readme_num(x, &s, &row, "评估年", m->eval_year, 0, "尚无数据的指标按评估年计算时间进度",
                &rr->eval_year);
     if (m->data_year > 0) {
         snprintf(buf, sizeof buf, "%d年", m->data_year);
         readme_pair(x, &s, &row, "数据截至", buf, "各指标有实际值的最近年份");
     }
-    readme_num(x, &s, &row, "快于序时进度阈值", m->ahead, any_threshold_dec(m->ahead),
-               "进度比 ≥ 此值：快于序时进度（名称 " PE_XLSX_NAME_AHEAD "，可修改）", &rr->ahead);
-    readme_num(x, &s, &row, "符合序时进度阈值", m->on_track, any_threshold_dec(m->on_track),
-               "进度比 ≥ 此值：符合序时进度（名称 " PE_XLSX_NAME_ON_TRACK "，可修改）",
-               &rr->on_track);
-    readme_num(x, &s, &row, "滞后序时进度阈值", m->at_risk, any_threshold_dec(m->at_risk),
-               "进度比 ≥ 此值：滞后序时进度，低于此值：进展缓慢（名称 " PE_XLSX_NAME_AT_RISK
-               "，可修改）", &rr->at_risk);
+    readme_num(x, &s, &row, "快于序时进度阈值", m->ahead, ratio_dec(m),
+               "进度比不低于此值：快于序时进度", &rr->ahead);
+    readme_num(x, &s, &row, "符合序时进度阈值", m->on_track, ratio_dec(m),
+               "进度比不低于此值：符合序时进度", &rr->on_track);
+    readme_num(x, &s, &row, "滞后序时进度阈值", m->at_risk, ratio_dec(m),
+               "进度比不低于此值：滞后序时进度；低于此值：进展缓慢", &rr->at_risk);
 
-    readme_section(x, &s, &row, "输入文件");
-    readme_pair(x, &s, &row, "配置文件", m->ini_path, NULL);
-    readme_pair(x, &s, &row, SHEET_INDICATORS, m->indicators.file, m->indicators.title);
-    if (m->targets.file)
-        readme_pair(x, &s, &row, SHEET_TARGETS, m->targets.file, m->targets.title);
-    if (m->counties.present)
-        readme_pair(x, &s, &row, SHEET_COUNTIES, m->counties.file, m->counties.title);
-    for (i = 0; i < m->nannexes; i++) {
-        snprintf(buf, sizeof buf, "附件%d", m->annexes[i].number);
-        readme_pair(x, &s, &row, buf, m->annexes[i].file, m->annexes[i].title);
-    }
+    readme_section(x, &s, &row, "三、测算方法");
+    for (i = 0; i < sizeof guide_calc / sizeof guide_calc[0]; i++)
+        guide_line(x, &s, &row, guide_calc[i][0], guide_calc[i][1]);
 
-    readme_section(x, &s, &row, "核心指标、量化目标工作表的各列");
-    for (i = 0; i < sizeof indicator_columns / sizeof indicator_columns[0]; i++)
-        readme_pair(x, &s, &row, indicator_columns[i][0], indicator_columns[i][1], NULL);
+    readme_section(x, &s, &row, "四、检查、保护与报送");
+    for (i = 0; i < sizeof guide_other / sizeof guide_other[0]; i++)
+        guide_line(x, &s, &row, guide_other[i][0], guide_other[i][1]);
 
-    if (m->counties.present) {
-        readme_section(x, &s, &row, "县区目标工作表的各列");
-        readme_pair(x, &s, &row, "目标 / 完成（各年份）", "各县区各年的目标与实际完成值；合计行为各县区之和。", NULL);
-        readme_pair(x, &s, &row, "目标合计", "所有年份目标之和。", NULL);
-        readme_pair(x, &s, &row, "累计目标", "有完成值的年份的目标之和。", NULL);
-        readme_pair(x, &s, &row, "累计完成", "各年完成值之和。", NULL);
-        readme_pair(x, &s, &row, "完成率", "累计完成 ÷ 累计目标；累计目标为零时留空。", NULL);
-        readme_pair(x, &s, &row, "状态", "无完成值：暂无数据；累计完成达到目标合计：各有目标的年份都已有完成值为已完成，否则为提前完成；其余按完成率与上方阈值比较（完成率已按有数据年份的目标计算，本身即进度比）；累计目标为零时为暂无数据。", NULL);
-    }
-    if (m->nannexes > 0) {
-        readme_section(x, &s, &row, "附件工作表");
-        readme_pair(x, &s, &row, "各列", "与输入表相同；分组列的相同内容合并为一格。", NULL);
-        readme_pair(x, &s, &row, "合计", "合计行为该列各行数值之和（SUM 公式）。", NULL);
-    }
-    readme_section(x, &s, &row, "使用提示");
-    readme_pair(x, &s, &row, "修改数据", "在核心指标、量化目标、县区目标工作表中修改实际值，进度与状态自动更新；修改本表阈值，所有状态随之更新。", NULL);
-    readme_pair(x, &s, &row, "文字内容", "输入表中的文字一律按文本写入，不作为公式执行。", NULL);
+    readme_section(x, &s, &row, "五、联系方式");
+    snprintf(buf, sizeof buf, "填报中如有疑问，请与%s联系。", m->issuer ? m->issuer : "规划编制单位");
+    guide_line(x, &s, &row, "联系单位", buf);
+    put_text(x, &s, row, 0, "联系人", x->f.key);
+    put_text(x, &s, row, 1, NULL, x->f.in_label);
+    put_blank(x, &s, row, 2, x->f.plain);
+    row++;
+    put_text(x, &s, row, 0, "联系电话", x->f.key);
+    put_text(x, &s, row, 1, NULL, x->f.in_label);
+    put_blank(x, &s, row, 2, x->f.plain);
+    row++;
 
-    sheet_page_setup(x, &s, 3, 3);
-    worksheet_freeze_panes(s.ws, R(4), 0);
-    /* 说明 reads as prose: the text columns wrap at a readable measure. */
-    sheet_cap(&s, 1, README_TEXT_WIDTH);
-    sheet_cap(&s, 2, README_NOTE_WIDTH);
+    sheet_print_rows(&s, 1, 0);
     worksheet_activate(s.ws);
 cleanup:
     sheet_close(x, &s);
@@ -630,21 +1029,37 @@ static void define_names(xctx *x, const readme_rows *rr)
 
 /* ---- 核心指标 / 量化目标 ---- */
 
-/* Column positions of an indicator sheet; NOCOL marks an absent column. */
+/* Column positions of an indicator sheet; NOCOL marks an absent column. The
+ * order is the printed order: key columns (repeated on every page), the plan,
+ * the department's inputs with their check, then (on a page of their own)
+ * the evaluated figures. */
 typedef struct {
-    size_t id, chapter, name, unit, kind, dir, nature, base, target, target_max, year0;
-    size_t y, a, f, tau, p, rho, status, need_delta, need_rate, dept, note, evnote;
+    size_t id, name, unit;                                   /* key */
+    size_t chapter, kind, dir, nature, base, target, target_max;   /* plan */
+    size_t year0, check, source, remark;                     /* inputs */
+    size_t y, a, f, tau, p, rho, status, need_delta, need_rate, dept, evnote;
     size_t ncols;
+    int dec_value;          /* decimals of every value column (one per column) */
+    int dec_need;           /* decimals of 尚需每年提高 */
 } icols;
 
 #define NOCOL ((size_t)-1)
 
+/* Decimals of 尚需每年提高 for one indicator, as pe_fmt_needed prints it. */
+static int need_decimals(const pe_indicator *ind)
+{
+    int dec = clamp_dec(ind->decimals);
+    return clamp_dec(dec + 1 > 2 ? dec + 1 : 2);
+}
+
 /* Lays out an indicator sheet: optional columns only when some row uses them. */
 static void icols_plan(const pe_indicator_table *t, icols *c)
 {
-    int chapter = 0, nature = 0, range = 0, growth = 0, dept = 0, note = 0, evnote = 0;
+    int chapter = 0, nature = 0, range = 0, growth = 0, dept = 0, evnote = 0, down = 0;
     size_t i, n = 0;
 
+    c->dec_value = 0;
+    c->dec_need = 0;
     for (i = 0; i < t->n; i++) {
         const pe_indicator *ind = &t->items[i];
         chapter |= ind->chapter != NULL;
@@ -652,21 +1067,28 @@ static void icols_plan(const pe_indicator_table *t, icols *c)
         range |= ind->has_target_max;
         growth |= ind->kind == PE_KIND_GROWTH;
         dept |= ind->dept != NULL;
-        note |= ind->note != NULL;
         evnote |= ind->ev.note != NULL;
+        down |= ind->dir == PE_DIR_DOWN;
+        if (clamp_dec(ind->decimals) > c->dec_value)
+            c->dec_value = clamp_dec(ind->decimals);
+        if (need_decimals(ind) > c->dec_need)
+            c->dec_need = need_decimals(ind);
     }
     c->id = n++;
-    c->chapter = chapter ? n++ : NOCOL;
     c->name = n++;
     c->unit = n++;
+    c->chapter = chapter ? n++ : NOCOL;
     c->kind = n++;
-    c->dir = n++;
+    c->dir = down ? n++ : NOCOL;
     c->nature = nature ? n++ : NOCOL;
     c->base = n++;
     c->target = n++;
     c->target_max = range ? n++ : NOCOL;
     c->year0 = n;
     n += t->nyears;
+    c->check = n++;
+    c->source = n++;
+    c->remark = n++;
     c->y = n++;
     c->a = n++;
     c->f = growth ? n++ : NOCOL;
@@ -677,7 +1099,6 @@ static void icols_plan(const pe_indicator_table *t, icols *c)
     c->need_delta = n++;
     c->need_rate = n++;
     c->dept = dept ? n++ : NOCOL;
-    c->note = note ? n++ : NOCOL;
     c->evnote = evnote ? n++ : NOCOL;
     c->ncols = n;
 }
@@ -691,12 +1112,13 @@ static void indicator_header(xctx *x, xsheet *s, const pe_indicator_table *t,
     lxw_format *h = x->f.header;
 
     put_text(x, s, row, c->id, "序号", h);
-    if (c->chapter != NOCOL)
-        put_text(x, s, row, c->chapter, "章节", h);
     put_text(x, s, row, c->name, "指标名称", h);
     put_text(x, s, row, c->unit, "单位", h);
+    if (c->chapter != NOCOL)
+        put_text(x, s, row, c->chapter, "章节", h);
     put_text(x, s, row, c->kind, "类型", h);
-    put_text(x, s, row, c->dir, "方向", h);
+    if (c->dir != NOCOL)
+        put_text(x, s, row, c->dir, "方向", h);
     if (c->nature != NOCOL)
         put_text(x, s, row, c->nature, "属性", h);
     snprintf(buf, sizeof buf, "基期值（%d年）", x->m->base_year);
@@ -709,6 +1131,9 @@ static void indicator_header(xctx *x, xsheet *s, const pe_indicator_table *t,
         snprintf(buf, sizeof buf, "%d年", t->years[j]);
         put_text(x, s, row, c->year0 + j, buf, h);
     }
+    put_text(x, s, row, c->check, "数据检查", h);
+    put_text(x, s, row, c->source, "数据来源", h);
+    put_text(x, s, row, c->remark, "备注", h);
     put_text(x, s, row, c->y, "数据年份", h);
     put_text(x, s, row, c->a, "最新值", h);
     if (c->f != NOCOL)
@@ -721,8 +1146,6 @@ static void indicator_header(xctx *x, xsheet *s, const pe_indicator_table *t,
     put_text(x, s, row, c->need_rate, "尚需年均增速（%）", h);
     if (c->dept != NOCOL)
         put_text(x, s, row, c->dept, "牵头部门", h);
-    if (c->note != NOCOL)
-        put_text(x, s, row, c->note, "备注", h);
     if (c->evnote != NOCOL)
         put_text(x, s, row, c->evnote, "评估说明", h);
 }
@@ -751,18 +1174,123 @@ static void row_refs(const pe_model *m, const pe_indicator_table *t, const icols
     r->percent_unit = ind->unit && strcmp(ind->unit, "%") == 0;
 }
 
-/* One indicator: its inputs as values, every evaluated figure as a formula
- * cached with the model's value ("" where the model has none). */
+static int is_percent(const pe_indicator *ind)
+{
+    return ind->unit && strcmp(ind->unit, "%") == 0;
+}
+
+/* The plausible range of one indicator's yearly inputs (SPEC §3.2 units):
+ * growth rates above −100 %, shares in % within 0–100, counts and amounts
+ * not negative; widened to hold every value the plan already has. */
+static void input_range(const pe_indicator *ind, size_t nyears, double *lo, double *hi)
+{
+    size_t j;
+    if (ind->kind == PE_KIND_GROWTH) {
+        *lo = -99.99;
+        *hi = 1000.0;
+    } else if (is_percent(ind)) {
+        *lo = 0.0;
+        *hi = 100.0;
+    } else {
+        *lo = 0.0;
+        *hi = HUGE_VAL;
+    }
+    for (j = 0; j < nyears; j++) {
+        if (!ind->has_value[j])
+            continue;
+        if (ind->value[j] < *lo)
+            *lo = floor(ind->value[j]);
+        if (*hi != HUGE_VAL && ind->value[j] > *hi)
+            *hi = ceil(ind->value[j]);
+    }
+}
+
+/* The yearly inputs of one indicator: values in the input fill, unlocked,
+ * with a validation that names the unit and the range. */
+static void indicator_inputs(xctx *x, xsheet *s, const pe_indicator_table *t, const icols *c,
+                             const pe_indicator *ind, size_t row)
+{
+    lxw_format *in = x->f.in_num[c->dec_value];
+    double lo, hi;
+    char msg[256], err[256], lo_t[64], hi_t[64];
+    size_t j;
+
+    for (j = 0; j < t->nyears; j++) {
+        if (ind->has_value[j])
+            put_number(x, s, row, c->year0 + j, ind->value[j], c->dec_value, in);
+        else
+            put_blank(x, s, row, c->year0 + j, in);
+    }
+    if (t->nyears == 0)
+        return;
+    input_range(ind, t->nyears, &lo, &hi);
+    pe_number_format(lo, 2, lo_t, sizeof lo_t);
+    pe_number_format(hi, 2, hi_t, sizeof hi_t);
+    if (ind->kind == PE_KIND_GROWTH)
+        snprintf(msg, sizeof msg, "填写当年增长率（%%），只填数字，如增长8.5%%填 8.5。");
+    else if (is_percent(ind))
+        snprintf(msg, sizeof msg, "单位为%%：只填数字，如 0.54%% 填 0.54，不要输入“%%”号。");
+    else
+        snprintf(msg, sizeof msg, "单位为%s：只填数字，不要输入单位或文字。",
+                 ind->unit && *ind->unit ? ind->unit : "—");
+    if (hi == HUGE_VAL)
+        snprintf(err, sizeof err, "请填写不小于 %s 的数字（单位：%s）。", lo_t,
+                 ind->unit && *ind->unit ? ind->unit : "—");
+    else
+        snprintf(err, sizeof err, "请填写 %s 至 %s 之间的数字（单位：%s）。", lo_t, hi_t,
+                 ind->unit && *ind->unit ? ind->unit : "—");
+    validate_number(x, s, row, c->year0, row, c->year0 + t->nyears - 1, lo, hi, "填写实际值",
+                    msg, err);
+}
+
+/* The 数据检查 cell of one indicator row: the live check and, as its cached
+ * value, what it says about the model's own figures. */
+static void indicator_check(xctx *x, xsheet *s, const pe_indicator_table *t, const icols *c,
+                            const pe_indicator *ind, size_t row)
+{
+    const pe_model *m = x->m;
+    pe_xlsx_check_row cr;
+    pe_buf cached;
+
+    memset(&cr, 0, sizeof cr);
+    cr.row = (unsigned)row;
+    cr.col_year0 = (unsigned)c->year0;
+    cr.col_base = (unsigned)c->base;
+    cr.col_target = (unsigned)c->target;
+    cr.years = t->years;
+    cr.nyears = t->nyears;
+    cr.base_year = m->base_year;
+    cr.series = ind->kind == PE_KIND_GROWTH;
+    cr.nonneg = ind->kind != PE_KIND_GROWTH;
+    cr.outliers = 1;
+    fb_reset(x);
+    pe_xlsx_f_check(&x->fb, &cr);
+    if (x->fb.len > FORMULA_MAX) {
+        cr.outliers = 0;        /* very many year columns: keep the formula legal */
+        fb_reset(x);
+        pe_xlsx_f_check(&x->fb, &cr);
+    }
+    pe_buf_init(&cached);
+    pe_buf_puts(&cached, "");
+    if (!pe_xlsx_check_text(&cached, &cr, ind->has_value, ind->value, ind->has_base, ind->base,
+                            1, ind->target, (double)(m->target_year - m->base_year)) ||
+        cached.oom)
+        x->oom = 1;
+    else
+        put_fstr(x, s, row, c->check, cached.s ? cached.s : "", x->f.check);
+    pe_buf_release(&cached);
+}
+
+/* One indicator: its plan data locked, its inputs unlocked, every evaluated
+ * figure as a formula cached with the model's value ("" where it has none). */
 static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const icols *c,
                           const pe_indicator *ind, size_t row)
 {
     const pe_eval *ev = &ind->ev;
-    const int dec = clamp_dec(ind->decimals);
-    const int need_dec = clamp_dec(dec + 1 > 2 ? dec + 1 : 2);   /* as pe_fmt_needed */
+    const int dec = c->dec_value;
     lxw_format *num = x->f.num[dec];
     pe_xlsx_row r;
     char txt[64];
-    size_t j;
 
     put_text(x, s, row, c->id, ind->id, x->f.center);
     if (c->chapter != NOCOL)
@@ -770,7 +1298,8 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
     put_text(x, s, row, c->name, ind->name, x->f.text);
     put_text(x, s, row, c->unit, ind->unit, x->f.center);
     put_text(x, s, row, c->kind, ind->kind == PE_KIND_GROWTH ? "年均增长" : "水平值", x->f.center);
-    put_text(x, s, row, c->dir, ind->dir == PE_DIR_DOWN ? "逆向" : "正向", x->f.center);
+    if (c->dir != NOCOL)
+        put_text(x, s, row, c->dir, ind->dir == PE_DIR_DOWN ? "逆向" : "正向", x->f.center);
     if (c->nature != NOCOL)
         put_text(x, s, row, c->nature, ind->nature, x->f.center);
     if (ind->has_base)
@@ -784,12 +1313,10 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
         else
             put_blank(x, s, row, c->target_max, num);
     }
-    for (j = 0; j < t->nyears; j++) {
-        if (ind->has_value[j])
-            put_number(x, s, row, c->year0 + j, ind->value[j], dec, num);
-        else
-            put_blank(x, s, row, c->year0 + j, num);
-    }
+    indicator_inputs(x, s, t, c, ind, row);
+    indicator_check(x, s, t, c, ind, row);
+    put_text(x, s, row, c->source, NULL, x->f.in_text);
+    put_text(x, s, row, c->remark, ind->note, x->f.in_text);
 
     row_refs(x->m, t, c, ind, row, &r);
 
@@ -805,7 +1332,7 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
     fb_reset(x);
     pe_xlsx_f_latest_actual(&x->fb, &r);
     if (ev->has_actual) {
-        pe_fmt_value(ind, ev->actual, txt, sizeof txt);
+        pe_number_format(ev->actual, dec, txt, sizeof txt);
         put_fnum(x, s, row, c->a, ev->actual, txt, num);
     } else {
         put_fstr(x, s, row, c->a, "", num);
@@ -843,10 +1370,10 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
     fb_reset(x);
     pe_xlsx_f_ratio(&x->fb, &r);
     if (ev->has_ratio) {
-        pe_percent_format(ev->ratio, txt, sizeof txt);
-        put_fnum(x, s, row, c->rho, ev->ratio, txt, x->f.pct);
+        pe_number_format(ev->ratio, ratio_dec(x->m), txt, sizeof txt);
+        put_fnum(x, s, row, c->rho, ev->ratio, txt, x->f.ratio);
     } else {
-        put_fstr(x, s, row, c->rho, "", x->f.pct);
+        put_fstr(x, s, row, c->rho, "", x->f.ratio);
     }
 
     fb_reset(x);
@@ -857,10 +1384,10 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
         fb_reset(x);
         pe_xlsx_f_needed_delta(&x->fb, &r);
         if (ev->need == PE_NEED_LEVEL) {
-            pe_number_format(ev->needed_delta, need_dec, txt, sizeof txt);
-            put_fnum(x, s, row, c->need_delta, ev->needed_delta, txt, x->f.num[need_dec]);
+            pe_number_format(ev->needed_delta, c->dec_need, txt, sizeof txt);
+            put_fnum(x, s, row, c->need_delta, ev->needed_delta, txt, x->f.num[c->dec_need]);
         } else {
-            put_fstr(x, s, row, c->need_delta, "", x->f.num[need_dec]);
+            put_fstr(x, s, row, c->need_delta, "", x->f.num[c->dec_need]);
         }
     } else {
         put_text(x, s, row, c->need_delta, "—", x->f.center);
@@ -881,10 +1408,31 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
 
     if (c->dept != NOCOL)
         put_text(x, s, row, c->dept, ind->dept, x->f.text);
-    if (c->note != NOCOL)
-        put_text(x, s, row, c->note, ind->note, x->f.text);
     if (c->evnote != NOCOL)
         put_text(x, s, row, c->evnote, ev->note, x->f.text);
+}
+
+#define FILL_IN_ROWS 5
+
+/* The 填报单位 … 审核人 block under an input table, from column c1 over the
+ * first printed page: a label and an unlocked field per line. */
+static void fill_in_block(xctx *x, xsheet *s, size_t row, size_t c1)
+{
+    static const char *const labels[FILL_IN_ROWS] = { "填报单位", "填报人", "联系电话", "填报日期",
+                                                      "审核人" };
+    size_t i;
+    for (i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        xspan *sp;
+        put_span(x, s, row + i, c1, labels[i], x->f.key, 0.0);
+        if (x->oom)
+            return;
+        s->spans[s->nspans - 1].c2 = c1 + 1;
+        put_span(x, s, row + i, c1 + 2, "", x->f.in_label, 0.0);
+        if (x->oom)
+            return;
+        sp = &s->spans[s->nspans - 1];
+        sp->input = 1;
+    }
 }
 
 /* Which figure of an indicator a chart series shows. */
@@ -921,101 +1469,145 @@ static void chart_cache(xctx *x, lxw_chart_series *ser, const pe_indicator_table
     }
 }
 
-/* A bar chart of p and τ per indicator, placed right of the table. */
-static void indicator_chart(xctx *x, xsheet *s, const pe_indicator_table *t, const icols *c,
-                            size_t first, size_t last, const char *title)
+/* A table gets a chart sheet when it has rows, and not too many to read. */
+static int has_chart(const pe_indicator_table *t)
 {
+    return t->n > 0 && t->n <= CHART_MAX_ITEMS;
+}
+
+/* The chart sheet of a table: a bar chart of p and τ per indicator, alone on
+ * an A4 landscape page (a chart beside a wide table never prints whole). */
+static void indicator_chart(xctx *x, const char *sheet, const pe_indicator_table *t,
+                            const icols *c, size_t first, size_t last, const char *title)
+{
+    lxw_chartsheet *cs;
     lxw_chart *ch;
     lxw_chart_series *ser;
-    lxw_chart_options opt;
-    double h;
+    lxw_chart_font axis_font, title_font;
+    char name[64];
+    lxw_header_footer_options hf;
 
     if (last < first)
         return;
+    snprintf(name, sizeof name, "%s" CHART_SHEET_SUFFIX, sheet);
+    cs = workbook_add_chartsheet(x->wb, name);
     ch = workbook_add_chart(x->wb, LXW_CHART_BAR);
-    if (!ch) {
+    if (!cs || !ch) {
         x->oom = 1;
         return;
     }
+    x->sheets++;
     ser = chart_add_series(ch, NULL, NULL);
     if (ser) {
-        chart_series_set_categories(ser, s->name, R(first), C(c->name), R(last), C(c->name));
-        chart_series_set_values(ser, s->name, R(first), C(c->p), R(last), C(c->p));
+        chart_series_set_categories(ser, sheet, R(first), C(c->name), R(last), C(c->name));
+        chart_series_set_values(ser, sheet, R(first), C(c->p), R(last), C(c->p));
         chart_series_set_name(ser, "完成进度");
         chart_cache(x, ser, t, SERIES_PROGRESS);
     }
     ser = chart_add_series(ch, NULL, NULL);
     if (ser) {
-        chart_series_set_categories(ser, s->name, R(first), C(c->name), R(last), C(c->name));
-        chart_series_set_values(ser, s->name, R(first), C(c->tau), R(last), C(c->tau));
+        chart_series_set_categories(ser, sheet, R(first), C(c->name), R(last), C(c->name));
+        chart_series_set_values(ser, sheet, R(first), C(c->tau), R(last), C(c->tau));
         chart_series_set_name(ser, "时间进度");
         chart_cache(x, ser, t, SERIES_TIME);
     }
+    memset(&axis_font, 0, sizeof axis_font);
+    axis_font.size = CHART_FONT_PT;
+    axis_font.name = (char *)FONT_BODY;
+    memset(&title_font, 0, sizeof title_font);
+    title_font.size = CHART_TITLE_PT;
+    title_font.bold = LXW_TRUE;
+    title_font.name = (char *)FONT_HEAD;
     chart_title_set_name(ch, title);
+    chart_title_set_name_font(ch, &title_font);
     chart_axis_set_num_format(ch->x_axis, "0%");
+    chart_axis_set_num_font(ch->x_axis, &axis_font);
+    chart_axis_set_num_font(ch->y_axis, &axis_font);
     chart_axis_set_reverse(ch->y_axis);     /* first indicator on top, as in the table */
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-
-    h = CHART_ROW_PX * (double)(t->n * 2) + 120.0;
-    if (h < CHART_MIN_H_PX)
-        h = CHART_MIN_H_PX;
-    memset(&opt, 0, sizeof opt);
-    opt.x_scale = CHART_W_PX / CHART_DEF_W_PX;
-    opt.y_scale = h / CHART_DEF_H_PX;
-    opt.object_position = LXW_OBJECT_MOVE_DONT_SIZE;
-    opt.description = (char *)title;
-    note_err(x, s, worksheet_insert_chart_opt(s->ws, R(first - 1), C(c->ncols + 1), ch, &opt));
+    chart_legend_set_font(ch, &axis_font);
+    note_err(x, NULL, chartsheet_set_chart(cs, ch));
+    chartsheet_set_landscape(cs);
+    chartsheet_set_paper(cs, PAPER_A4);
+    chartsheet_set_margins(cs, PE_XLSX_MARGIN_LR_IN, PE_XLSX_MARGIN_LR_IN, MARGIN_TB_IN,
+                           MARGIN_TB_IN);
+    memset(&hf, 0, sizeof hf);
+    hf.margin = MARGIN_HF_IN;
+    note_err(x, NULL, chartsheet_set_footer_opt(cs, FOOTER, &hf));
+    note_err(x, NULL, chartsheet_set_header_opt(cs, x->m->draft ? HEADER_NAME HEADER_DRAFT
+                                                                : HEADER_NAME, &hf));
 }
 
-/* 核心指标 or 量化目标: title, note line, header, one row per indicator, chart. */
+/* 核心指标 or 量化目标: title, note line, header, one row per indicator, the
+ * fill-in block; its chart follows on a chart sheet. */
 static void indicator_sheet(xctx *x, const pe_indicator_table *t, const char *name)
 {
     const pe_model *m = x->m;
     const size_t title_row = 0, sub_row = 1, head_row = 2, first = 3;
     xsheet s;
     icols c;
-    size_t i, last;
+    size_t i, last = head_row;
+    int opened;
     char buf[512];
 
     icols_plan(t, &c);
-    if (!sheet_open(x, &s, name, c.ncols))
+    opened = sheet_open(x, &s, name, c.ncols);
+    if (!opened)
         goto cleanup;
+    s.nkey = c.unit + 1;
+    s.force[c.y] = 1;               /* the results print apart from the inputs */
     sheet_cap(&s, c.name, TEXT_COL_WIDTH);
     if (c.chapter != NOCOL)
         sheet_cap(&s, c.chapter, TEXT_COL_WIDTH / 2);
     if (c.dept != NOCOL)
         sheet_cap(&s, c.dept, TEXT_COL_WIDTH / 2);
-    if (c.note != NOCOL)
-        sheet_cap(&s, c.note, TEXT_COL_WIDTH);
+    sheet_cap(&s, c.remark, REMARK_COL_WIDTH);
+    sheet_min(&s, c.remark, TEXT_COL_WIDTH / 2);
+    sheet_cap(&s, c.source, SOURCE_COL_WIDTH);
+    sheet_min(&s, c.source, SOURCE_COL_WIDTH);
+    sheet_cap(&s, c.check, CHECK_COL_WIDTH);
+    sheet_min(&s, c.check, CHECK_COL_WIDTH);
     if (c.evnote != NOCOL)
-        sheet_cap(&s, c.evnote, TEXT_COL_WIDTH);
+        sheet_cap(&s, c.evnote, REMARK_COL_WIDTH);
 
-    put_title(x, &s, title_row, c.ncols, t->title ? t->title : name);
+    put_title(x, &s, title_row, t->title ? t->title : name);
     if (m->data_year > 0)
-        snprintf(buf, sizeof buf, "基期%d年，目标年%d年，数据截至%d年。进度阈值见“说明”工作表，可修改；修改各年实际值后进度与状态自动重算。",
-                 m->base_year, m->target_year, m->data_year);
+        snprintf(buf, sizeof buf, "基期%d年，目标年%d年，数据截至%d年。请在浅黄色单元格中填报，填报要求见“%s”工作表；进度与状态按公式自动测算。",
+                 m->base_year, m->target_year, m->data_year, SHEET_README);
     else
-        snprintf(buf, sizeof buf, "基期%d年，目标年%d年，尚无实际数据。进度阈值见“说明”工作表。",
-                 m->base_year, m->target_year);
-    put_merged(x, &s, sub_row, 0, c.ncols - 1, buf, x->f.subtitle);
+        snprintf(buf, sizeof buf, "基期%d年，目标年%d年，尚无实际数据。请在浅黄色单元格中填报，填报要求见“%s”工作表。",
+                 m->base_year, m->target_year, SHEET_README);
+    put_span(x, &s, sub_row, 0, buf, x->f.subtitle, 0.0);
     indicator_header(x, &s, t, &c, head_row);
     for (i = 0; i < t->n; i++)
         indicator_row(x, &s, t, &c, &t->items[i], first + i);
     last = t->n > 0 ? first + t->n - 1 : head_row;
+    if (t->n > 0) {
+        validate_text(x, &s, first, c.source, last, c.source, "数据来源",
+                      "填写数据出处，如统计年鉴、统计公报、部门统计报表。");
+        validate_text(x, &s, first, c.remark, last, c.remark, "备注",
+                      "填写口径变化、数据说明等，不超过255个字。");
+        check_fills(x, &s, first, last, c.check, c.year0, t->nyears);
+    }
+    fill_in_block(x, &s, last + 2, s.nkey);
+    s.print_title = strdup(t->title ? t->title : name);
+    s.body_first = head_row;
+    s.last_row = last + 2 + FILL_IN_ROWS - 1;
+    if (!s.print_title)
+        x->oom = 1;
 
     worksheet_freeze_panes(s.ws, R(first), C(c.name + 1));
     note_err(x, &s, worksheet_autofilter(s.ws, R(head_row), 0, R(last), C(c.ncols - 1)));
     if (t->n > 0)
         status_colours(x, &s, first, last, c.status);
-    sheet_page_setup(x, &s, head_row, head_row);
-    note_err(x, &s, worksheet_print_area(s.ws, 0, 0, R(last), C(c.ncols - 1)));
-    /* more bars than CHART_MAX_ITEMS cannot be read: the table carries them */
-    if (t->n > 0 && t->n <= CHART_MAX_ITEMS) {
-        snprintf(buf, sizeof buf, "%s完成进度", name);
-        indicator_chart(x, &s, t, &c, first, last, buf);
-    }
+    sheet_print_rows(&s, head_row, head_row);
 cleanup:
     sheet_close(x, &s);
+    /* more bars than CHART_MAX_ITEMS cannot be read: the table carries them */
+    if (opened && !x->oom && has_chart(t)) {
+        snprintf(buf, sizeof buf, "%s完成进度与时间进度", t->title ? t->title : name);
+        indicator_chart(x, name, t, &c, first, last, buf);
+    }
 }
 
 /* ---- 县区目标 ---- */
@@ -1105,6 +1697,35 @@ static void county_total_row(xctx *x, xsheet *sp, size_t first, size_t total_row
     county_rate_cells(x, sp, &cr, c_state, t->has_rate, t->rate, t->state);
 }
 
+/* The 数据检查 cell of a county row: text-typed or negative actuals. */
+static void county_check(xctx *x, xsheet *s, size_t row, size_t c_a0, size_t c_check,
+                         const pe_county *co)
+{
+    const pe_county_table *t = &x->m->counties;
+    pe_xlsx_check_row cr;
+    pe_buf cached;
+
+    memset(&cr, 0, sizeof cr);
+    cr.row = (unsigned)row;
+    cr.col_year0 = (unsigned)c_a0;
+    cr.col_base = PE_XLSX_NOCOL;
+    cr.col_target = PE_XLSX_NOCOL;
+    cr.years = t->years;
+    cr.nyears = t->nyears;
+    cr.base_year = x->m->base_year;
+    cr.nonneg = 1;
+    fb_reset(x);
+    pe_xlsx_f_check(&x->fb, &cr);
+    pe_buf_init(&cached);
+    pe_buf_puts(&cached, "");
+    if (!pe_xlsx_check_text(&cached, &cr, co->has_actual, co->actual, 0, 0.0, 0, 0.0, 0.0) ||
+        cached.oom)
+        x->oom = 1;
+    else
+        put_fstr(x, s, row, c_check, cached.s ? cached.s : "", x->f.check);
+    pe_buf_release(&cached);
+}
+
 /* 县区目标: one row per county with targets and actuals per year, its totals,
  * completion rate and status, and a 合计 row. */
 static void county_sheet(xctx *x)
@@ -1114,7 +1735,7 @@ static void county_sheet(xctx *x)
     lxw_format *num = x->f.num[dec];
     const size_t title_row = 0, sub_row = 1, h1 = 2, h2 = 3, first = 4;
     size_t ny = t->nyears, c_t0 = 1, c_a0 = 1 + ny, c_tot = 1 + 2 * ny, c_cum_t = c_tot + 1,
-           c_cum_a = c_tot + 2, c_state = c_tot + 4, ncols = c_tot + 5;
+           c_cum_a = c_tot + 2, c_state = c_tot + 4, c_check = c_tot + 5, ncols = c_tot + 6;
     size_t i, j, row, last, total_row;
     xsheet s;
     pe_xlsx_county_row cr;
@@ -1123,10 +1744,13 @@ static void county_sheet(xctx *x)
     if (!sheet_open(x, &s, SHEET_COUNTIES, ncols))
         goto cleanup;
 
-    put_title(x, &s, title_row, ncols, t->title ? t->title : SHEET_COUNTIES);
-    snprintf(buf, sizeof buf, "指标：%s　　单位：%s", t->measure ? t->measure : "",
-             t->unit ? t->unit : "");
-    put_merged(x, &s, sub_row, 0, ncols - 1, buf, x->f.subtitle);
+    s.nkey = 1;
+    sheet_cap(&s, c_check, CHECK_COL_WIDTH);
+    sheet_min(&s, c_check, CHECK_COL_WIDTH);
+    put_title(x, &s, title_row, t->title ? t->title : SHEET_COUNTIES);
+    snprintf(buf, sizeof buf, "指标：%s　　单位：%s。请在浅黄色单元格中填报各县区各年完成值。",
+             t->measure ? t->measure : "", t->unit ? t->unit : "");
+    put_span(x, &s, sub_row, 0, buf, x->f.subtitle, 0.0);
 
     note_err(x, &s, worksheet_merge_range(s.ws, R(h1), 0, R(h2), 0, "县区", x->f.header));
     track(&s, h1, 0, "县区", 1, 0);
@@ -1140,8 +1764,9 @@ static void county_sheet(xctx *x)
         put_text(x, &s, h2, c_a0 + j, buf, x->f.header);
     }
     {
-        static const char *tail[] = { "目标合计", "累计目标", "累计完成", "完成率", "状态" };
-        for (j = 0; j < 5; j++) {
+        static const char *tail[] = { "目标合计", "累计目标", "累计完成", "完成率", "状态",
+                                      "数据检查" };
+        for (j = 0; j < 6; j++) {
             note_err(x, &s, worksheet_merge_range(s.ws, R(h1), C(c_tot + j), R(h2),
                                                   C(c_tot + j), tail[j], x->f.header));
             track(&s, h1, c_tot + j, tail[j], 1, 0);
@@ -1158,9 +1783,9 @@ static void county_sheet(xctx *x)
             else
                 put_blank(x, &s, row, c_t0 + j, num);
             if (co->has_actual[j])
-                put_number(x, &s, row, c_a0 + j, co->actual[j], dec, num);
+                put_number(x, &s, row, c_a0 + j, co->actual[j], dec, x->f.in_num[dec]);
             else
-                put_blank(x, &s, row, c_a0 + j, num);
+                put_blank(x, &s, row, c_a0 + j, x->f.in_num[dec]);
         }
         county_refs(&cr, row, row, row, c_t0, c_a0, ny, c_tot, 0);
         pe_xlsx_col_name((unsigned)c_t0, a);
@@ -1191,11 +1816,27 @@ static void county_sheet(xctx *x)
     if (t->n > 0)
         county_total_row(x, &s, first, total_row, ny, c_state);
     last = t->n > 0 ? first + t->n - 1 : h2;
+    for (i = 0; i < t->n; i++)
+        county_check(x, &s, first + i, c_a0, c_check, &t->items[i]);
+    if (t->n > 0 && ny > 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "填写该县区当年完成值（单位：%s），只填数字，不能为负数。",
+                 t->unit ? t->unit : "—");
+        validate_number(x, &s, first, c_a0, first + t->n - 1, c_a0 + ny - 1, 0.0, HUGE_VAL,
+                        "填写完成值", msg, "请填写不小于 0 的数字。");
+        check_fills(x, &s, first, first + t->n - 1, c_check, c_a0, ny);
+    }
+    fill_in_block(x, &s, (t->n > 0 ? total_row : last) + 2, s.nkey);
+    s.print_title = strdup(t->title ? t->title : SHEET_COUNTIES);
+    s.body_first = h1;
+    s.last_row = (t->n > 0 ? total_row : last) + 2 + FILL_IN_ROWS - 1;
+    if (!s.print_title)
+        x->oom = 1;
     worksheet_freeze_panes(s.ws, R(first), 1);
     note_err(x, &s, worksheet_autofilter(s.ws, R(h2), 0, R(last), C(ncols - 1)));
     if (t->n > 0)
         status_colours(x, &s, first, total_row, c_state);
-    sheet_page_setup(x, &s, h1, h2);
+    sheet_print_rows(&s, h1, h2);
 cleanup:
     sheet_close(x, &s);
 }
@@ -1272,43 +1913,35 @@ static void annex_sheet(xctx *x, const pe_annex *a)
         x->oom = 1;
         goto cleanup;
     }
+    s.fit = 1;
+    s.nkey = 1;
     for (c = 0; c < ncols; c++) {
         sheet_cap(&s, c, ANNEX_COL_WIDTH);
         narrow[c] = c < a->ncols && annex_narrow(a, c);
+        s.shrink[c] = !narrow[c] && !(c < a->ncols && a->is_total[c]);
     }
 
     /* the label overflows into the next cells: it neither widens nor wraps column A */
     note_err(x, &s, worksheet_write_string(s.ws, R(label_row), 0, name, x->f.label));
-    put_title(x, &s, title_row, ncols, a->title ? a->title : name);
+    put_title(x, &s, title_row, a->title ? a->title : name);
     if (a->unit) {
         snprintf(buf, sizeof buf, "单位：%s", a->unit);
-        put_merged(x, &s, unit_row, 0, ncols - 1, buf, x->f.unit_line);
+        put_span(x, &s, unit_row, 0, buf, x->f.unit_line, 0.0);
     }
     for (c = 0; c < a->ncols; c++)
         put_text(x, &s, head_row, c, a->header[c], x->f.header);
 
+    /* group columns repeat their value on every row (filtering keeps it);
+     * the group shows by its top rule and the greyed repeats */
     for (r = 0; r < a->nrows; r++) {
         row = first + r;
         for (c = 0; c < a->ncols; c++) {
-            size_t end;
             if (!a->is_merge[c] || a->is_total[c]) {
                 annex_cell(x, &s, a, r, c, row, narrow[c]);
                 continue;
             }
-            if (!group_starts(a, r, c))
-                continue;       /* covered by the merge started above */
-            for (end = r + 1; end < a->nrows && !group_starts(a, end, c); end++)
-                ;
-            if (end - r > 1 && cell_text(a, r, c)) {
-                note_err(x, &s, worksheet_merge_range(s.ws, R(row), C(c),
-                                                      R(first + end - 1), C(c),
-                                                      cell_text(a, r, c), x->f.center));
-                track(&s, row, c, cell_text(a, r, c), 0, 0);
-            } else {
-                size_t k;
-                for (k = r; k < end; k++)
-                    put_text(x, &s, first + k, c, cell_text(a, k, c), x->f.center);
-            }
+            put_text(x, &s, row, c, cell_text(a, r, c),
+                     x->f.group[group_starts(a, r, c)][r + 1 == a->nrows]);
         }
     }
     last = a->nrows > 0 ? first + a->nrows - 1 : head_row;
@@ -1321,8 +1954,10 @@ static void annex_sheet(xctx *x, const pe_annex *a)
         while (!a->is_total[first_total])
             first_total++;
         if (first_total > 0)
-            put_merged(x, &s, row, 0, first_total - 1, "合计", x->f.total_label);
-        for (c = first_total; c < a->ncols; c++) {
+            put_text(x, &s, row, 0, "合计", x->f.total_label);
+        for (c = 1; c < first_total; c++)
+            put_blank(x, &s, row, c, x->f.text);
+        for (c = first_total > 0 ? first_total : 0; c < a->ncols; c++) {
             char col[8], txt[64];
             int td;
             if (!a->is_total[c]) {
@@ -1345,12 +1980,12 @@ static void annex_sheet(xctx *x, const pe_annex *a)
         if (x->fb.oom)
             x->oom = 1;
         else
-            put_merged(x, &s, row, 0, ncols - 1, x->fb.s, x->f.subtitle);
+            put_span(x, &s, row, 0, x->fb.s, x->f.subtitle, 0.0);
     }
 
     worksheet_freeze_panes(s.ws, R(first), 0);
     note_err(x, &s, worksheet_autofilter(s.ws, R(head_row), 0, R(last), C(ncols - 1)));
-    sheet_page_setup(x, &s, head_row, head_row);
+    sheet_print_rows(&s, head_row, head_row);
 cleanup:
     free(narrow);
     sheet_close(x, &s);
@@ -1372,8 +2007,12 @@ static size_t sheet_names(const pe_model *m, char (*names)[64], size_t cap)
         snprintf(names[n++], 64, "%s", SHEET_README);
     if (n < cap)
         snprintf(names[n++], 64, "%s", SHEET_INDICATORS);
+    if (has_chart(&m->indicators) && n < cap)
+        snprintf(names[n++], 64, "%s" CHART_SHEET_SUFFIX, SHEET_INDICATORS);
     if (has_targets(m) && n < cap)
         snprintf(names[n++], 64, "%s", SHEET_TARGETS);
+    if (has_targets(m) && has_chart(&m->targets) && n < cap)
+        snprintf(names[n++], 64, "%s" CHART_SHEET_SUFFIX, SHEET_TARGETS);
     if (m->counties.present && n < cap)
         snprintf(names[n++], 64, "%s", SHEET_COUNTIES);
     for (i = 0; i < m->nannexes && n < cap; i++)
@@ -1424,7 +2063,7 @@ static void check_table(const pe_indicator_table *t, pe_diags *d, int *bad)
 
 pe_status pe_xlsx_check(const pe_model *m, pe_diags *d)
 {
-    const size_t cap = m->nannexes + 4;
+    const size_t cap = m->nannexes + 6;
     char (*names)[64] = malloc(cap * sizeof *names);
     size_t n, i, j, k;
     int bad = 0;

@@ -2,7 +2,9 @@
  * CJK text, sheet-name rules, and the formula text of each evaluated figure. */
 #include "pe_xlsx.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -485,4 +487,223 @@ void pe_xlsx_f_county_status(pe_buf *b, const pe_xlsx_county_row *r)
     pe_buf_puts(b, "))");
     if (!r->total_row)
         pe_buf_puts(b, ")");
+}
+
+/* ---- printed pages ---- */
+
+double pe_xlsx_col_points(double width)
+{
+    return PE_XLSX_PT_PER_CHAR * width + PE_XLSX_PT_PAD;
+}
+
+double pe_xlsx_page_points(int landscape)
+{
+    double paper_mm = landscape ? PE_XLSX_A4_LONG_MM : PE_XLSX_A4_SHORT_MM;
+    double usable_pt = (paper_mm / 25.4 - 2.0 * PE_XLSX_MARGIN_LR_IN) * 72.0;
+    /* at a print scale below 100 % more sheet fits on the paper */
+    return usable_pt * 100.0 / PE_XLSX_PRINT_SCALE * PE_XLSX_PRINT_SAFETY;
+}
+
+size_t pe_xlsx_page_breaks(const double *width, size_t n, size_t nkey,
+                           const unsigned char *force, double avail, size_t *brk, size_t cap)
+{
+    double key = 0.0, used = 0.0;
+    size_t c, nb = 0, start;
+
+    if (nkey > n)
+        nkey = n;
+    for (c = 0; c < nkey; c++)
+        key += pe_xlsx_col_points(width[c]);
+    start = nkey;
+    for (c = nkey; c < n; c++) {
+        double w = pe_xlsx_col_points(width[c]);
+        int full = c > start && key + used + w > avail;
+        int forced = c > start && force && force[c];
+        if (full || forced) {
+            if (nb < cap)
+                brk[nb] = c;
+            nb++;
+            start = c;
+            used = 0.0;
+        }
+        used += w;
+    }
+    return nb;
+}
+
+/* ---- 数据检查: the row's inputs checked by a live formula ---- */
+
+/* Appends the reference scale R of a row: the largest of |base|, |target| (or
+ * |target|/(T − B) for a total over the period) and |median of the years|. */
+static void put_check_scale(pe_buf *b, const pe_xlsx_check_row *r)
+{
+    pe_buf_puts(b, "MAX(");
+    if (r->col_base != PE_XLSX_NOCOL) {
+        pe_buf_puts(b, "ABS(N(");
+        put_ref(b, r->row, r->col_base);
+        pe_buf_puts(b, ")),");
+    }
+    if (r->col_target != PE_XLSX_NOCOL) {
+        pe_buf_puts(b, "ABS(N(");
+        put_ref(b, r->row, r->col_target);
+        pe_buf_puts(b, r->target_is_total ? "))/(" PE_XLSX_NAME_TARGET_YEAR "-"
+                    PE_XLSX_NAME_BASE_YEAR ")," : ")),");
+    }
+    pe_buf_puts(b, "ABS(MEDIAN(");
+    put_ref(b, r->row, r->col_year0);
+    pe_buf_puts(b, ":");
+    put_ref(b, r->row, r->col_year0 + (unsigned)(r->nyears ? r->nyears - 1 : 0));
+    pe_buf_puts(b, ")))");
+}
+
+/* Appends the year as a string literal prefix: "2022年 */
+static void put_year_lit(pe_buf *b, int year)
+{
+    pe_buf_puts(b, "\"");
+    if (year < 0)
+        pe_buf_puts(b, "-");
+    put_uint(b, (unsigned long)(year < 0 ? -(long)year : year));
+    pe_buf_puts(b, "年");
+}
+
+/* First year column after the base year (series start). */
+static size_t series_first(const pe_xlsx_check_row *r)
+{
+    size_t i = 0;
+    while (i < r->nyears && r->years[i] <= r->base_year)
+        i++;
+    return i;
+}
+
+void pe_xlsx_f_check(pe_buf *b, const pe_xlsx_check_row *r)
+{
+    size_t i, s0 = series_first(r);
+    int any = 0;
+
+    pe_buf_puts(b, "=");
+    for (i = 0; i < r->nyears; i++) {
+        unsigned col = r->col_year0 + (unsigned)i;
+        if (any)
+            pe_buf_puts(b, "&");
+        any = 1;
+        pe_buf_puts(b, "IF(ISTEXT(");
+        put_ref(b, r->row, col);
+        pe_buf_puts(b, "),");
+        put_year_lit(b, r->years[i]);
+        pe_buf_puts(b, PE_XLSX_CHECK_TEXT "\",IF(ISNUMBER(");
+        put_ref(b, r->row, col);
+        pe_buf_puts(b, "),");
+        if (r->nonneg) {
+            pe_buf_puts(b, "IF(");
+            put_ref(b, r->row, col);
+            pe_buf_puts(b, "<0,");
+            put_year_lit(b, r->years[i]);
+            pe_buf_puts(b, PE_XLSX_CHECK_NEGATIVE "\",\"\")&");
+        }
+        if (r->outliers) {
+            /* |v| > 20·R, or v ≠ 0 and 20·|v| < R, with R > 0 */
+            pe_buf_puts(b, "IF(AND(");
+            put_check_scale(b, r);
+            pe_buf_puts(b, ">0,");
+            put_ref(b, r->row, col);
+            pe_buf_puts(b, "<>0,OR(ABS(");
+            put_ref(b, r->row, col);
+            pe_buf_puts(b, ")>" PE_XLSX_CHECK_FACTOR "*");
+            put_check_scale(b, r);
+            pe_buf_puts(b, ",ABS(");
+            put_ref(b, r->row, col);
+            pe_buf_puts(b, ")*" PE_XLSX_CHECK_FACTOR "<");
+            put_check_scale(b, r);
+            pe_buf_puts(b, ")),");
+            put_year_lit(b, r->years[i]);
+            pe_buf_puts(b, PE_XLSX_CHECK_OUTLIER "\",\"\")");
+        } else {
+            pe_buf_puts(b, "\"\"");
+        }
+        pe_buf_puts(b, ",");
+        if (r->series && i > s0 && i + 1 < r->nyears) {
+            /* blank between two years of the series */
+            pe_buf_puts(b, "IF(AND(COUNT(");
+            put_ref(b, r->row, r->col_year0 + (unsigned)s0);
+            pe_buf_puts(b, ":");
+            put_ref(b, r->row, col - 1);
+            pe_buf_puts(b, ")>0,COUNT(");
+            put_ref(b, r->row, col + 1);
+            pe_buf_puts(b, ":");
+            put_ref(b, r->row, r->col_year0 + (unsigned)(r->nyears - 1));
+            pe_buf_puts(b, ")>0),");
+            put_year_lit(b, r->years[i]);
+            pe_buf_puts(b, PE_XLSX_CHECK_GAP "\",\"\")");
+        } else {
+            pe_buf_puts(b, "\"\"");
+        }
+        pe_buf_puts(b, "))");
+    }
+    if (!any)
+        pe_buf_puts(b, "\"\"");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Appends "2022年" + what to `b` (the formula's literal, without quotes). */
+static void put_year_msg(pe_buf *b, int year, const char *what)
+{
+    pe_buf_printf(b, "%d年%s", year, what);
+}
+
+int pe_xlsx_check_text(pe_buf *b, const pe_xlsx_check_row *r, const int *has, const double *v,
+                       int has_base, double base, int has_target, double target,
+                       double period_years)
+{
+    double *sorted = NULL, scale = 0.0, med = 0.0;
+    size_t i, n = 0, s0 = series_first(r);
+
+    if (r->nyears > 0) {
+        sorted = malloc(r->nyears * sizeof *sorted);
+        if (!sorted)
+            return 0;
+    }
+    for (i = 0; i < r->nyears; i++)
+        if (has[i])
+            sorted[n++] = v[i];
+    if (n > 0) {
+        qsort(sorted, n, sizeof *sorted, cmp_double);
+        med = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+    free(sorted);
+    if (r->col_base != PE_XLSX_NOCOL && has_base && fabs(base) > scale)
+        scale = fabs(base);
+    if (r->col_target != PE_XLSX_NOCOL && has_target) {
+        double t = r->target_is_total && period_years > 0 ? fabs(target) / period_years
+                                                          : fabs(target);
+        if (t > scale)
+            scale = t;
+    }
+    if (fabs(med) > scale)
+        scale = fabs(med);
+
+    for (i = 0; i < r->nyears; i++) {
+        if (has[i]) {
+            double a = fabs(v[i]);
+            if (r->nonneg && v[i] < 0)
+                put_year_msg(b, r->years[i], PE_XLSX_CHECK_NEGATIVE);
+            if (r->outliers && scale > 0 && v[i] != 0 &&
+                (a > PE_XLSX_CHECK_FACTOR_N * scale || a * PE_XLSX_CHECK_FACTOR_N < scale))
+                put_year_msg(b, r->years[i], PE_XLSX_CHECK_OUTLIER);
+        } else if (r->series && i > s0 && i + 1 < r->nyears) {
+            size_t k;
+            int before = 0, after = 0;
+            for (k = s0; k < i; k++)
+                before |= has[k];
+            for (k = i + 1; k < r->nyears; k++)
+                after |= has[k];
+            if (before && after)
+                put_year_msg(b, r->years[i], PE_XLSX_CHECK_GAP);
+        }
+    }
+    return !b->oom;
 }
