@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "pe_xlsx.h"
 #include "pe_fields.h"
+#include "pe_collect.h"
 
 #include <errno.h>
 #include <math.h>
@@ -106,6 +107,7 @@ typedef struct {
     int sheets;
     xfmt f;
     pe_buf fb;              /* formula scratch buffer */
+    pe_ident *id;           /* the hidden identification `merge` reads back */
     int oom;
 } xctx;
 
@@ -434,6 +436,29 @@ static void put_fstr(xctx *x, xsheet *s, size_t row, size_t col, const char *v,
     }
     track(s, row, col, v, 0, 0);
     note_err(x, s, worksheet_write_formula_str(s->ws, R(row), C(col), x->fb.s, f, v));
+}
+
+/* Records an input cell in the identification (ind_id NULL: contact block). */
+static void id_input(xctx *x, xsheet *s, size_t row, size_t col, pe_id_role role,
+                     const char *table, const char *ind_id, int year, const char *label)
+{
+    if (x->id && pe_ident_add_input(x->id, s->ws, (unsigned)row, (unsigned)col, role, table,
+                                    ind_id, year, label) != 0)
+        x->oom = 1;
+}
+
+/* Records a locked constant cell (text, NULL = empty) in the identification. */
+static void id_locked_text(xctx *x, xsheet *s, size_t row, size_t col, const char *text)
+{
+    if (x->id && pe_ident_add_locked_string(x->id, s->ws, (unsigned)row, (unsigned)col,
+                                            text ? text : "") != 0)
+        x->oom = 1;
+}
+
+static void id_locked_number(xctx *x, xsheet *s, size_t row, size_t col, double v)
+{
+    if (x->id && pe_ident_add_locked_number(x->id, s->ws, (unsigned)row, (unsigned)col, v) != 0)
+        x->oom = 1;
 }
 
 /* Empties the formula buffer for the next cell. */
@@ -992,11 +1017,11 @@ static void readme_write(xctx *x, readme_rows *rr)
     put_text(x, &s, row, 0, "联系人", x->f.key);
     put_text(x, &s, row, 1, NULL, x->f.in_label);
     put_blank(x, &s, row, 2, x->f.plain);
-    row++;
-    put_text(x, &s, row, 0, "联系电话", x->f.key);
-    put_text(x, &s, row, 1, NULL, x->f.in_label);
-    put_blank(x, &s, row, 2, x->f.plain);
-    row++;
+    put_text(x, &s, row + 1, 0, "联系电话", x->f.key);
+    put_text(x, &s, row + 1, 1, NULL, x->f.in_label);
+    put_blank(x, &s, row + 1, 2, x->f.plain);
+    validate_text(x, &s, row, 1, row + 1, 1, "联系人和电话", "由规划编制单位在发出本表前填写。");
+    row += 2;
 
     sheet_print_rows(&s, 1, 0);
     worksheet_activate(s.ws);
@@ -1130,6 +1155,7 @@ static void indicator_header(xctx *x, xsheet *s, const pe_indicator_table *t,
     for (j = 0; j < t->nyears; j++) {
         snprintf(buf, sizeof buf, "%d年", t->years[j]);
         put_text(x, s, row, c->year0 + j, buf, h);
+        id_locked_text(x, s, row, c->year0 + j, buf);
     }
     put_text(x, s, row, c->check, "数据检查", h);
     put_text(x, s, row, c->source, "数据来源", h);
@@ -1220,6 +1246,7 @@ static void indicator_inputs(xctx *x, xsheet *s, const pe_indicator_table *t, co
             put_number(x, s, row, c->year0 + j, ind->value[j], c->dec_value, in);
         else
             put_blank(x, s, row, c->year0 + j, in);
+        id_input(x, s, row, c->year0 + j, PE_ID_ACTUAL, t->key, ind->id, t->years[j], NULL);
     }
     if (t->nyears == 0)
         return;
@@ -1317,6 +1344,14 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
     indicator_check(x, s, t, c, ind, row);
     put_text(x, s, row, c->source, NULL, x->f.in_text);
     put_text(x, s, row, c->remark, ind->note, x->f.in_text);
+    id_input(x, s, row, c->source, PE_ID_SOURCE, t->key, ind->id, 0, NULL);
+    id_input(x, s, row, c->remark, PE_ID_NOTE, t->key, ind->id, 0, NULL);
+    id_locked_text(x, s, row, c->id, ind->id);
+    id_locked_text(x, s, row, c->name, ind->name);
+    id_locked_text(x, s, row, c->unit, ind->unit);
+    if (ind->has_base)
+        id_locked_number(x, s, row, c->base, ind->base);
+    id_locked_number(x, s, row, c->target, ind->target);
 
     row_refs(x->m, t, c, ind, row, &r);
 
@@ -1416,7 +1451,7 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
 
 /* The 填报单位 … 审核人 block under an input table, from column c1 over the
  * first printed page: a label and an unlocked field per line. */
-static void fill_in_block(xctx *x, xsheet *s, size_t row, size_t c1)
+static void fill_in_block(xctx *x, xsheet *s, size_t row, size_t c1, const char *table)
 {
     static const char *const labels[FILL_IN_ROWS] = { "填报单位", "填报人", "联系电话", "填报日期",
                                                       "审核人" };
@@ -1432,6 +1467,8 @@ static void fill_in_block(xctx *x, xsheet *s, size_t row, size_t c1)
             return;
         sp = &s->spans[s->nspans - 1];
         sp->input = 1;
+        if (table)
+            id_input(x, s, row + i, c1 + 2, PE_ID_CONTACT, table, NULL, 0, labels[i]);
     }
 }
 
@@ -1589,7 +1626,7 @@ static void indicator_sheet(xctx *x, const pe_indicator_table *t, const char *na
                       "填写口径变化、数据说明等，不超过255个字。");
         check_fills(x, &s, first, last, c.check, c.year0, t->nyears);
     }
-    fill_in_block(x, &s, last + 2, s.nkey);
+    fill_in_block(x, &s, last + 2, s.nkey, t->key);
     s.print_title = strdup(t->title ? t->title : name);
     s.body_first = head_row;
     s.last_row = last + 2 + FILL_IN_ROWS - 1;
@@ -1826,7 +1863,7 @@ static void county_sheet(xctx *x)
                         "填写完成值", msg, "请填写不小于 0 的数字。");
         check_fills(x, &s, first, first + t->n - 1, c_check, c_a0, ny);
     }
-    fill_in_block(x, &s, (t->n > 0 ? total_row : last) + 2, s.nkey);
+    fill_in_block(x, &s, (t->n > 0 ? total_row : last) + 2, s.nkey, NULL);
     s.print_title = strdup(t->title ? t->title : SHEET_COUNTIES);
     s.body_first = h1;
     s.last_row = (t->n > 0 ? total_row : last) + 2 + FILL_IN_ROWS - 1;
@@ -2177,6 +2214,9 @@ static void build(xctx *x, long long timestamp)
         county_sheet(x);
     for (i = 0; i < m->nannexes; i++)
         annex_sheet(x, &m->annexes[i]);
+    /* last: a hidden sheet must not be the first */
+    if (x->id && !x->oom)
+        note_err(x, NULL, pe_ident_write(x->id, x->wb));
 }
 
 pe_status pe_xlsx_write_file(const pe_model *m, const char *file, const char *shown,
@@ -2201,6 +2241,13 @@ pe_status pe_xlsx_write_file(const pe_model *m, const char *file, const char *sh
     memset(&opt, 0, sizeof opt);
     x.wb = workbook_new_opt(file, &opt);
     if (!x.wb) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
+    /* the shared workbook holds every department; the year collected is
+     * eval_year (as pe_collect_year) */
+    x.id = pe_ident_new(m, NULL, m->eval_year);
+    if (!x.id) {
         st = PE_ERR_NOMEM;
         goto cleanup;
     }
@@ -2230,6 +2277,7 @@ cleanup:
     if (x.wb)
         lxw_workbook_free(x.wb);
     pe_buf_release(&x.fb);
+    pe_ident_free(x.id);
     return st;
 }
 

@@ -420,7 +420,7 @@ static void test_write_safely(void **state)
 
     assert_int_equal(pe_xlsx_write(m, p1, 1692057600LL, &d, &res), PE_OK);
     assert_int_equal(d.nerrors, 0);
-    assert_int_equal(res.sheets, 2);    /* 说明, 核心指标 */
+    assert_int_equal(res.sheets, 3);    /* 填报说明, 核心指标, 核心指标进度图 */
     assert_int_equal(stat(p1, &st), 0);
     assert_int_equal((long)st.st_size, res.bytes);
     assert_int_equal(pe_xlsx_write(m, p2, 1692057600LL, &d, &res), PE_OK);

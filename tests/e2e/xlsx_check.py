@@ -3,11 +3,15 @@
 /usr/bin/python3 and python3-openpyxl.
 
 Default mode runs planeval twice on an INI and checks: identical bytes, sheet
-names and order, live formulas in every evaluated cell, cached values equal to
-the figures `planeval --list-fields` prints, frozen panes, autofilter, A4
-landscape fitted to one page wide, repeated header rows, the page footer, the
-bar chart, document properties, defined names, no data-validation lists and
-no formula made from CSV text.
+names and order (chart sheets after their tables, the hidden identification
+last), live formulas in every evaluated cell, cached values equal to the
+figures `planeval --list-fields` prints, frozen panes, autofilter, A4 at a fixed
+print scale (no fit-to-width shrinking) with column breaks and repeated key
+columns, the page header and footer, the bar charts, document properties,
+defined names, protection (no password; formulas locked; inputs unlocked, in
+the input fill and validated; lists under 255 bytes), no merged cells in data
+ranges, one number format per column, the ratio shown like its thresholds, the
+数据检查 column, and no formula made from CSV text.
 
 --libreoffice recalculates the workbook in LibreOffice (exit 77 = skipped when
 it is not installed): every cached value is first poisoned, so the values that
@@ -29,6 +33,10 @@ import openpyxl
 
 SKIP = 77
 CHART_MAX_ITEMS = 200   # src/xlsx.c: larger tables get no bar chart
+ID_SHEET = "planeval_id"    # include/pe_collect.h
+INPUT_FILL = "FFF2CC"       # src/xlsx.c COLOR_INPUT_BG
+PRINT_SCALE = 85            # include/pe_xlsx.h PE_XLSX_PRINT_SCALE
+LIST_MAX_BYTES = 255        # libxlsxwriter 1.1.4 overflows on longer lists
 STATUSES = {"提前完成", "已完成", "快于序时进度", "符合序时进度", "滞后序时进度", "进展缓慢", "暂无数据"}
 failures = []
 
@@ -80,16 +88,20 @@ def ini_sections(path):
                 (re.match(r"\s*\[([^\]]+)\]", line) for line in f) if m]
 
 
-def expected_sheets(ini):
+def expected_sheets(ini, fields):
     secs = ini_sections(ini)
-    names = ["说明", "核心指标"]
+    names = ["填报说明", "核心指标"]
+    if 0 < int(fields.get("indicators.total", "0")) <= CHART_MAX_ITEMS:
+        names.append("核心指标进度图")
     if "targets" in secs:
         names.append("量化目标")
+        if 0 < int(fields.get("targets.total", "0")) <= CHART_MAX_ITEMS:
+            names.append("量化目标进度图")
     if "counties" in secs:
         names.append("县区目标")
     annexes = [s for s in secs if re.fullmatch(r"annex\.\d+", s)]
     names += ["附件%d" % (i + 1) for i in range(len(annexes))]
-    return names
+    return names + [ID_SHEET]
 
 
 def pct(v):
@@ -166,8 +178,25 @@ def check_indicator_sheet(wf, wv, name, key, fields):
     total = fields.get(key + ".total")
     if total is not None:
         check(str(n) == total, "%s: %d rows, planeval says %s" % (name, n, total))
-    if 0 < n <= CHART_MAX_ITEMS:
-        check(len(ws._charts) >= 1, "%s: no chart" % name)
+    check("数据检查" in h, "%s: no 数据检查 column" % name)
+    for r in range(hr + 1, hr + 1 + n):
+        c = ws.cell(r, h["数据检查"])
+        check(is_formula(c) and "ISTEXT(" in c.value,
+              "%s!%s: 数据检查 is not a live check" % (name, c.coordinate))
+    # the ratio is shown as its thresholds on 填报说明 are
+    thr = [c for row in wf["填报说明"].iter_rows() for c in row
+           if isinstance(c.value, float) and c.offset(0, -1).value == "快于序时进度阈值"]
+    if check(thr, "填报说明: no 快于序时进度阈值 cell"):
+        for r in range(hr + 1, hr + 1 + n):
+            fmt = ws.cell(r, h["进度比"]).number_format
+            check(fmt == thr[0].number_format, "%s row %d: ratio format %r, thresholds %r"
+                  % (name, r, fmt, thr[0].number_format))
+    # every actual is an input: unlocked, in the input fill, validated
+    years = [c for t, c in h.items() if isinstance(t, str) and re.fullmatch(r"\d{4}年", t)]
+    for r in range(hr + 1, hr + 1 + n):
+        for c in years + [h["数据来源"], h["备注"]]:
+            check(is_input(ws.cell(r, c)), "%s!%s: an input cell that is locked or unfilled"
+                  % (name, ws.cell(r, c).coordinate))
 
 
 def check_county_sheet(wf, wv, fields):
@@ -212,19 +241,109 @@ def check_annex_sheet(wf, wv, name):
 
 
 def check_page_setup(wf, name, xml):
+    """A4 at the fixed print scale, never shrunk to fit (that printed 4 pt
+    text); wide sheets break into column bands that repeat the key columns."""
     ws = wf[name]
-    check(ws.page_setup.orientation == "landscape", "%s: not landscape" % name)
+    if name in ("核心指标", "量化目标", "县区目标"):
+        check(ws.page_setup.orientation == "landscape", "%s: not landscape" % name)
     check(str(ws.page_setup.paperSize) == "9", "%s: paper is not A4" % name)
-    check(ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage,
-          "%s: not fitted to page" % name)
-    # fitToWidth defaults to 1 and is then omitted from the XML
-    check(str(ws.page_setup.fitToWidth) in ("1", "None") and str(ws.page_setup.fitToHeight) == "0",
-          "%s: not fitted one page wide" % name)
-    check(ws.freeze_panes is not None, "%s: no frozen panes" % name)
-    check(ws.print_title_rows, "%s: no repeated header rows" % name)
-    check("&amp;C第 &amp;P 页 共 &amp;N 页" in xml, "%s: page footer missing" % name)
-    if name != "说明":
+    check(not (ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage),
+          "%s: fitted to page (prints too small)" % name)
+    check(str(ws.page_setup.scale) == str(PRINT_SCALE), "%s: print scale %s" % (name, ws.page_setup.scale))
+    check("&amp;C&amp;11第 &amp;P 页 共 &amp;N 页" in xml, "%s: page footer missing" % name)
+    check("&amp;L&amp;11&amp;A" in xml, "%s: sheet name missing from the page header" % name)
+    if name != "填报说明":
+        check(ws.freeze_panes is not None, "%s: no frozen panes" % name)
+        check(ws.print_title_rows, "%s: no repeated header rows" % name)
         check(ws.auto_filter.ref, "%s: no autofilter" % name)
+    if ws.col_breaks and len(ws.col_breaks.brk) > 0 and name != "填报说明":
+        check(ws.print_title_cols, "%s: column bands without repeated key columns" % name)
+
+
+def is_input(cell):
+    fill = cell.fill.fgColor.rgb if cell.fill and cell.fill.fgColor is not None else None
+    return (not cell.protection.locked) and isinstance(fill, str) and fill.endswith(INPUT_FILL)
+
+
+def cells_of(ref):
+    """Every coordinate of a space-separated list of ranges."""
+    from openpyxl.utils.cell import range_boundaries, get_column_letter
+    out = set()
+    for part in str(ref).split():
+        c1, r1, c2, r2 = range_boundaries(part)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                out.add("%s%d" % (get_column_letter(c), r))
+    return out
+
+
+def check_protection(ws, name, xml):
+    """Protected without a password; formulas locked; every unlocked cell is
+    an input in the input fill with a data validation (lists < 255 bytes)."""
+    check(ws.protection.sheet, "%s: not protected" % name)
+    check(not ws.protection.password and "password=" not in xml.split("<sheetProtection")[1].split(">")[0],
+          "%s: protected with a password" % name)
+    validated = set()
+    for dv in ws.data_validations.dataValidation:
+        validated |= cells_of(dv.sqref)
+        check(dv.promptTitle and dv.prompt, "%s %s: validation without an input message" % (name, dv.sqref))
+        check(dv.error and dv.errorTitle, "%s %s: validation without an error message" % (name, dv.sqref))
+        for text in (dv.prompt or "", dv.error or ""):
+            check(re.search(r"[\u4e00-\u9fff]", text), "%s %s: message not in Chinese" % (name, dv.sqref))
+        if dv.type == "list":
+            check(len((dv.formula1 or "").encode("utf-8")) < LIST_MAX_BYTES,
+                  "%s %s: list of %d bytes" % (name, dv.sqref, len(dv.formula1.encode("utf-8"))))
+    inputs = 0
+    for row in ws.iter_rows():
+        for c in row:
+            if is_formula(c):
+                check(c.protection.locked, "%s!%s: formula not locked" % (name, c.coordinate))
+            if not c.protection.locked and c.__class__.__name__ == "Cell":
+                inputs += 1
+                check(is_input(c), "%s!%s: unlocked cell without the input fill" % (name, c.coordinate))
+                check(c.coordinate in validated, "%s!%s: input without data validation" % (name, c.coordinate))
+    return inputs
+
+
+def check_no_merged_data(ws, name):
+    """Filtering must keep every row whole: no merged cell inside the data range."""
+    if not ws.auto_filter.ref:
+        return
+    data = cells_of(ws.auto_filter.ref)
+    for rng in ws.merged_cells.ranges:
+        inside = cells_of(rng.coord) & data
+        # merged header cells (县区目标's two header rows) are allowed above the data
+        first_data_row = min(int(re.sub(r"[A-Z]+", "", c)) for c in data) + 1
+        bad = [c for c in inside if int(re.sub(r"[A-Z]+", "", c)) >= first_data_row]
+        check(not bad, "%s: merged range %s inside the data range" % (name, rng.coord))
+
+
+def check_one_format_per_column(ws, name):
+    if not ws.auto_filter.ref:
+        return
+    from openpyxl.utils.cell import range_boundaries
+    c1, r1, c2, r2 = range_boundaries(ws.auto_filter.ref)
+    for c in range(c1, c2 + 1):
+        fmts = {ws.cell(r, c).number_format for r in range(r1 + 1, r2 + 1)
+                if isinstance(ws.cell(r, c).value, (int, float)) or
+                (is_formula(ws.cell(r, c)) and ws.cell(r, c).number_format != "General")}
+        check(len(fmts) <= 1, "%s column %d: number formats %s" % (name, c, sorted(fmts)))
+
+
+def chart_for(path, sheet):
+    """The chart XML of chart sheet `sheet` (following its drawing)."""
+    with zipfile.ZipFile(path) as z:
+        wb = z.read("xl/workbook.xml").decode("utf-8")
+        rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        rid = re.search(r'<sheet name="%s" sheetId="\d+" r:id="([^"]+)"' % re.escape(sheet), wb).group(1)
+        target = re.search(r'Id="%s"[^>]*Target="([^"]+)"' % rid, rels) or \
+            re.search(r'Target="([^"]+)"[^>]*Id="%s"' % rid, rels)
+        part = "xl/" + target.group(1).lstrip("/").replace("xl/", "")
+        srels = part.replace("chartsheets/", "chartsheets/_rels/") + ".rels"
+        drawing = re.search(r'Target="\.\./drawings/([^"]+)"', z.read(srels).decode()).group(1)
+        drels = z.read("xl/drawings/_rels/%s.rels" % drawing).decode()
+        chart = re.search(r'Target="\.\./charts/([^"]+)"', drels).group(1)
+        return z.read("xl/charts/" + chart)
 
 
 def sheet_xml_by_name(path):
@@ -238,7 +357,8 @@ def sheet_xml_by_name(path):
         for name, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="([^"]+)"', wb):
             t = targets[rid]
             t = t[1:] if t.startswith("/") else "xl/" + t
-            out[name] = z.read(t).decode("utf-8")
+            if "worksheets/" in t:
+                out[name] = z.read(t).decode("utf-8")
         return out
 
 
@@ -254,8 +374,16 @@ def check_workbook(args):
 
     wf = openpyxl.load_workbook(x1, data_only=False)
     wv = openpyxl.load_workbook(x1, data_only=True)
-    want = expected_sheets(args.ini)
+    want = expected_sheets(args.ini, fields)
     check(wf.sheetnames == want, "sheets %s, expected %s" % (wf.sheetnames, want))
+    check(ID_SHEET in wf.sheetnames and wf[ID_SHEET].sheet_state == "hidden"
+          and wf[ID_SHEET].protection.sheet, "identification sheet missing, visible or unprotected")
+    if ID_SHEET in wf.sheetnames:
+        idw = wf[ID_SHEET]
+        check(idw["A1"].value == "planeval-id" and idw["B5"].value == "*",
+              "identification: %r / dept %r" % (idw["A1"].value, idw["B5"].value))
+        roles = {r[3] for r in idw.iter_rows(min_row=9, values_only=True) if r[0] == "in"}
+        check({"actual", "source", "note", "contact"} <= roles, "identification roles %s" % roles)
 
     names = {dn.name for dn in wf.defined_names.definedName}
     for n in ("BaseYear", "TargetYear", "EvalYear", "AheadRatio", "OnTrackRatio", "AtRiskRatio"):
@@ -271,8 +399,17 @@ def check_workbook(args):
 
     xml = sheet_xml_by_name(x1)
     for name in wf.sheetnames:
-        check("<dataValidation" not in xml[name], "%s: has a data validation" % name)
+        if name.endswith("进度图"):
+            check(b"<c:barChart>" in chart_for(x1, name), "%s: no bar chart" % name)
+            continue
+        if name == ID_SHEET:
+            continue
         check_page_setup(wf, name, xml[name])
+        n_in = check_protection(wf[name], name, xml[name])
+        if name in ("核心指标", "量化目标", "县区目标"):
+            check(n_in > 0, "%s: no input cells" % name)
+        check_no_merged_data(wf[name], name)
+        check_one_format_per_column(wf[name], name)
 
     check_indicator_sheet(wf, wv, "核心指标", "indicators", fields)
     if "量化目标" in wf.sheetnames:
@@ -413,8 +550,9 @@ def write_edge_fixture(workdir):
 
 
 def check_edge(path):
-    """What only the edge fixture can show: CSV text as strings, merged groups
-    that break at the outer group's boundary, every status word reached."""
+    """What only the edge fixture can show: CSV text as strings, group values
+    repeated (no merged cells) with groups that break at the outer group's
+    boundary, every status word reached."""
     wf = openpyxl.load_workbook(path)
     wv = openpyxl.load_workbook(path, data_only=True)
     hostile = {"=SUM(A1)", "+不是公式", "-负号开头", "@提及", "=1+1", "+86 123", "-负数开头",
@@ -428,11 +566,19 @@ def check_edge(path):
                     check(c.data_type == "s", "%s!%s: CSV text %r written as %s"
                           % (ws.title, c.coordinate, c.value, c.data_type))
     check(seen == hostile, "hostile CSV text not found as strings: %s" % (hostile - seen))
-    merged = {str(r) for r in wf["附件1"].merged_cells.ranges}
-    for want in ("B5:B7", "B8:B9", "C5:C6", "C8:C9"):
-        check(want in merged, "附件1: merged range %s missing (have %s)" % (want, sorted(merged)))
-    check("C7:C8" not in merged and "C7:C9" not in merged,
-          "附件1: a merge crosses the 类别 group boundary")
+    # group columns repeat their value on every row (filtering keeps it); a
+    # group starts with a top rule and a group's repeats are greyed
+    a1 = wf["附件1"]
+    check(not any(cells_of(r.coord) & cells_of("A5:E10") for r in a1.merged_cells.ranges),
+          "附件1: merged cells in the data rows")
+    want = {"B5": "甲类", "B6": "甲类", "B7": "甲类", "B8": "乙类", "B9": "乙类", "B10": "丙类",
+            "C5": "A", "C6": "A", "C7": "B", "C8": "B", "C9": "B", "C10": "C"}
+    for ref, v in want.items():
+        check(a1[ref].value == v, "附件1!%s: %r, expected the repeated group value %r" % (ref, a1[ref].value, v))
+    starts = {"B5", "B8", "B10", "C5", "C7", "C8", "C10"}   # C8: 类别 changes, so 子类 restarts
+    for ref in want:
+        ruled = a1[ref].border.top is not None and a1[ref].border.top.style == "thin"
+        check(ruled == (ref in starts), "附件1!%s: group start rule %s" % (ref, ruled))
     ws = wv["附件1"]
     total = [ws.cell(r, 4).value for r in range(5, 12) if ws.cell(r, 1).value == "合计"]
     check(total and abs(total[0] - 9.5) < 1e-9, "附件1: 合计 %s, expected 9.5" % total)
@@ -590,6 +736,8 @@ def check_libreoffice(args):
     wl = openpyxl.load_workbook(os.path.join(out, "poisoned.xlsx"), data_only=True)
     compared = 0
     for name in wf.sheetnames:
+        if not hasattr(wf[name], "iter_rows"):
+            continue        # a chart sheet
         for row in wf[name].iter_rows():
             for c in row:
                 if not is_formula(c):
