@@ -45,3 +45,18 @@ add_test(NAME xlsx_threshold_boundary
           --planeval $<TARGET_FILE:planeval>
           --workdir ${PROJECT_BINARY_DIR}/e2e-xlsx/boundary)
 set_tests_properties(xlsx_threshold_boundary PROPERTIES LABELS e2e TIMEOUT 120)
+
+# The workbook printed through LibreOffice (issue 12): every sheet readable on
+# A4 (no text under 9 pt), every chart sheet printed with its labels, titles
+# and notes whole, nothing overlapping, no page of only header and notes.
+add_test(NAME xlsx_print
+  COMMAND ${PE_XLSX_PYTHON} ${PROJECT_SOURCE_DIR}/tests/e2e/xlsx_print_check.py
+          --planeval $<TARGET_FILE:planeval>
+          --ini ${PROJECT_SOURCE_DIR}/input/report.ini
+          --workdir ${PROJECT_BINARY_DIR}/e2e-xlsx/print)
+add_test(NAME xlsx_print_edge
+  COMMAND ${PE_XLSX_PYTHON} ${PROJECT_SOURCE_DIR}/tests/e2e/xlsx_print_check.py --edge
+          --planeval $<TARGET_FILE:planeval>
+          --workdir ${PROJECT_BINARY_DIR}/e2e-xlsx/print-edge)
+set_tests_properties(xlsx_print xlsx_print_edge PROPERTIES
+  LABELS e2e TIMEOUT 300 SKIP_RETURN_CODE 77 RUN_SERIAL TRUE)

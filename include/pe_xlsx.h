@@ -116,6 +116,19 @@ void pe_xlsx_f_county_status(pe_buf *b, const pe_xlsx_county_row *r);
 #define PE_XLSX_PT_PAD        5.0
 #define PE_XLSX_PRINT_SAFETY  0.96
 
+#define PE_XLSX_MARGIN_TB_IN  0.75
+#define PE_XLSX_PRINT_SAFETY_V 1.0   /* the body starts under the header: see page_slack */
+
+/* Height in points of sheet (at 100 %) that one A4 page holds. */
+double pe_xlsx_page_height_points(int landscape);
+/* Rows print top to bottom in pages `page` points high, the rows
+ * [repeat_first, repeat_last] repeated on every page after the first. When
+ * the rows from `tail` on (a 合计 row, a note, a fill-in block) would start a
+ * page with no row above `tail`, returns the row before which a manual page
+ * break carries the last `keep` rows over with them; else 0. */
+size_t pe_xlsx_keep_tail(const double *height, size_t nrows, size_t repeat_first,
+                         size_t repeat_last, size_t tail, size_t keep, double page);
+
 /* Printed width in points (at 100 %) of a column `width` characters wide. */
 double pe_xlsx_col_points(double width);
 /* Width in points of sheet (at 100 %) that one A4 page holds across. */

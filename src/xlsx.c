@@ -39,7 +39,7 @@
 #define HEADER_TITLE    "&C&14"   /* then the title: 14 pt prints at 11.9 pt */
 #define HEADER_TITLE_MAX 60       /* characters; Excel allows 255 in all */
 #define FOOTER          "&C&11第 &P 页 共 &N 页"
-#define MARGIN_TB_IN    0.75
+#define MARGIN_TB_IN    PE_XLSX_MARGIN_TB_IN
 #define MARGIN_HF_IN    0.3
 
 #define COLOR_HEADER_BG 0xD9D9D9
@@ -54,10 +54,15 @@
 #define CHECK_COL_WIDTH 20.0
 #define SOURCE_COL_WIDTH 14.0
 #define FORMULA_MAX     8000      /* Excel: 8192 characters in a formula */
+#define KEEP_WITH_TAIL  2         /* data rows printed with the 合计 row, note or block */
+/* LibreOffice 7.4 fits 580 pt of rows where the nominal A4 landscape page
+ * at 85 % holds 573 (measured with pdftotext -bbox): try ±3 % */
+static const double page_slack[] = { 1.0, 0.985, 1.015, 0.97, 1.03 };
 
 #define CHART_MAX_ITEMS 200       /* indicators one bar chart can still show */
 #define CHART_SHEET_SUFFIX "进度图"
-#define CHART_FONT_PT   11.0      /* axis labels and legend, printed unscaled */
+#define CHART_FONT_PT   10.0      /* axis labels and legend, printed unscaled */
+#define CHART_PAGE_ITEMS 15       /* indicators per chart sheet: one label line each */
 #define CHART_TITLE_PT  14.0
 
 #define CELL_TEXT_MAX   32767     /* Excel: characters in one cell */
@@ -153,6 +158,8 @@ typedef struct {
      * where the key columns repeat. */
     char *print_title;
     size_t body_first, last_row;
+    size_t tail_row;        /* first row printed after the data (合计, note, block); 0: none */
+    int banded;             /* set by sheet_layout_pages */
     xwrap *wraps;
     size_t nwraps, capwraps;
     xspan *spans;
@@ -724,6 +731,7 @@ static void sheet_layout_pages(xctx *x, xsheet *s)
     if (banded)
         note_err(x, s, worksheet_print_area(s->ws, R(s->body_first), 0, R(s->last_row),
                                             C(s->ncols - 1)));
+    s->banded = banded;
     if (s->repeat_last >= s->repeat_first)
         note_err(x, s, worksheet_repeat_rows(s->ws, R(s->repeat_first), R(s->repeat_last)));
 cleanup:
@@ -791,6 +799,8 @@ static void sheet_close(xctx *x, xsheet *s)
     for (i = 0; i < s->nspans; i++)
         if (s->spans[i].row + 1 > nrows)
             nrows = s->spans[i].row + 1;
+    if (s->last_row + 1 > nrows)
+        nrows = s->last_row + 1;
     height = calloc(nrows ? nrows : 1, sizeof *height);
     if (!height) {
         x->oom = 1;
@@ -803,9 +813,30 @@ static void sheet_close(xctx *x, xsheet *s)
             height[w->row] = h;
     }
     sheet_write_spans(x, s, height, nrows);
-    for (i = 0; i < nrows; i++)
-        if (height[i] > ROW_LINE_PT)
-            note_err(x, s, worksheet_set_row(s->ws, R(i), height[i], NULL));
+    /* every row gets its height, so the pages below are the printer's */
+    for (i = 0; i < nrows; i++) {
+        if (height[i] < ROW_LINE_PT)
+            height[i] = ROW_LINE_PT;
+        note_err(x, s, worksheet_set_row(s->ws, R(i), height[i], NULL));
+    }
+    if (s->tail_row > 0) {
+        size_t brk;
+        lxw_row_t hb[2];
+        if (s->banded)
+            for (i = 0; i < s->body_first && i < nrows; i++)
+                height[i] = 0.0;
+        /* a renderer's page holds a little more or less than the nominal
+         * height: keep the tail with its rows for any of them */
+        for (i = 0, brk = 0; brk == 0 && i < sizeof page_slack / sizeof page_slack[0]; i++)
+            brk = pe_xlsx_keep_tail(height, nrows, s->repeat_first, s->repeat_last,
+                                    s->tail_row, KEEP_WITH_TAIL,
+                                    page_slack[i] * pe_xlsx_page_height_points(s->landscape));
+        if (brk > 0) {
+            hb[0] = R(brk);
+            hb[1] = 0;
+            note_err(x, s, worksheet_set_h_pagebreaks(s->ws, hb));
+        }
+    }
 
     memset(&prot, 0, sizeof prot);
     prot.autofilter = 1;
@@ -1480,7 +1511,7 @@ typedef enum { SERIES_PROGRESS, SERIES_TIME } series_kind;
  * draw empty bars; with ignore_cache set it writes the points given here
  * (allocated with calloc; the library frees them with the chart). */
 static void chart_cache(xctx *x, lxw_chart_series *ser, const pe_indicator_table *t,
-                        series_kind kind)
+                        size_t i0, size_t i1, series_kind kind)
 {
     lxw_series_range *range = ser ? ser->values : NULL;
     size_t i;
@@ -1488,7 +1519,7 @@ static void chart_cache(xctx *x, lxw_chart_series *ser, const pe_indicator_table
     if (!range || !range->data_cache || t->n > UINT16_MAX)
         return;
     range->ignore_cache = LXW_TRUE;
-    for (i = 0; i < t->n; i++) {
+    for (i = i0; i <= i1 && i < t->n; i++) {
         const pe_eval *ev = &t->items[i].ev;
         lxw_series_data_point *pt = calloc(1, sizeof *pt);
         if (!pt) {
@@ -1506,17 +1537,32 @@ static void chart_cache(xctx *x, lxw_chart_series *ser, const pe_indicator_table
     }
 }
 
-/* A table gets a chart sheet when it has rows, and not too many to read. */
-static int has_chart(const pe_indicator_table *t)
+/* A table gets chart sheets when it has rows, and not too many to read:
+ * one per CHART_PAGE_ITEMS indicators (more labels than that do not print). */
+static size_t chart_sheets(const pe_indicator_table *t)
 {
-    return t->n > 0 && t->n <= CHART_MAX_ITEMS;
+    if (t->n == 0 || t->n > CHART_MAX_ITEMS)
+        return 0;
+    return (t->n + CHART_PAGE_ITEMS - 1) / CHART_PAGE_ITEMS;
+}
+
+/* Name of chart sheet k (0-based) of table sheet `sheet`. */
+static void chart_sheet_name(const char *sheet, size_t k, char *out, size_t n)
+{
+    if (k == 0)
+        snprintf(out, n, "%s" CHART_SHEET_SUFFIX, sheet);
+    else
+        snprintf(out, n, "%s" CHART_SHEET_SUFFIX "%zu", sheet, k + 1);
 }
 
 /* The chart sheet of a table: a bar chart of p and τ per indicator, alone on
  * an A4 landscape page (a chart beside a wide table never prints whole). */
 static void indicator_chart(xctx *x, const char *sheet, const pe_indicator_table *t,
-                            const icols *c, size_t first, size_t last, const char *title)
+                            const icols *c, size_t first, size_t k, const char *title)
 {
+    const size_t i0 = k * CHART_PAGE_ITEMS;
+    const size_t i1 = i0 + CHART_PAGE_ITEMS - 1 < t->n - 1 ? i0 + CHART_PAGE_ITEMS - 1 : t->n - 1;
+    const size_t r0 = first + i0, r1 = first + i1;
     lxw_chartsheet *cs;
     lxw_chart *ch;
     lxw_chart_series *ser;
@@ -1524,9 +1570,7 @@ static void indicator_chart(xctx *x, const char *sheet, const pe_indicator_table
     char name[64];
     lxw_header_footer_options hf;
 
-    if (last < first)
-        return;
-    snprintf(name, sizeof name, "%s" CHART_SHEET_SUFFIX, sheet);
+    chart_sheet_name(sheet, k, name, sizeof name);
     cs = workbook_add_chartsheet(x->wb, name);
     ch = workbook_add_chart(x->wb, LXW_CHART_BAR);
     if (!cs || !ch) {
@@ -1536,17 +1580,17 @@ static void indicator_chart(xctx *x, const char *sheet, const pe_indicator_table
     x->sheets++;
     ser = chart_add_series(ch, NULL, NULL);
     if (ser) {
-        chart_series_set_categories(ser, sheet, R(first), C(c->name), R(last), C(c->name));
-        chart_series_set_values(ser, sheet, R(first), C(c->p), R(last), C(c->p));
+        chart_series_set_categories(ser, sheet, R(r0), C(c->name), R(r1), C(c->name));
+        chart_series_set_values(ser, sheet, R(r0), C(c->p), R(r1), C(c->p));
         chart_series_set_name(ser, "完成进度");
-        chart_cache(x, ser, t, SERIES_PROGRESS);
+        chart_cache(x, ser, t, i0, i1, SERIES_PROGRESS);
     }
     ser = chart_add_series(ch, NULL, NULL);
     if (ser) {
-        chart_series_set_categories(ser, sheet, R(first), C(c->name), R(last), C(c->name));
-        chart_series_set_values(ser, sheet, R(first), C(c->tau), R(last), C(c->tau));
+        chart_series_set_categories(ser, sheet, R(r0), C(c->name), R(r1), C(c->name));
+        chart_series_set_values(ser, sheet, R(r0), C(c->tau), R(r1), C(c->tau));
         chart_series_set_name(ser, "时间进度");
-        chart_cache(x, ser, t, SERIES_TIME);
+        chart_cache(x, ser, t, i0, i1, SERIES_TIME);
     }
     memset(&axis_font, 0, sizeof axis_font);
     axis_font.size = CHART_FONT_PT;
@@ -1563,6 +1607,7 @@ static void indicator_chart(xctx *x, const char *sheet, const pe_indicator_table
     chart_axis_set_reverse(ch->y_axis);     /* first indicator on top, as in the table */
     chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
     chart_legend_set_font(ch, &axis_font);
+    chart_axis_set_interval_unit(ch->y_axis, 1);   /* every indicator labelled */
     note_err(x, NULL, chartsheet_set_chart(cs, ch));
     chartsheet_set_landscape(cs);
     chartsheet_set_paper(cs, PAPER_A4);
@@ -1630,6 +1675,7 @@ static void indicator_sheet(xctx *x, const pe_indicator_table *t, const char *na
     s.print_title = strdup(t->title ? t->title : name);
     s.body_first = head_row;
     s.last_row = last + 2 + FILL_IN_ROWS - 1;
+    s.tail_row = t->n > KEEP_WITH_TAIL ? last + 1 : 0;
     if (!s.print_title)
         x->oom = 1;
 
@@ -1641,9 +1687,9 @@ static void indicator_sheet(xctx *x, const pe_indicator_table *t, const char *na
 cleanup:
     sheet_close(x, &s);
     /* more bars than CHART_MAX_ITEMS cannot be read: the table carries them */
-    if (opened && !x->oom && has_chart(t)) {
-        snprintf(buf, sizeof buf, "%s完成进度与时间进度", t->title ? t->title : name);
-        indicator_chart(x, name, t, &c, first, last, buf);
+    for (i = 0; opened && !x->oom && i < chart_sheets(t); i++) {
+        snprintf(buf, sizeof buf, "%s完成进度与时间进度%s", name, i > 0 ? "（续）" : "");
+        indicator_chart(x, name, t, &c, first, i, buf);
     }
 }
 
@@ -1867,6 +1913,7 @@ static void county_sheet(xctx *x)
     s.print_title = strdup(t->title ? t->title : SHEET_COUNTIES);
     s.body_first = h1;
     s.last_row = (t->n > 0 ? total_row : last) + 2 + FILL_IN_ROWS - 1;
+    s.tail_row = t->n > KEEP_WITH_TAIL ? (t->n > 0 ? total_row : last + 1) : 0;
     if (!s.print_title)
         x->oom = 1;
     worksheet_freeze_panes(s.ws, R(first), 1);
@@ -2019,6 +2066,9 @@ static void annex_sheet(xctx *x, const pe_annex *a)
         else
             put_span(x, &s, row, 0, x->fb.s, x->f.subtitle, 0.0);
     }
+    s.last_row = a->note ? row : row - 1;
+    if (a->nrows > KEEP_WITH_TAIL && s.last_row > last)
+        s.tail_row = last + 1;
 
     worksheet_freeze_panes(s.ws, R(first), 0);
     note_err(x, &s, worksheet_autofilter(s.ws, R(head_row), 0, R(last), C(ncols - 1)));
@@ -2044,12 +2094,12 @@ static size_t sheet_names(const pe_model *m, char (*names)[64], size_t cap)
         snprintf(names[n++], 64, "%s", SHEET_README);
     if (n < cap)
         snprintf(names[n++], 64, "%s", SHEET_INDICATORS);
-    if (has_chart(&m->indicators) && n < cap)
-        snprintf(names[n++], 64, "%s" CHART_SHEET_SUFFIX, SHEET_INDICATORS);
+    for (i = 0; i < chart_sheets(&m->indicators) && n < cap; i++, n++)
+        chart_sheet_name(SHEET_INDICATORS, i, names[n], 64);
     if (has_targets(m) && n < cap)
         snprintf(names[n++], 64, "%s", SHEET_TARGETS);
-    if (has_targets(m) && has_chart(&m->targets) && n < cap)
-        snprintf(names[n++], 64, "%s" CHART_SHEET_SUFFIX, SHEET_TARGETS);
+    for (i = 0; has_targets(m) && i < chart_sheets(&m->targets) && n < cap; i++, n++)
+        chart_sheet_name(SHEET_TARGETS, i, names[n], 64);
     if (m->counties.present && n < cap)
         snprintf(names[n++], 64, "%s", SHEET_COUNTIES);
     for (i = 0; i < m->nannexes && n < cap; i++)
@@ -2100,7 +2150,7 @@ static void check_table(const pe_indicator_table *t, pe_diags *d, int *bad)
 
 pe_status pe_xlsx_check(const pe_model *m, pe_diags *d)
 {
-    const size_t cap = m->nannexes + 6;
+    const size_t cap = m->nannexes + 4 + CHART_MAX_ITEMS / CHART_PAGE_ITEMS * 2 + 2;
     char (*names)[64] = malloc(cap * sizeof *names);
     size_t n, i, j, k;
     int bad = 0;

@@ -707,3 +707,37 @@ int pe_xlsx_check_text(pe_buf *b, const pe_xlsx_check_row *r, const int *has, co
     }
     return !b->oom;
 }
+
+double pe_xlsx_page_height_points(int landscape)
+{
+    double paper_mm = landscape ? PE_XLSX_A4_SHORT_MM : PE_XLSX_A4_LONG_MM;
+    double usable_pt = (paper_mm / 25.4 - 2.0 * PE_XLSX_MARGIN_TB_IN) * 72.0;
+    return usable_pt * 100.0 / PE_XLSX_PRINT_SCALE * PE_XLSX_PRINT_SAFETY_V;
+}
+
+size_t pe_xlsx_keep_tail(const double *height, size_t nrows, size_t repeat_first,
+                         size_t repeat_last, size_t tail, size_t keep, double page)
+{
+    double rep = 0.0, pos = 0.0;
+    size_t r, start = 0;
+
+    if (tail == 0 || tail >= nrows || keep == 0 || keep > tail)
+        return 0;
+    if (repeat_last >= repeat_first && repeat_last < nrows)
+        for (r = repeat_first; r <= repeat_last; r++)
+            rep += height[r];
+    for (r = 0; r < nrows; r++) {
+        if (pos + height[r] > page && r > start) {
+            if (r >= tail) {
+                /* the tail would open a page of its own: carry `keep`
+                 * rows over, unless that empties the page before */
+                size_t brk = tail - keep;
+                return brk > start ? brk : 0;
+            }
+            start = r;
+            pos = rep;
+        }
+        pos += height[r];
+    }
+    return 0;
+}

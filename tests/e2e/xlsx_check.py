@@ -33,6 +33,7 @@ import openpyxl
 
 SKIP = 77
 CHART_MAX_ITEMS = 200   # src/xlsx.c: larger tables get no bar chart
+CHART_PAGE_ITEMS = 15   # src/xlsx.c: indicators per chart sheet
 ID_SHEET = "planeval_id"    # include/pe_collect.h
 INPUT_FILL = "FFF2CC"       # src/xlsx.c COLOR_INPUT_BG
 PRINT_SCALE = 85            # include/pe_xlsx.h PE_XLSX_PRINT_SCALE
@@ -90,13 +91,15 @@ def ini_sections(path):
 
 def expected_sheets(ini, fields):
     secs = ini_sections(ini)
-    names = ["填报说明", "核心指标"]
-    if 0 < int(fields.get("indicators.total", "0")) <= CHART_MAX_ITEMS:
-        names.append("核心指标进度图")
+    def charts(sheet, key):
+        n = int(fields.get(key + ".total", "0"))
+        if not 0 < n <= CHART_MAX_ITEMS:
+            return []
+        k = (n + CHART_PAGE_ITEMS - 1) // CHART_PAGE_ITEMS
+        return [sheet + "进度图" + ("" if i == 0 else str(i + 1)) for i in range(k)]
+    names = ["填报说明", "核心指标"] + charts("核心指标", "indicators")
     if "targets" in secs:
-        names.append("量化目标")
-        if 0 < int(fields.get("targets.total", "0")) <= CHART_MAX_ITEMS:
-            names.append("量化目标进度图")
+        names += ["量化目标"] + charts("量化目标", "targets")
     if "counties" in secs:
         names.append("县区目标")
     annexes = [s for s in secs if re.fullmatch(r"annex\.\d+", s)]
@@ -399,7 +402,7 @@ def check_workbook(args):
 
     xml = sheet_xml_by_name(x1)
     for name in wf.sheetnames:
-        if name.endswith("进度图"):
+        if re.search(r"进度图\d*$", name):
             check(b"<c:barChart>" in chart_for(x1, name), "%s: no bar chart" % name)
             continue
         if name == ID_SHEET:
