@@ -125,7 +125,9 @@ static int ident_check(const pe_model *m, const pe_xbook *b, pe_arena *a, pe_dia
         return -1;
     }
     info->sh = s;
-    info->dept = pe_arena_strdup(a, idcell(s, 4, 1));
+    info->dept = strcmp(idcell(s, 4, 1), PE_ID_ALL_DEPTS) == 0
+                     ? pe_arena_printf(a, "%s", "各部门（汇总表）")
+                     : pe_arena_strdup(a, idcell(s, 4, 1));
     info->year = (int)strtol(idcell(s, 5, 1), NULL, 10);
     return 0;
 }
@@ -230,8 +232,11 @@ static int answer_value(mctx *c, const pe_indicator *ind, const pe_xcell *x, con
             return -1;
         }
         /* typed as 0.6% into a cell Excel then formats as a percentage */
-        if (x->percent_style && pct_unit)
-            *v *= 100.0;
+        if (x->percent_style && pct_unit) {
+            char t[32];
+            snprintf(t, sizeof t, "%.12g", *v * 100.0);    /* 0.0069 → 0.69, not 0.6900000000000001 */
+            *v = strtod(t, NULL);
+        }
         return 0;
     }
     if (x->type != PE_XV_STRING) {
@@ -320,6 +325,17 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
     if (!in_range(ind, v, why, sizeof why)) {
         pe_error(c->d, ((pe_src){ where, 0, 0 }), "“%s”不合理：%s，请核对后重新填写", x->text, why);
         return;
+    }
+    /* 0.54% typed where the cell shows no percentage: 0.0054 is in range but 100 × off */
+    if (ind->kind != PE_KIND_GROWTH && strcmp(ind->unit, "%") == 0 && v > 0) {
+        double prev = 0;
+        for (size_t j = 0; j < t->nyears; j++)
+            if (t->years[j] < year && ind->has_value[j])
+                prev = ind->value[j];
+        if (prev > 0 && fabs(v * 100.0 - prev) <= 0.5 * prev)
+            pe_warn(c->d, ((pe_src){ where, 0, 0 }),
+                    "“%s”只有上一年数值（%g）的百分之一左右：单位为 %% 的指标应填百分数的数值（0.54%% 填 0.54），"
+                    "请确认不是把“%g%%”填成了小数", x->text, prev, v * 100.0);
     }
     /* two workbooks, one cell */
     for (size_t i = 0; i < c->nseen; i++) {

@@ -233,7 +233,10 @@ def plan_answers(wbpath, year, tables, encs):
             v = round(v, dec)
             txt = "%.*f" % (dec, v)
             ref = "%s%d" % (openpyxl.utils.get_column_letter(cur), r)
-            if variant % 7 == 2:
+            if unit == "%" and kind != "年均增长" and not any(k == "percent" for _, _, k, _ in cells):
+                kind_ = "percent"                   # typed as 0.69%: Excel stores 0.0069 as a percentage
+                val = txt
+            elif variant % 7 == 2:
                 kind_ = "text"                      # a number typed as text
                 val = txt
             elif variant % 7 == 3 and dec == 0:
@@ -276,6 +279,9 @@ def fill_openpyxl(src, dst, cells):
         ws = wb[sheet]
         if kind == "number":
             ws[ref] = val
+        elif kind == "percent":
+            ws[ref] = float(val) / 100
+            ws[ref].number_format = "0.00%"
         elif kind == "runs":
             ws[ref] = "".join(val)      # openpyxl 3.0 writes no rich text: plain text
         else:
@@ -288,6 +294,8 @@ def lo_spec(cells):
     for sheet, ref, kind, val in cells:
         if kind == "number":
             out.append({"sheet": sheet, "ref": ref, "number": val})
+        elif kind == "percent":
+            out.append({"sheet": sheet, "ref": ref, "typed": "%s%%" % val})
         elif kind == "runs":
             out.append({"sheet": sheet, "ref": ref, "runs": val})
         else:
@@ -623,6 +631,16 @@ def bad_answers(args):
         print("ok: %s → %s" % (what, want))
     lis.close()
     check(lis.hits == 0, "an external entity was fetched over the network (%d connections)" % lis.hits)
+    # a % value 100 times too small (0.54% typed as 0.0054 in a plain cell): a warning
+    prev = max((c for c in cols if cols[c] < year and ws.cell(pct_row, c).value is not None), default=None)
+    check(prev is not None, "no previous % value")
+    tiny = round(float(ws.cell(pct_row, prev).value) / 100, 6)
+    p = variant("tiny", set_cells([("%s%d" % (col, pct_row), tiny)]))
+    rc, out = run([pv, "merge", ini, p])
+    check(rc == 0 and "%s:核心指标!%s%d: 警告：" % (p, col, pct_row) in out and "百分之一" in out,
+          "no warning for %s: %d %s" % (tiny, rc, out))
+    check(snapshot(tables) == before, "the warning case wrote a CSV")
+    print("ok: a %% value 100 times too small is a warning: %s" % tiny)
     # a usage error and a missing file
     rc, out = run([pv, "merge", ini])
     check(rc == 2, "merge without files: exit %d" % rc)

@@ -8,6 +8,7 @@ Usage: lo_fill.py SPEC.json
 SPEC: {"profile": DIR, "files": [{"in": PATH, "out": PATH, "cells": [
         {"sheet": "核心指标", "ref": "I4", "number": 1.5} |
         {"sheet": ..., "ref": ..., "text": "0.6"} |
+        {"sheet": ..., "ref": ..., "typed": "0.6%"} |
         {"sheet": ..., "ref": ..., "runs": ["1", "2.5"]}]}]}
 Exit 77 when LibreOffice or python3-uno is missing (the caller skips)."""
 import json
@@ -75,6 +76,14 @@ def main():
                 cell = sheets.getByName(c["sheet"]).getCellRangeByName(c["ref"])
                 if "number" in c:
                     cell.setValue(c["number"])
+                elif "typed" in c:
+                    # parsed as if typed: "0.6%" → 0.006; the input line also formats
+                    # the cell as a percentage, which the API leaves to us
+                    cell.setFormula(c["typed"])
+                    if c["typed"].endswith("%"):
+                        from com.sun.star.lang import Locale
+                        cell.NumberFormat = doc.getNumberFormats().getStandardFormat(
+                            uno.getConstantByName("com.sun.star.util.NumberFormat.PERCENT"), Locale())
                 elif "text" in c:
                     cell.setString(c["text"])      # stays text, as typed with a leading '
                 else:
