@@ -11,7 +11,15 @@
 typedef struct {
     size_t start, end;      /* raw byte range replaced ([start, end) may be empty) */
     const char *text;       /* UTF-8, already quoted when needed */
+    size_t seq;             /* insertions at one place keep their order */
 } patch_op;
+
+/* A column the CSV lacks, added on every row. */
+typedef struct {
+    const char *column;     /* as the edits name it */
+    int year;               /* 0 for other columns */
+    char header[64];
+} added_col;
 
 /* A header like 2021 or 2021年: the year, else 0 (as the indicator loader reads it). */
 static int header_year(const char *h)
@@ -145,44 +153,53 @@ static int op_cmp(const void *a, const void *b)
     const patch_op *x = a, *y = b;
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
-    return 0;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Compares the tables before and after: every cell equal except the edited
- * ones, which must hold their new text. Returns 0 when the patch is exact. */
-static int verify(const pe_csv *a, const pe_csv *b, size_t idcol, const pe_csv_edit *edits,
-                  size_t nedits, size_t new_col)
+static int edit_matches(const pe_csv_edit *e, const char *header, const char *id)
 {
-    size_t extra = new_col != (size_t)-1 ? 1 : 0;
-    if (b->ncols != a->ncols + extra || b->nrows != a->nrows)
+    int y = header_year(e->column);
+    return (strcmp(header, e->column) == 0 || (y && header_year(header) == y)) &&
+           strcmp(id, e->id) == 0;
+}
+
+/* Compares the tables before and after, column by header: every cell equal
+ * except the edited ones, which must hold their new text, and the added
+ * columns, empty where nothing was edited. Returns 0 when the patch is exact. */
+static int verify(const pe_csv *a, const pe_csv *b, size_t idcol, const pe_csv_edit *edits,
+                  size_t nedits, size_t nadded)
+{
+    if (b->ncols != a->ncols + nadded || b->nrows != a->nrows)
         return -1;
-    for (size_t r = 0; r <= a->nrows; r++) {
-        const pe_cell *ra = r == 0 ? a->header : a->rows[r - 1];
-        const pe_cell *rb = r == 0 ? b->header : b->rows[r - 1];
-        for (size_t cb = 0; cb < b->ncols; cb++) {
-            if (cb == new_col)
-                continue;
-            size_t ca = new_col != (size_t)-1 && cb > new_col ? cb - 1 : cb;
-            const char *ta = ra[ca].text ? ra[ca].text : "";
-            const char *tb = rb[cb].text ? rb[cb].text : "";
-            int edited = 0;
-            for (size_t e = 0; r > 0 && e < nedits; e++) {
-                int y = header_year(edits[e].column);
-                const char *h = a->header[ca].text ? a->header[ca].text : "";
-                if ((strcmp(h, edits[e].column) == 0 || (y && header_year(h) == y)) &&
-                    ra[idcol].text && strcmp(ra[idcol].text, edits[e].id) == 0) {
-                    edited = 1;
-                    char *want = strdup(edits[e].text);
-                    if (!want)
+    size_t bid = (size_t)-1;
+    for (size_t cb = 0; cb < b->ncols; cb++)
+        if (b->header[cb].text && a->header[idcol].text &&
+            strcmp(b->header[cb].text, a->header[idcol].text) == 0)
+            bid = cb;
+    if (bid == (size_t)-1)
+        return -1;
+    for (size_t cb = 0; cb < b->ncols; cb++) {
+        const char *hb = b->header[cb].text ? b->header[cb].text : "";
+        size_t ca = (size_t)-1;
+        for (size_t k = 0; k < a->ncols; k++)
+            if (a->header[k].text && strcmp(a->header[k].text, hb) == 0)
+                ca = k;
+        for (size_t r = 0; r < b->nrows; r++) {
+            const char *tb = b->rows[r][cb].text ? b->rows[r][cb].text : "";
+            const char *id = b->rows[r][bid].text ? b->rows[r][bid].text : "";
+            const char *want = ca == (size_t)-1 ? "" : a->rows[r][ca].text ? a->rows[r][ca].text : "";
+            char *edited = NULL;
+            for (size_t e = 0; e < nedits; e++)
+                if (edit_matches(&edits[e], hb, id)) {
+                    free(edited);
+                    edited = strdup(edits[e].text);
+                    if (!edited)
                         return -1;
-                    pe_trim(want);
-                    int same = strcmp(tb, want) == 0;
-                    free(want);
-                    if (!same)
-                        return -1;
+                    pe_trim(edited);
                 }
-            }
-            if (!edited && strcmp(ta, tb) != 0)
+            int same = strcmp(tb, edited ? edited : want) == 0;
+            free(edited);
+            if (!same)
                 return -1;
         }
     }
@@ -199,7 +216,8 @@ pe_status pe_csv_patch(const char *buf, size_t len, const char *file,
     raw_text r;
     patch_op *ops = NULL;
     char **owned = NULL;
-    size_t nops = 0, nowned = 0, idcol = (size_t)-1, new_col = (size_t)-1;
+    size_t nops = 0, nowned = 0, idcol = (size_t)-1, nadded = 0;
+    added_col *adds = NULL;
     pe_buf ob;
     pe_diags scratch;
 
@@ -220,8 +238,8 @@ pe_status pe_csv_patch(const char *buf, size_t len, const char *file,
         goto cleanup;
 
     r.line_starts = malloc((len + 2) * sizeof(size_t));
-    ops = calloc(nedits + csv->nrows + 2, sizeof *ops);
-    owned = calloc(nedits + csv->nrows + 2, sizeof *owned);
+    ops = calloc(nedits * (csv->nrows + 2) + 2, sizeof *ops);
+    owned = calloc(nedits * (csv->nrows + 2) + 2, sizeof *owned);
     if (!r.line_starts || !ops || !owned) {
         st = PE_ERR_NOMEM;
         goto cleanup;
@@ -244,8 +262,13 @@ pe_status pe_csv_patch(const char *buf, size_t len, const char *file,
         goto cleanup;
     }
 
-    /* the year column to add, if an edit names a year the table lacks */
-    const char *add_year = NULL;
+    /* columns to add: years the table lacks (after the last year column, in
+     * ascending order), then other columns (at the end of each line) */
+    adds = calloc(nedits + 1, sizeof *adds);
+    if (!adds) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
     for (size_t e = 0; e < nedits; e++) {
         int y = header_year(edits[e].column);
         int found = 0;
@@ -253,18 +276,38 @@ pe_status pe_csv_patch(const char *buf, size_t len, const char *file,
             const char *h = csv->header[c].text ? csv->header[c].text : "";
             found = strcmp(h, edits[e].column) == 0 || (y && header_year(h) == y);
         }
-        if (!found) {
-            if (!y) {
-                pe_error(d, ((pe_src){ file, csv->header_line, 0 }), "表中没有“%s”列", edits[e].column);
-                goto cleanup;
-            }
-            if (add_year && header_year(add_year) != y) {
-                pe_error(d, ((pe_src){ file, csv->header_line, 0 }),
-                         "一次只能新增一个年份列（%s 与 %s），请分两次导入", add_year, edits[e].column);
-                goto cleanup;
-            }
-            add_year = edits[e].column;
+        for (size_t k = 0; k < nadded && !found; k++)
+            found = y ? adds[k].year == y : strcmp(adds[k].column, edits[e].column) == 0;
+        if (found)
+            continue;
+        if (!*edits[e].column || strchr(edits[e].column, ',') || strchr(edits[e].column, '"')) {
+            pe_error(d, ((pe_src){ file, csv->header_line, 0 }), "无法新增列“%s”", edits[e].column);
+            goto cleanup;
         }
+        adds[nadded].column = edits[e].column;
+        adds[nadded].year = y;
+        nadded++;
+    }
+    {
+        const char *lh = last_year_col != (size_t)-1 ? csv->header[last_year_col].text : NULL;
+        int suffix = lh && strlen(lh) > 4;     /* the 2021年 style */
+        for (size_t k = 0; k < nadded; k++) {
+            if (adds[k].year)
+                snprintf(adds[k].header, sizeof adds[k].header, suffix ? "%d年" : "%d", adds[k].year);
+            else
+                snprintf(adds[k].header, sizeof adds[k].header, "%s", adds[k].column);
+        }
+        /* years ascending, before other columns */
+        for (size_t i = 1; i < nadded; i++)
+            for (size_t k = i; k > 0; k--) {
+                int ya = adds[k - 1].year, yb = adds[k].year;
+                int swap = (!ya && yb) || (ya && yb && yb < ya);
+                if (!swap)
+                    break;
+                added_col t = adds[k - 1];
+                adds[k - 1] = adds[k];
+                adds[k] = t;
+            }
     }
 
     /* replacements of existing cells */
@@ -293,31 +336,23 @@ pe_status pe_csv_patch(const char *buf, size_t len, const char *file,
             goto cleanup;
         }
         owned[nowned++] = f;
-        ops[nops++] = (patch_op){ s, field_end(&r, s), f };
+        ops[nops] = (patch_op){ s, field_end(&r, s), f, nops };
+        nops++;
     }
 
-    /* an added year column: a field after the last year column on every row */
-    if (add_year) {
-        int y = header_year(add_year);
-        const char *lh = last_year_col != (size_t)-1 ? csv->header[last_year_col].text : NULL;
-        int suffix = lh && strlen(lh) > 4;     /* the 2021年 style */
-        size_t after_col = last_year_col != (size_t)-1 ? last_year_col : csv->ncols - 1;
-        new_col = after_col + 1;
+    /* added columns: a field on every row */
+    for (size_t k = 0; k < nadded; k++) {
+        size_t after_col = adds[k].year && last_year_col != (size_t)-1 ? last_year_col : csv->ncols - 1;
         for (size_t i = 0; i <= csv->nrows; i++) {
             const pe_cell *rowc = i == 0 ? csv->header : csv->rows[i - 1];
             const pe_cell *cell = &rowc[after_col];
             size_t s = field_end(&r, raw_offset(&r, cell->line, cell->col));
-            const char *val = "";
-            char head[32];
-            if (i == 0) {
-                snprintf(head, sizeof head, suffix ? "%d年" : "%d", y);
-                val = head;
-            } else {
-                for (size_t e = 0; e < nedits; e++)
-                    if (header_year(edits[e].column) == y && rowc[idcol].text &&
-                        strcmp(rowc[idcol].text, edits[e].id) == 0)
-                        val = edits[e].text;
-            }
+            const char *val = i == 0 ? adds[k].header : "";
+            for (size_t e = 0; i > 0 && e < nedits; e++)
+                if (rowc[idcol].text && strcmp(rowc[idcol].text, edits[e].id) == 0 &&
+                    (adds[k].year ? header_year(edits[e].column) == adds[k].year
+                                  : strcmp(edits[e].column, adds[k].column) == 0))
+                    val = edits[e].text;
             char *f = csv_field(val);
             char *g = f ? malloc(strlen(f) + 2) : NULL;
             if (g)
@@ -328,7 +363,8 @@ pe_status pe_csv_patch(const char *buf, size_t len, const char *file,
                 goto cleanup;
             }
             owned[nowned++] = g;
-            ops[nops++] = (patch_op){ s, s, g };
+            ops[nops] = (patch_op){ s, s, g, nops };
+            nops++;
         }
     }
 
@@ -364,7 +400,7 @@ pe_status pe_csv_patch(const char *buf, size_t len, const char *file,
     /* read the result back: only the edited cells may differ */
     if (pe_csv_parse(ob.s ? ob.s : "", ob.len, r.gb ? PE_ENC_GB18030 : PE_ENC_UTF8, file, arena,
                      &scratch, &after) != PE_OK ||
-        verify(csv, after, idcol, edits, nedits, new_col) != 0) {
+        verify(csv, after, idcol, edits, nedits, nadded) != 0) {
         pe_error(d, ((pe_src){ file, 0, 0 }),
                  "改写后复核不一致，为避免损坏数据未写入该文件；请手工核对此 CSV 的引号和列");
         goto cleanup;
@@ -379,6 +415,7 @@ cleanup:
         free(owned[i]);
     free(owned);
     free(ops);
+    free(adds);
     free(r.line_starts);
     pe_buf_release(&ob);
     pe_diags_release(&scratch);

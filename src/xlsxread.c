@@ -61,7 +61,10 @@ static int part_read(rd *r, const char *name, char **out, size_t *outlen)
     }
     for (;;) {
         if (len + 1 >= cap) {
-            size_t ncap = cap * 2;
+            /* never more than the limit (+ the byte that detects passing it) */
+            size_t ncap = cap * 2 > (size_t)PE_XREAD_MAX_PART + 2 ? (size_t)PE_XREAD_MAX_PART + 2 : cap * 2;
+            if (ncap <= cap)
+                ncap = cap + 1;
             char *nb = realloc(buf, ncap);
             if (!nb) {
                 oom = 1;

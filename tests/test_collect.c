@@ -92,15 +92,24 @@ static void test_gbk_kept(void **state)
     free(want);
 }
 
+static void test_add_several_columns(void **state)
+{
+    (void)state;
+    const char *in = "id,name,2021,note\n1,甲,1,x\n2,乙,,\n";
+    /* two years (ascending after 2021, whatever the edits' order) and a judgement column at the end */
+    const pe_csv_edit e[] = { { "2", "2023", "3" }, { "1", "2022", "2" }, { "1", "judgement", "符合序时进度" } };
+    patch_to(in, e, 3, "id,name,2021,2022,2023,note,judgement\n1,甲,1,2,,x,符合序时进度\n2,乙,,,3,,\n");
+}
+
 static void test_errors(void **state)
 {
     (void)state;
     const char *in = "id,name,2021\n1,甲,1\n";
     const pe_csv_edit e1[] = { { "9", "2021", "2" } };
-    const pe_csv_edit e2[] = { { "1", "2022", "2" }, { "1", "2023", "3" } };
-    const pe_csv_edit e3[] = { { "1", "目标", "2" } };
+    const pe_csv_edit e2[] = { { "1", "a,b", "2" } };
+    const pe_csv_edit e3[] = { { "1", "2021", "2" }, { "1", "2021", "3" } };
     const pe_csv_edit *cases[] = { e1, e2, e3 };
-    size_t ns[] = { 1, 2, 1 };
+    size_t ns[] = { 1, 1, 2 };
     for (int i = 0; i < 3; i++) {
         pe_diags d;
         pe_diags_init(&d);
@@ -121,6 +130,7 @@ int main(void)
         cmocka_unit_test(test_year_suffix_and_last_line),
         cmocka_unit_test(test_add_year_column),
         cmocka_unit_test(test_gbk_kept),
+        cmocka_unit_test(test_add_several_columns),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
