@@ -314,14 +314,16 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
                  id, table);
         return;
     }
-    if (year <= c->m->base_year || year > c->m->eval_year) {
-        pe_error(c->d, ((pe_src){ where, 0, 0 }), "年份 %d 不在 %d—%d 年之间，无法导入", year,
-                 c->m->base_year + 1, c->m->eval_year);
-        return;
-    }
     int r = answer_value(c, ind, x, where, &v);
     if (r != 0)
         return;
+    /* the shared workbook has columns up to the target year: only answers count */
+    if (year <= c->m->base_year || year > c->m->eval_year) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                 "%d年的数值还不能填写（评估年份为 %d 年，只能填写 %d—%d 年），请删除该数值", year,
+                 c->m->eval_year, c->m->base_year + 1, c->m->eval_year);
+        return;
+    }
     if (!in_range(ind, v, why, sizeof why)) {
         pe_error(c->d, ((pe_src){ where, 0, 0 }), "“%s”不合理：%s，请核对后重新填写", x->text, why);
         return;

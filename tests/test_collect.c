@@ -9,9 +9,13 @@
 
 #include "pe_collect.h"
 
+#include "pe_eval.h"
+
 #include <iconv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Patches `in` and expects exactly `want`. */
 static void patch_to(const char *in, const pe_csv_edit *e, size_t n, const char *want)
@@ -123,6 +127,72 @@ static void test_errors(void **state)
     }
 }
 
+/* A workbook like the shared one: 核心指标 with indicator 2's years up to the
+ * target year as inputs, written with the identification of model `m`. */
+static void shared_like_workbook(const pe_model *m, const char *path, double v2023, double v2025)
+{
+    lxw_workbook *wb = workbook_new(path);
+    assert_non_null(wb);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "核心指标");
+    pe_ident *id = pe_ident_new(m, NULL, m->eval_year);
+    assert_non_null(id);
+    assert_int_equal(pe_ident_write_string(id, ws, 0, 0, "序号", NULL), LXW_NO_ERROR);
+    assert_int_equal(pe_ident_write_string(id, ws, 1, 0, "2", NULL), LXW_NO_ERROR);
+    worksheet_write_number(ws, 1, 1, v2023, NULL);
+    assert_int_equal(pe_ident_add_input(id, ws, 1, 1, PE_ID_ACTUAL, "indicators", "2", 2023, NULL), 0);
+    if (v2025 >= 0)
+        worksheet_write_number(ws, 1, 2, v2025, NULL);
+    assert_int_equal(pe_ident_add_input(id, ws, 1, 2, PE_ID_ACTUAL, "indicators", "2", 2025, NULL), 0);
+    assert_int_equal(pe_ident_write(id, wb), LXW_NO_ERROR);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    pe_ident_free(id);
+}
+
+static void test_merge_shared_workbook(void **state)
+{
+    (void)state;
+    pe_diags d;
+    pe_diags_init(&d);
+    pe_model *m = NULL;
+    assert_int_equal(pe_model_load(PE_SOURCE_DIR "/input/report.ini", &d, &m), PE_OK);
+    pe_evaluate(m, &d);
+    assert_int_equal(d.nerrors, 0);
+    const char *path = PE_BINARY_DIR "/test_collect_shared.xlsx";
+    const char *files[] = { path };
+
+    /* unchanged 2023 value, empty 2025 cell: nothing to do, no error */
+    shared_like_workbook(m, path, 0.54, -1);
+    pe_diags md;
+    pe_diags_init(&md);
+    pe_merge_result *res = NULL;
+    assert_int_equal(pe_merge_run(m, files, 1, 0, &md, &res), PE_OK);
+    assert_int_equal(md.nerrors, 0);
+    assert_int_equal(pe_merge_nchanges(res), 0);
+    pe_merge_result_free(res);
+    pe_diags_release(&md);
+
+    /* a changed 2023 value is a change; a 2025 value is an error at its cell */
+    shared_like_workbook(m, path, 0.56, 0.9);
+    pe_diags_init(&md);
+    assert_int_equal(pe_merge_run(m, files, 1, 0, &md, &res), PE_ERR_INPUT);
+    assert_int_equal(md.nerrors, 1);
+    assert_non_null(strstr(md.items[0].file, "test_collect_shared.xlsx:核心指标!C2"));
+    assert_non_null(strstr(md.items[0].msg, "2025年的数值还不能填写"));
+    assert_int_equal(pe_merge_nchanges(res), 1);
+    const pe_merge_change *ch = pe_merge_change_at(res, 0);
+    assert_string_equal(ch->old_text, "0.54");
+    assert_string_equal(ch->new_text, "0.56");
+    assert_int_equal(ch->year, 2023);
+    assert_string_equal(ch->dept, "各部门（汇总表）");
+    assert_int_equal(pe_merge_nwritten(res), 0);
+    pe_merge_result_free(res);
+    pe_diags_release(&md);
+
+    unlink(path);
+    pe_model_free(m);
+    pe_diags_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -131,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_add_year_column),
         cmocka_unit_test(test_gbk_kept),
         cmocka_unit_test(test_add_several_columns),
+        cmocka_unit_test(test_merge_shared_workbook),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
