@@ -77,6 +77,8 @@ set(PE_BAD_CASES
   64-template-unclosed-braces
   65-template-missing
   66-glyph-missing
+  67-output-format-unknown
+  68-format-option-unknown
 )
 foreach(case IN LISTS PE_BAD_CASES)
   add_test(NAME e2e_bad_${case}

@@ -141,6 +141,10 @@ typedef struct {
 
 typedef enum { PE_FONT_TITLE, PE_FONT_BODY, PE_FONT_HEADING, PE_FONT_KAI, PE_FONT_ROLES } pe_font_role;
 
+/* Output formats ([output] formats, --format); PDF and XLSX by default. */
+enum { PE_OUT_PDF = 1, PE_OUT_XLSX = 2, PE_OUT_OFD = 4 };
+#define PE_OUT_DEFAULT (PE_OUT_PDF | PE_OUT_XLSX)
+
 typedef struct {
     pe_arena *arena;
     const char *ini_path;   /* as given */
@@ -166,6 +170,7 @@ typedef struct {
     /* [output] */
     const char *out_dir;    /* resolved; NULL = caller's default */
     const char *basename;
+    unsigned formats;       /* PE_OUT_* from [output] formats; 0 = not given */
 } pe_model;
 
 /* Loads the INI at `ini_path` and every table it names. Paths inside the INI
@@ -185,5 +190,10 @@ pe_status pe_annex_parse(pe_model *m, pe_annex *a, const char *buf, size_t len,
                          pe_encoding enc, const char *file,
                          const char *merge, const char *total, pe_diags *d);
 pe_model *pe_model_new(void);
+
+/* Parses a list of output formats ("pdf, xlsx, ofd"; separated by commas,
+ * spaces, ， or 、; case-insensitive). Returns 0 and the PE_OUT_* set in *out,
+ * or −1 with the first unknown item in `bad` ("" for an empty list). */
+int pe_formats_parse(const char *s, unsigned *out, char *bad, size_t badsz);
 
 #endif

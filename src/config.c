@@ -122,7 +122,7 @@ static const char *const assess_keys[] = { "ahead", "on_track", "at_risk" };
 static const char *const table_keys[] = { "file", "title", "encoding" };
 static const char *const annex_keys[] = { "file", "title", "merge", "total", "unit", "note", "encoding" };
 static const char *const font_keys[] = { "title", "body", "heading", "kai" };
-static const char *const output_keys[] = { "dir", "basename" };
+static const char *const output_keys[] = { "dir", "basename", "formats" };
 static const char *const sections[] = { "report", "period", "assessment", "indicators",
                                         "targets", "counties", "annex.1", "fonts", "output" };
 
@@ -522,6 +522,18 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
             pe_error(d, ini_at(&ix, "output", "basename"),
                      "basename = %s 不能含路径分隔符，目录请写在 dir 键中", bn);
         m->basename = pe_arena_strdup(m->arena, bn ? bn : "report");
+        const char *fm = get(ini, "output", "formats");
+        if (fm) {
+            char bad[64];
+            if (pe_formats_parse(fm, &m->formats, bad, sizeof bad) != 0) {
+                if (*bad)
+                    pe_error(d, ini_at(&ix, "output", "formats"),
+                             "未知的输出格式“%s”；formats 可取 pdf、xlsx、ofd，用逗号分隔", bad);
+                else
+                    pe_error(d, ini_at(&ix, "output", "formats"),
+                             "formats 为空；请写出要生成的格式，如 formats = pdf, xlsx, ofd");
+            }
+        }
     }
 
     /* the tables need a valid period */
@@ -592,4 +604,53 @@ cleanup:
     if (st == PE_OK && d->nerrors > errors_before)
         st = PE_ERR_INPUT;
     return st;
+}
+
+int pe_formats_parse(const char *s, unsigned *out, char *bad, size_t badsz)
+{
+    static const struct { const char *name; unsigned bit; } names[] = {
+        { "pdf", PE_OUT_PDF }, { "xlsx", PE_OUT_XLSX }, { "ofd", PE_OUT_OFD }
+    };
+    unsigned set = 0;
+    const char *p = s;
+
+    if (badsz)
+        bad[0] = '\0';
+    while (*p) {
+        size_t n, k;
+        int found = 0;
+        /* separators: ASCII commas and spaces, full-width comma, 、 */
+        if (*p == ',' || *p == ' ' || *p == '\t') {
+            p++;
+            continue;
+        }
+        if (strncmp(p, "，", 3) == 0 || strncmp(p, "、", 3) == 0) {
+            p += 3;
+            continue;
+        }
+        for (n = 0; p[n] && p[n] != ',' && p[n] != ' ' && p[n] != '\t' &&
+                    strncmp(p + n, "，", 3) != 0 && strncmp(p + n, "、", 3) != 0;
+             n++)
+            ;
+        for (k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (strlen(names[k].name) == n && strncasecmp(p, names[k].name, n) == 0) {
+                set |= names[k].bit;
+                found = 1;
+            }
+        if (!found) {
+            if (badsz) {
+                size_t c = n < badsz - 1 ? n : badsz - 1;
+                while (c > 0 && c < n && ((unsigned char)p[c] & 0xC0) == 0x80)
+                    c--;    /* never cut a character */
+                memcpy(bad, p, c);
+                bad[c] = '\0';
+            }
+            return -1;
+        }
+        p += n;
+    }
+    if (!set)
+        return -1;
+    *out = set;
+    return 0;
 }

@@ -1,5 +1,5 @@
 /* main.c — the command line: options, the pipeline load → evaluate → fields →
- * document → PDF/XLSX, diagnostics printing and exit codes (SPEC §2, §8).
+ * document → pages → PDF/OFD/XLSX, diagnostics printing and exit codes (SPEC §2, §8).
  * This is the only file that prints or exits. */
 #include "cli.h"
 #include "pe_doc.h"
@@ -8,6 +8,7 @@
 #include "pe_font.h"
 #include "pe_model.h"
 #include "pe_page.h"
+#include "pe_ofd.h"
 #include "pe_pdf.h"
 #include "pe_xlsx.h"
 
@@ -27,12 +28,13 @@ typedef struct {
     const char *config;
     const char *outdir;
     int check, list_fields, strict, quiet, verbose;
+    unsigned formats;       /* PE_OUT_* from --format; 0 = not given */
 } options;
 
 static void usage(FILE *to)
 {
     fputs("用法：planeval [选项] [配置文件]\n"
-          "根据规划指标数据生成中期评估报告（PDF）和支撑表格（XLSX）。\n"
+          "根据规划指标数据生成中期评估报告（PDF，可选 OFD）和支撑表格（XLSX）。\n"
           "配置文件默认为 input/report.ini；INI 中的路径相对于 INI 所在目录。\n"
           "\n"
           "选项：\n"
@@ -40,6 +42,8 @@ static void usage(FILE *to)
           "      --check         只读取、校验并评估数据，打印评估摘要，不写任何文件\n"
           "      --list-fields   列出模板可用的全部字段及其取值\n"
           "      --strict        把警告当作错误处理\n"
+          "      --format 列表   要生成的格式：pdf、xlsx、ofd，用逗号分隔\n"
+          "                      （默认取 INI 的 [output] formats，否则为 pdf,xlsx）\n"
           "  -q, --quiet         只显示错误\n"
           "  -v, --verbose       显示处理过程\n"
           "      --version       显示版本\n"
@@ -61,7 +65,7 @@ static int parse_args(int argc, char **argv, options *o)
         { "list-fields", no_argument, NULL, 'l' },  { "strict", no_argument, NULL, 's' },
         { "quiet", no_argument, NULL, 'q' },        { "verbose", no_argument, NULL, 'v' },
         { "version", no_argument, NULL, 'V' },      { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
+        { "format", required_argument, NULL, 'f' }, { NULL, 0, NULL, 0 }
     };
     memset(o, 0, sizeof *o);
     opterr = 0;
@@ -74,6 +78,18 @@ static int parse_args(int argc, char **argv, options *o)
         case 's': o->strict = 1; break;
         case 'q': o->quiet = 1; break;
         case 'v': o->verbose = 1; break;
+        case 'f': {
+            char bad[64];
+            if (pe_formats_parse(optarg, &o->formats, bad, sizeof bad) != 0) {
+                if (*bad)
+                    fprintf(stderr, "planeval：--format 中的格式“%s”无法识别，可用 pdf、xlsx、ofd，"
+                            "用逗号分隔\n", bad);
+                else
+                    fprintf(stderr, "planeval：--format 需要至少一种格式：pdf、xlsx、ofd\n");
+                return -1;
+            }
+            break;
+        }
         case 'V': printf("planeval %s\n", PE_VERSION); exit(0);
         case 'h': usage(stdout); exit(0);
         case ':':
@@ -316,8 +332,8 @@ static void human_size(long bytes, char *out, size_t n)
         snprintf(out, n, "%.0f KB", (double)bytes / 1024.0 + 0.5);
 }
 
-/* The workbook is written on a second thread while the PDF is drawn: the
- * writers share only the const model, and each has its own diagnostics. */
+/* The workbook is written on a second thread while the PDF and the OFD are
+ * drawn: the writers share only const data, and each has its own diagnostics. */
 typedef struct {
     const pe_model *m;
     const char *file, *path;
@@ -334,68 +350,97 @@ static void *xlsx_run(void *arg)
     return NULL;
 }
 
-/* Writes every output to a temporary file next to it and renames them all
- * only when every one succeeded; on any failure removes them all, prints the
- * writers' messages and returns EXIT_IO. */
-static int write_outputs(const pe_model *m, pe_pages *pages, long long timestamp,
-                         const char *outdir, int quiet)
+enum { OUT_PDF, OUT_XLSX, OUT_OFD, NOUT };
+
+/* Writes every requested output to a temporary file next to it and renames
+ * them all only when every one succeeded; on any failure removes them all,
+ * prints the writers' messages and returns EXIT_IO. */
+static int write_outputs(const pe_model *m, pe_pages *pages, unsigned formats,
+                         long long timestamp, const char *outdir, int quiet)
 {
-    char pdfpath[4096], xlsxpath[4096], sz1[32], sz2[32];
+    static const char *const ext[NOUT] = { "pdf", "xlsx", "ofd" };
+    static const unsigned bit[NOUT] = { PE_OUT_PDF, PE_OUT_XLSX, PE_OUT_OFD };
+    char path[NOUT][4096];
+    pe_outfile out[NOUT];
+    long bytes[NOUT] = { 0, 0, 0 };
     pe_diags pd;
     pe_pdf_result pres = { 0, 0 };
-    pe_outfile opdf = { NULL, NULL }, oxlsx = { NULL, NULL };
+    pe_ofd_result ores = { 0, 0 };
     xlsx_job job;
     pthread_t th;
-    int threaded = 0, rc = 0;
-    pe_status pst;
-    const char *failed = NULL;
+    int threaded = 0, rc = 0, k, failed = -1;
+    pe_status st = PE_OK;
 
-    snprintf(pdfpath, sizeof pdfpath, "%s/%s.pdf", outdir, m->basename);
-    snprintf(xlsxpath, sizeof xlsxpath, "%s/%s.xlsx", outdir, m->basename);
+    memset(out, 0, sizeof out);
     memset(&job, 0, sizeof job);
     pe_diags_init(&job.d);
     pe_diags_init(&pd);
-    job.st = PE_ERR_IO;
-    pst = pe_outfile_begin(&opdf, pdfpath, &pd);
-    if (pst == PE_OK)
-        pst = pe_outfile_begin(&oxlsx, xlsxpath, &pd);
-    if (pst == PE_OK) {
-        job.m = m;
-        job.file = oxlsx.tmp;
-        job.path = xlsxpath;
-        job.timestamp = timestamp;
-        threaded = pthread_create(&th, NULL, xlsx_run, &job) == 0;
-        pst = pe_pages_subset(pages, &pd);
-        if (pst == PE_OK)
-            pst = pe_pdf_write(pages, opdf.tmp, pdfpath, &pd, &pres);
-        if (threaded)
-            pthread_join(th, NULL);
-        else
-            xlsx_run(&job);
+    job.st = PE_OK;
+    for (k = 0; k < NOUT; k++) {
+        snprintf(path[k], sizeof path[k], "%s/%s.%s", outdir, m->basename, ext[k]);
+        if ((formats & bit[k]) && failed < 0 && pe_outfile_begin(&out[k], path[k], &pd) != PE_OK)
+            failed = k;
     }
-    if (pst != PE_OK)
-        failed = pdfpath;
-    else if (job.st != PE_OK)
-        failed = xlsxpath;
-    if (!failed && pe_outfile_commit(&opdf, &pd, &pres.bytes) != PE_OK)
-        failed = pdfpath;
-    if (!failed && pe_outfile_commit(&oxlsx, &pd, &job.res.bytes) != PE_OK) {
-        unlink(pdfpath);
-        failed = xlsxpath;
+    if (failed < 0) {
+        if (formats & PE_OUT_XLSX) {
+            job.m = m;
+            job.file = out[OUT_XLSX].tmp;
+            job.path = path[OUT_XLSX];
+            job.timestamp = timestamp;
+            threaded = pthread_create(&th, NULL, xlsx_run, &job) == 0;
+        }
+        if (formats & (PE_OUT_PDF | PE_OUT_OFD))
+            st = pe_pages_subset(pages, &pd);
+        if (st != PE_OK)
+            failed = (formats & PE_OUT_PDF) ? OUT_PDF : OUT_OFD;
+        if (failed < 0 && (formats & PE_OUT_PDF) &&
+            pe_pdf_write(pages, out[OUT_PDF].tmp, path[OUT_PDF], &pd, &pres) != PE_OK)
+            failed = OUT_PDF;
+        if (failed < 0 && (formats & PE_OUT_OFD) &&
+            pe_ofd_write(pages, out[OUT_OFD].tmp, path[OUT_OFD], &pd, &ores) != PE_OK)
+            failed = OUT_OFD;
+        if (formats & PE_OUT_XLSX) {
+            if (threaded)
+                pthread_join(th, NULL);
+            else
+                xlsx_run(&job);
+            if (failed < 0 && job.st != PE_OK)
+                failed = OUT_XLSX;
+        }
     }
-    if (failed) {
+    /* every output is complete: put them all in place */
+    for (k = 0; k < NOUT && failed < 0; k++)
+        if ((formats & bit[k]) && pe_outfile_commit(&out[k], &pd, &bytes[k]) != PE_OK) {
+            int j;
+            for (j = 0; j < k; j++)
+                if (formats & bit[j])
+                    unlink(path[j]);
+            failed = k;
+        }
+    if (failed >= 0) {
         print_diags(&pd, 0);
         print_diags(&job.d, 0);
-        fprintf(stderr, "%s: 错误：写入失败，未留下任何输出文件\n", failed);
+        fprintf(stderr, "%s: 错误：写入失败，未留下任何输出文件\n", path[failed]);
         rc = EXIT_IO;
     } else if (!quiet) {
-        human_size(pres.bytes, sz1, sizeof sz1);
-        human_size(job.res.bytes, sz2, sizeof sz2);
-        fprintf(stderr, "已生成 %s（%d 页，%s）、%s（%d 个工作表，%s）\n", pdfpath, pres.pages, sz1,
-                xlsxpath, job.res.sheets, sz2);
+        char sz[32];
+        const char *sep = "";
+        fputs("已生成 ", stderr);
+        for (k = 0; k < NOUT; k++) {
+            if (!(formats & bit[k]))
+                continue;
+            human_size(bytes[k], sz, sizeof sz);
+            if (k == OUT_XLSX)
+                fprintf(stderr, "%s%s（%d 个工作表，%s）", sep, path[k], job.res.sheets, sz);
+            else
+                fprintf(stderr, "%s%s（%d 页，%s）", sep, path[k],
+                        k == OUT_PDF ? pres.pages : ores.pages, sz);
+            sep = "、";
+        }
+        fputc('\n', stderr);
     }
-    pe_outfile_abort(&opdf);
-    pe_outfile_abort(&oxlsx);
+    for (k = 0; k < NOUT; k++)
+        pe_outfile_abort(&out[k]);
     pe_diags_release(&pd);
     pe_diags_release(&job.d);
     return rc;
@@ -495,7 +540,8 @@ int main(int argc, char **argv)
             rc = EXIT_IO;
             goto cleanup;
         }
-        rc = write_outputs(m, pages, popts.timestamp, outdir, o.quiet);
+        unsigned formats = o.formats ? o.formats : m->formats ? m->formats : PE_OUT_DEFAULT;
+        rc = write_outputs(m, pages, formats, popts.timestamp, outdir, o.quiet);
     }
 
 cleanup:
