@@ -350,6 +350,23 @@ static void *xlsx_run(void *arg)
     return NULL;
 }
 
+/* The OFD is written on a third thread while the PDF is drawn from the same
+ * const pages. */
+typedef struct {
+    const pe_pages *pages;
+    const char *file, *path;
+    pe_diags d;
+    pe_ofd_result res;
+    pe_status st;
+} ofd_job;
+
+static void *ofd_run(void *arg)
+{
+    ofd_job *j = arg;
+    j->st = pe_ofd_write(j->pages, j->file, j->path, &j->d, &j->res);
+    return NULL;
+}
+
 enum { OUT_PDF, OUT_XLSX, OUT_OFD, NOUT };
 
 /* Writes every requested output to a temporary file next to it and renames
@@ -365,17 +382,20 @@ static int write_outputs(const pe_model *m, pe_pages *pages, unsigned formats,
     long bytes[NOUT] = { 0, 0, 0 };
     pe_diags pd;
     pe_pdf_result pres = { 0, 0 };
-    pe_ofd_result ores = { 0, 0 };
     xlsx_job job;
-    pthread_t th;
-    int threaded = 0, rc = 0, k, failed = -1;
+    ofd_job oj;
+    pthread_t th, oth;
+    int threaded = 0, othreaded = 0, rc = 0, k, failed = -1;
     pe_status st = PE_OK;
 
     memset(out, 0, sizeof out);
     memset(&job, 0, sizeof job);
+    memset(&oj, 0, sizeof oj);
     pe_diags_init(&job.d);
+    pe_diags_init(&oj.d);
     pe_diags_init(&pd);
     job.st = PE_OK;
+    oj.st = PE_OK;
     for (k = 0; k < NOUT; k++) {
         snprintf(path[k], sizeof path[k], "%s/%s.%s", outdir, m->basename, ext[k]);
         if ((formats & bit[k]) && failed < 0 && pe_outfile_begin(&out[k], path[k], &pd) != PE_OK)
@@ -393,11 +413,20 @@ static int write_outputs(const pe_model *m, pe_pages *pages, unsigned formats,
             st = pe_pages_subset(pages, &pd);
         if (st != PE_OK)
             failed = (formats & PE_OUT_PDF) ? OUT_PDF : OUT_OFD;
+        if (failed < 0 && (formats & PE_OUT_OFD)) {
+            oj.pages = pages;
+            oj.file = out[OUT_OFD].tmp;
+            oj.path = path[OUT_OFD];
+            othreaded = pthread_create(&oth, NULL, ofd_run, &oj) == 0;
+            if (!othreaded)
+                ofd_run(&oj);
+        }
         if (failed < 0 && (formats & PE_OUT_PDF) &&
             pe_pdf_write(pages, out[OUT_PDF].tmp, path[OUT_PDF], &pd, &pres) != PE_OK)
             failed = OUT_PDF;
-        if (failed < 0 && (formats & PE_OUT_OFD) &&
-            pe_ofd_write(pages, out[OUT_OFD].tmp, path[OUT_OFD], &pd, &ores) != PE_OK)
+        if (othreaded)
+            pthread_join(oth, NULL);
+        if (failed < 0 && oj.st != PE_OK)
             failed = OUT_OFD;
         if (formats & PE_OUT_XLSX) {
             if (threaded)
@@ -420,6 +449,7 @@ static int write_outputs(const pe_model *m, pe_pages *pages, unsigned formats,
     if (failed >= 0) {
         print_diags(&pd, 0);
         print_diags(&job.d, 0);
+        print_diags(&oj.d, 0);
         fprintf(stderr, "%s: 错误：写入失败，未留下任何输出文件\n", path[failed]);
         rc = EXIT_IO;
     } else if (!quiet) {
@@ -434,7 +464,7 @@ static int write_outputs(const pe_model *m, pe_pages *pages, unsigned formats,
                 fprintf(stderr, "%s%s（%d 个工作表，%s）", sep, path[k], job.res.sheets, sz);
             else
                 fprintf(stderr, "%s%s（%d 页，%s）", sep, path[k],
-                        k == OUT_PDF ? pres.pages : ores.pages, sz);
+                        k == OUT_PDF ? pres.pages : oj.res.pages, sz);
             sep = "、";
         }
         fputc('\n', stderr);
@@ -443,6 +473,7 @@ static int write_outputs(const pe_model *m, pe_pages *pages, unsigned formats,
         pe_outfile_abort(&out[k]);
     pe_diags_release(&pd);
     pe_diags_release(&job.d);
+    pe_diags_release(&oj.d);
     return rc;
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""pe_pdf_check: a character no font can draw is an input error (exit 1)
+"""The glyph check (pe_pages_build): a character no font can draw is an input error (exit 1)
 naming the character, its code point, the font and where it is used, and
 nothing is written (SPEC §6, §8).
 
