@@ -27,7 +27,10 @@ add_test(NAME collect_merge_libreoffice
 add_test(NAME collect_merge_bad
   COMMAND /usr/bin/python3 ${PE_COLLECT_CHECK} --bad --planeval $<TARGET_FILE:planeval>
           --workdir ${PROJECT_BINARY_DIR}/e2e-collect/bad)
-set_tests_properties(collect_merge_openpyxl collect_merge_openpyxl_gbk collect_merge_bad
+add_test(NAME collect_merge_shared
+  COMMAND /usr/bin/python3 ${PE_COLLECT_CHECK} --shared --planeval $<TARGET_FILE:planeval>
+          --workdir ${PROJECT_BINARY_DIR}/e2e-collect/shared)
+set_tests_properties(collect_merge_openpyxl collect_merge_openpyxl_gbk collect_merge_bad collect_merge_shared
   PROPERTIES LABELS e2e TIMEOUT 300)
 # LibreOffice is optional: lo_fill.py exits 77 (skipped) when it is not installed.
 set_tests_properties(collect_merge_libreoffice PROPERTIES

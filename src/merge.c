@@ -447,6 +447,13 @@ static void merge_book(mctx *c, const pe_xbook *b)
         case PE_ID_JUDGEMENT:
         case PE_ID_JUDGEMENT_NOTE:
         case PE_ID_CONTACT:
+            if (role == PE_ID_NOTE && x) {
+                /* the shared workbook shows the CSV's note: only a changed one is news */
+                const pe_indicator *ind = find_indicator(table_by_key(c->m, idcell(s, r, 4)),
+                                                         idcell(s, r, 5));
+                if (ind && ind->note && strcmp(ind->note, x->text) == 0)
+                    break;
+            }
             if (x && *x->text) {
                 const char *what = role == PE_ID_CONTACT ? idcell(s, r, 7)
                                    : role == PE_ID_SOURCE ? "数据来源"

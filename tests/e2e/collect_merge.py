@@ -9,6 +9,7 @@
                         assigned) or the other city's GBK case (eval year 2019:
                         targets.csv has no 2019 column yet, merge adds it)
   --bad                 bad answers, each an error with its place, nothing written
+  --shared              the workbook written with the report, merged back
 
 Checks: collect is deterministic; the dry run lists every change and writes
 nothing; --apply rewrites exactly the changed fields (every other byte of the
@@ -650,6 +651,38 @@ def bad_answers(args):
     return 0
 
 
+def shared_workbook(args):
+    """The workbook written with the report carries the identification too:
+    change two actuals in it (found through its documented map), merge."""
+    pv = args.planeval
+    work = os.path.abspath(args.workdir)
+    ini, year, tables, encs = prepare("sample", work)
+    before = snapshot(tables)
+    rdir = os.path.join(work, "report")
+    rc, out = run([pv, "-o", rdir, ini])
+    check(rc == 0, "report run failed: %s" % out)
+    book = next(os.path.join(rdir, f) for f in os.listdir(rdir) if f.endswith(".xlsx"))
+    rc, out = run([pv, "merge", ini, book])
+    check(rc == 0 and "没有需要导入的变动" in out, "the untouched shared workbook: %d %s" % (rc, out))
+    wb = openpyxl.load_workbook(book)
+    ident = [r for r in wb["planeval_id"].iter_rows(min_row=9, values_only=True) if r[0] == "in"]
+    actual = [r for r in ident if r[3] == "actual" and r[6] == str(year)]
+    check(len(actual) >= 2, "the shared workbook lists no %d inputs" % year)
+    edits = {}
+    for n, (_, sheet, ref, _, table, rid, y, _) in enumerate(actual[:2]):
+        wb[sheet][ref] = 3 + n
+        edits.setdefault(table, {})[(rid, int(y))] = str(3 + n)
+    filled = os.path.join(work, "filled.xlsx")
+    wb.save(filled)
+    rc, out = run([pv, "merge", "--apply", ini, filled])
+    check(rc == 0 and "变动（2 处）" in out, "merge of the shared workbook: %d %s" % (rc, out))
+    for k, path in tables.items():
+        want = expected_bytes(before[k], encs[k], edits.get(k, {}))
+        check(open(path, "rb").read() == want, "%s differs from the expected patch" % path)
+    print("ok: the shared workbook merges (2 changes applied byte-exactly)")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--planeval", required=True)
@@ -657,8 +690,11 @@ def main():
     ap.add_argument("--filler", choices=("openpyxl", "libreoffice"), default="openpyxl")
     ap.add_argument("--case", choices=("sample", "gbk"), default="sample")
     ap.add_argument("--bad", action="store_true")
+    ap.add_argument("--shared", action="store_true")
     args = ap.parse_args()
     args.planeval = os.path.abspath(args.planeval)
+    if args.shared:
+        return shared_workbook(args)
     return bad_answers(args) if args.bad else round_trip(args)
 
 
