@@ -1,4 +1,4 @@
-/* layout.c — the renderer's layout arithmetic (pe_layout.h): pagination with
+/* layout.c — the layout arithmetic (pe_layout.h) used by src/pages.c: pagination with
  * keeps, widow/orphan glue, table column widths and merged-cell runs. */
 #include "pe_layout.h"
 

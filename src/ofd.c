@@ -508,6 +508,9 @@ static void write_text(ofd_ctx *c, part *pt, const pe_page_run *r, unsigned id)
     } else {
         memcpy(text, r->text, r->len);
         text[r->len] = '\0';
+        for (i = 0; i < r->len; i++)    /* XML 1.0 has no C0 controls: one byte each, */
+            if ((unsigned char)text[i] < 0x20)  /* so the DeltaX still line up */
+                text[i] = ' ';
         xmlTextWriterWriteString(pt->w, BAD_CAST text);
         free(text);
     }
