@@ -750,6 +750,30 @@ static void test_config_value_errors(void **state)
     tmpdir_remove(&t);
 }
 
+/* [output] formats / --format lists. */
+static void test_formats_parse(void **state)
+{
+    unsigned f = 0;
+    char bad[16];
+    (void)state;
+
+    assert_int_equal(pe_formats_parse("pdf, xlsx, ofd", &f, bad, sizeof bad), 0);
+    assert_int_equal(f, PE_OUT_PDF | PE_OUT_XLSX | PE_OUT_OFD);
+    assert_int_equal(pe_formats_parse("OFD", &f, bad, sizeof bad), 0);
+    assert_int_equal(f, PE_OUT_OFD);
+    assert_int_equal(pe_formats_parse("pdf，ofd、pdf", &f, bad, sizeof bad), 0);
+    assert_int_equal(f, PE_OUT_PDF | PE_OUT_OFD);
+    assert_int_equal(pe_formats_parse("pdf,docx", &f, bad, sizeof bad), -1);
+    assert_string_equal(bad, "docx");
+    assert_int_equal(pe_formats_parse("pdfxlsx", &f, bad, sizeof bad), -1);
+    assert_string_equal(bad, "pdfxlsx");
+    assert_int_equal(pe_formats_parse(" , ", &f, bad, sizeof bad), -1);
+    assert_string_equal(bad, "");
+    /* a long unknown item is cut on a character boundary */
+    assert_int_equal(pe_formats_parse("文档文档文档文档", &f, bad, sizeof bad), -1);
+    assert_string_equal(bad, "文档文档文");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -777,6 +801,7 @@ int main(void)
         cmocka_unit_test(test_config_unknown_key_and_section),
         cmocka_unit_test(test_config_missing_period),
         cmocka_unit_test(test_config_value_errors),
+        cmocka_unit_test(test_formats_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
