@@ -102,7 +102,8 @@ typedef struct {
  * character is in its font (a missing glyph or a character outside the BMP is
  * an error naming the character, its font and where it is used: then
  * PE_ERR_INPUT, and *out is NULL), breaks lines, sizes tables, builds charts,
- * paginates and places everything. *out is freed with pe_pages_free. */
+ * paginates and places everything. *out owns all it points to (nothing is
+ * borrowed from m or doc) and is freed with pe_pages_free. */
 pe_status pe_pages_build(const pe_model *m, const pe_doc *doc, const pe_pages_options *o,
                          pe_diags *d, pe_pages **out);
 /* Writes each font slot's HarfBuzz subset (the code points used) to a private

@@ -136,7 +136,8 @@ typedef struct {
     const pe_doc *doc;
     const pe_pages_options *o;
     pe_diags *d;
-    pe_arena *a;
+    pe_arena *a;            /* the layout's working memory, freed at the end */
+    pe_arena *out;          /* what the page model keeps (moved into the result) */
     int oom;
     /* fonts */
     pe_font *font[NROLES];
@@ -1558,7 +1559,7 @@ static pe_status fonts_open(lay_ctx *c)
 
     for (r = 0; r < NROLES; r++) {
         st = pe_font_resolve((pe_font_role)r, c->m->font[r], c->m->ini_dir, c->o->fonts_dir,
-                             c->a, at, c->d, &c->font_path[r], &c->font_face[r]);
+                             c->out, at, c->d, &c->font_path[r], &c->font_face[r]);
         if (st != PE_OK)
             return st;
         st = pe_font_open(c->font_path[r], c->font_face[r], &c->font[r]);
@@ -1634,8 +1635,9 @@ static void place_run(lay_ctx *c, pe_font_role role, double size, double tc, dou
     }
     if (n == 0)
         return;
-    adv = pe_arena_alloc(c->a, n * sizeof *adv);
-    o = adv ? obj_push(c, PE_OBJ_TEXT) : NULL;
+    adv = pe_arena_alloc(c->out, n * sizeof *adv);
+    s = pe_arena_strndup(c->out, s, len);
+    o = adv && s ? obj_push(c, PE_OBJ_TEXT) : NULL;
     if (!o) {
         c->oom = 1;
         return;
@@ -1751,7 +1753,7 @@ static void place_item_line(lay_ctx *c, const lay_item *it, double top, double h
 /* Places `n` segments stroked with one pen of width w (current grey, dash). */
 static void place_lines(lay_ctx *c, const pe_page_seg *segs, size_t n, double w)
 {
-    pe_page_seg *copy = pe_arena_alloc(c->a, n * sizeof *copy);
+    pe_page_seg *copy = pe_arena_alloc(c->out, n * sizeof *copy);
     pe_page_obj *o = copy ? obj_push(c, PE_OBJ_LINES) : NULL;
 
     if (!o) {
@@ -2124,7 +2126,9 @@ static void add_outline(lay_ctx *c, int depth, const char *title, double top)
     }
     e = &c->outline[c->noutline++];
     e->level = depth < 1 ? 1 : depth > 4 ? 4 : depth;
-    e->title = title;
+    e->title = pe_arena_strdup(c->out, title ? title : "");
+    if (!e->title)
+        c->oom = 1;
     e->page = c->page;
     e->y = top;
 }
@@ -2216,17 +2220,18 @@ static void ctx_release(lay_ctx *c)
     free(c->objs);
     free(c->page_first);
     free(c->outline);
+    pe_arena_free(c->out);
     pe_arena_free(c->a);
 }
 
-/* Moves the fonts, the code points used per slot, the objects and the
- * outline from the layout into `p`. */
+/* Moves the fonts, the code points used per slot, the objects, the outline
+ * and the memory they live in (c->out) from the layout into `p`. */
 static pe_status pages_take(lay_ctx *c, pe_pages *p, int npages)
 {
     int r, s, k;
     unsigned cp;
 
-    p->pages = pe_arena_alloc(c->a, (size_t)npages * sizeof *p->pages);
+    p->pages = pe_arena_alloc(c->out, (size_t)npages * sizeof *p->pages);
     if (!p->pages)
         return PE_ERR_NOMEM;
     c->page_first[npages] = c->nobjs;
@@ -2242,7 +2247,7 @@ static pe_status pages_take(lay_ctx *c, pe_pages *p, int npages)
         for (cp = 0x20; cp < CP_LIMIT; cp++)
             if (c->cps[s][cp >> 3] & (1u << (cp & 7)))
                 n++;
-        p->fonts.cps[s] = pe_arena_alloc(c->a, (n ? n : 1) * sizeof *p->fonts.cps[s]);
+        p->fonts.cps[s] = pe_arena_alloc(c->out, (n ? n : 1) * sizeof *p->fonts.cps[s]);
         if (!p->fonts.cps[s])
             return PE_ERR_NOMEM;
         for (cp = 0x20, n = 0; cp < CP_LIMIT; cp++)
@@ -2261,8 +2266,8 @@ static pe_status pages_take(lay_ctx *c, pe_pages *p, int npages)
     c->outline = NULL;
     p->priv->objs = c->objs;
     c->objs = NULL;
-    p->priv->a = c->a;
-    c->a = NULL;
+    p->priv->a = c->out;
+    c->out = NULL;
     return PE_OK;
 }
 
@@ -2273,13 +2278,18 @@ static pe_status pages_info(lay_ctx *c, pe_pages *p)
 
     p->width = PE_PAGE_W;
     p->height = PE_PAGE_H;
-    p->title = m->title ? m->title : c->doc->title;
-    p->author = m->issuer;
-    p->subject = pe_arena_printf(c->a, "规划中期评估报告（规划期%d—%d年，评估年度%d年）",
+    const char *title = m->title ? m->title : c->doc->title;
+
+    p->title = title ? pe_arena_strdup(c->out, title) : NULL;
+    p->author = m->issuer ? pe_arena_strdup(c->out, m->issuer) : NULL;
+    p->subject = pe_arena_printf(c->out, "规划中期评估报告（规划期%d—%d年，评估年度%d年）",
                                  m->base_year + 1, m->target_year, m->eval_year);
-    p->creator = c->o->creator ? pe_arena_strdup(c->a, c->o->creator) : NULL;
+    p->creator = c->o->creator ? pe_arena_strdup(c->out, c->o->creator) : NULL;
     p->timestamp = c->o->timestamp;
-    return p->subject && (p->creator || !c->o->creator) ? PE_OK : PE_ERR_NOMEM;
+    if ((title && !p->title) || (m->issuer && !p->author) || !p->subject ||
+        (c->o->creator && !p->creator))
+        return PE_ERR_NOMEM;
+    return PE_OK;
 }
 
 int pe_pages_slot_used(const pe_pages *p, int slot)
@@ -2308,8 +2318,9 @@ pe_status pe_pages_build(const pe_model *m, const pe_doc *doc, const pe_pages_op
     c.o = o;
     c.d = d;
     c.a = pe_arena_new();
+    c.out = pe_arena_new();
     p = calloc(1, sizeof *p);
-    if (!c.a || !p || !(p->priv = calloc(1, sizeof *p->priv))) {
+    if (!c.a || !c.out || !p || !(p->priv = calloc(1, sizeof *p->priv))) {
         st = PE_ERR_NOMEM;
         goto cleanup;
     }
