@@ -60,3 +60,14 @@ add_test(NAME xlsx_print_edge
           --workdir ${PROJECT_BINARY_DIR}/e2e-xlsx/print-edge)
 set_tests_properties(xlsx_print xlsx_print_edge PROPERTIES
   LABELS e2e TIMEOUT 300 SKIP_RETURN_CODE 77 RUN_SERIAL TRUE)
+
+# A department's typing in LibreOffice (python3-uno): a number typed as text,
+# full-width digits, 0.6% in a % cell, a blank growth year, a negative count —
+# each flagged in 数据检查; no status changes without a flag; saved and printed.
+add_test(NAME xlsx_uno_entries
+  COMMAND ${PE_XLSX_PYTHON} ${PROJECT_SOURCE_DIR}/tests/e2e/xlsx_uno_check.py
+          --planeval $<TARGET_FILE:planeval>
+          --ini ${PROJECT_SOURCE_DIR}/input/report.ini
+          --workdir ${PROJECT_BINARY_DIR}/e2e-xlsx/uno)
+set_tests_properties(xlsx_uno_entries PROPERTIES
+  LABELS e2e TIMEOUT 300 SKIP_RETURN_CODE 77 RUN_SERIAL TRUE)
