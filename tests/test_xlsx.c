@@ -449,6 +449,122 @@ static void test_write_safely(void **state)
     pe_model_free(m);
 }
 
+/* ---- printed pages ---- */
+
+static void test_page_breaks(void **state)
+{
+    /* 3 key columns of 10, then eight of 20: each 20-unit column prints
+     * 7.0·20 + 5 = 145 pt; the key columns 3·75 = 225 pt */
+    double w[11] = { 10, 10, 10, 20, 20, 20, 20, 20, 20, 20, 20 };
+    unsigned char force[11] = { 0 };
+    size_t brk[8], nb;
+    (void)state;
+    assert_near(pe_xlsx_col_points(10.0), 75.0);
+    /* 225 + 3·145 = 660 ≤ 700 < 805: three columns a page */
+    nb = pe_xlsx_page_breaks(w, 11, 3, NULL, 700.0, brk, 8);
+    assert_int_equal(nb, 2);
+    assert_int_equal(brk[0], 6);
+    assert_int_equal(brk[1], 9);
+    /* a forced break starts a page early; a column wider than a page still
+     * gets a page of its own (never an empty page) */
+    force[4] = 1;
+    nb = pe_xlsx_page_breaks(w, 11, 3, force, 700.0, brk, 8);
+    assert_int_equal(nb, 3);
+    assert_int_equal(brk[0], 4);
+    assert_int_equal(brk[1], 7);
+    assert_int_equal(brk[2], 10);
+    nb = pe_xlsx_page_breaks(w, 11, 3, NULL, 100.0, brk, 8);
+    assert_int_equal(nb, 7);                    /* every data column alone */
+    assert_int_equal(brk[0], 4);
+    /* everything fits: no break; cap bounds what is written */
+    assert_int_equal(pe_xlsx_page_breaks(w, 11, 3, NULL, 5000.0, brk, 8), 0);
+    assert_int_equal(pe_xlsx_page_breaks(w, 11, 3, NULL, 100.0, brk, 2), 7);
+    /* A4 landscape at 85 % holds more than portrait */
+    assert_true(pe_xlsx_page_points(1) > pe_xlsx_page_points(0));
+    assert_true(pe_xlsx_page_height_points(0) > pe_xlsx_page_height_points(1));
+}
+
+static void test_keep_tail(void **state)
+{
+    /* rows 0–1 title and header (header repeated), data rows 2–9, tail 10–11 */
+    double h[12] = { 30, 20, 10, 10, 10, 10, 10, 10, 10, 10, 15, 15 };
+    (void)state;
+    /* 130 of rows fit before the tail; a 140-pt page would start a page
+     * with the tail alone: carry data rows 8–9 over */
+    assert_int_equal(pe_xlsx_keep_tail(h, 12, 1, 1, 10, 2, 140.0), 8);
+    /* a page that holds everything, or breaks among the data: no break */
+    assert_int_equal(pe_xlsx_keep_tail(h, 12, 1, 1, 10, 2, 500.0), 0);
+    assert_int_equal(pe_xlsx_keep_tail(h, 12, 1, 1, 10, 2, 100.0), 0);
+    /* no tail, or a tail without data rows before it */
+    assert_int_equal(pe_xlsx_keep_tail(h, 12, 1, 1, 0, 2, 140.0), 0);
+    assert_int_equal(pe_xlsx_keep_tail(h, 12, 1, 1, 12, 2, 140.0), 0);
+}
+
+/* ---- 数据检查 ---- */
+
+static void test_f_check(void **state)
+{
+    static const int years[] = { 2021, 2022, 2023 };
+    pe_xlsx_check_row r;
+    pe_buf b;
+    int has[3] = { 1, 0, 1 };
+    double v[3] = { 8.0, 0.0, 9.0 };
+    (void)state;
+
+    memset(&r, 0, sizeof r);
+    r.row = 4;
+    r.col_year0 = 4;            /* E..G */
+    r.col_base = 2;
+    r.col_target = 3;
+    r.years = years;
+    r.nyears = 3;
+    r.base_year = 2020;
+    r.series = 1;
+    r.nonneg = 1;
+    r.outliers = 1;
+    pe_buf_init(&b);
+    pe_xlsx_f_check(&b, &r);
+    assert_false(b.oom);
+    assert_non_null(strstr(b.s, "=IF(ISTEXT(E5),\"2021年" PE_XLSX_CHECK_TEXT "\""));
+    assert_non_null(strstr(b.s, "IF(E5<0,\"2021年" PE_XLSX_CHECK_NEGATIVE "\""));
+    assert_non_null(strstr(b.s, "ABS(MEDIAN(E5:G5))"));
+    assert_non_null(strstr(b.s, "IF(AND(COUNT(E5:E5)>0,COUNT(G5:G5)>0),\"2022年" PE_XLSX_CHECK_GAP));
+    /* a gap is only a gap between two years: none for the first or last */
+    assert_null(strstr(b.s, "\"2021年" PE_XLSX_CHECK_GAP));
+    assert_null(strstr(b.s, "\"2023年" PE_XLSX_CHECK_GAP));
+    pe_buf_release(&b);
+
+    /* the cached value: the gap in 2022, nothing else (R = max(|10|, |20|, 8.5)) */
+    pe_buf_init(&b);
+    pe_buf_puts(&b, "");
+    assert_true(pe_xlsx_check_text(&b, &r, has, v, 1, 10.0, 1, 20.0, 5.0));
+    assert_string_equal(b.s, "2022年" PE_XLSX_CHECK_GAP);
+    pe_buf_release(&b);
+
+    /* 0.6% typed as 0.006 next to 0.31 and 0.38, base 0.14, target 1.01 */
+    has[1] = 1;
+    v[0] = 0.31;
+    v[1] = 0.38;
+    v[2] = 0.006;
+    pe_buf_init(&b);
+    pe_buf_puts(&b, "");
+    assert_true(pe_xlsx_check_text(&b, &r, has, v, 1, 0.14, 1, 1.01, 5.0));
+    assert_string_equal(b.s, "2023年" PE_XLSX_CHECK_OUTLIER);
+    pe_buf_release(&b);
+
+    /* a negative count; a total target compared per year (300/5 = 60) */
+    v[0] = 50;
+    v[1] = 70;
+    v[2] = -3;
+    r.series = 0;
+    r.target_is_total = 1;
+    pe_buf_init(&b);
+    pe_buf_puts(&b, "");
+    assert_true(pe_xlsx_check_text(&b, &r, has, v, 0, 0.0, 1, 300.0, 5.0));
+    assert_string_equal(b.s, "2023年" PE_XLSX_CHECK_NEGATIVE);
+    pe_buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +581,9 @@ int main(void)
         cmocka_unit_test(test_f_county),
         cmocka_unit_test(test_check_duplicate_annex),
         cmocka_unit_test(test_write_safely),
+        cmocka_unit_test(test_page_breaks),
+        cmocka_unit_test(test_keep_tail),
+        cmocka_unit_test(test_f_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
