@@ -7,6 +7,8 @@
 
 /* Evaluates every indicator, target and county of `m` in place; adds
  * warnings (indicator with no actual yet) to `d`. Never produces NaN/inf. */
+/* Returns PE_ERR_INPUT when a judgement differs from the computed status
+ * without a reason (an error at the judgement cell). */
 pe_status pe_evaluate(pe_model *m, pe_diags *d);
 
 /* One indicator against the plan period and thresholds (exposed for tests). */

@@ -24,7 +24,18 @@ const char *pe_fields_suggest(const pe_fields *f, const char *name);
 
 /* Formatting shared by fields, PDF and XLSX so that every figure reads the same. */
 void pe_fmt_value(const pe_indicator *ind, double v, char *out, size_t n);  /* with decimals */
-void pe_fmt_target(const pe_indicator *ind, char *out, size_t n);          /* "2–3" for a range */
-void pe_fmt_needed(const pe_indicator *ind, char *out, size_t n);          /* "每年需提高0.29个百分点" or "—" */
+/* The target as printed: target_text where given, else the number ("2–3" for a range, "—" none). */
+void pe_fmt_target(const pe_indicator *ind, char *out, size_t n);
+void pe_fmt_target_value(const pe_indicator *ind, char *out, size_t n);    /* the number only */
+/* Pace still needed in the kind's own terms: "每年需提高0.29个百分点", "每年需完成43项",
+ * "此后每年需降低2.7%", "保持在5.5%以内", "已实现", "已达目标" or "—". */
+void pe_fmt_needed(const pe_indicator *ind, char *out, size_t n);
+/* Earlier years of a ceiling/floor outside the bound: "2022年未达到", or "" if none. */
+void pe_fmt_breaches(const pe_indicator *ind, const int *years, size_t nyears, char *out,
+                     size_t n);
+/* One sentence of official prose on the indicator, fitting its kind and status
+ * (SPEC §4), appended to `b`. */
+void pe_fmt_sentence(const pe_indicator *ind, const int *years, size_t nyears, int base_year,
+                     int target_year, pe_buf *b);
 
 #endif

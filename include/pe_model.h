@@ -7,7 +7,23 @@
 #include "pe_util.h"
 #include "pe_csv.h"
 
-typedef enum { PE_KIND_LEVEL, PE_KIND_GROWTH } pe_kind;
+/* The kinds of plan indicator (SPEC §3.2), by what a year's actual and the
+ * target mean. */
+typedef enum {
+    PE_KIND_LEVEL,          /* 水平值: the value at year end; target = value in T */
+    PE_KIND_GROWTH,         /* 年均增长: yearly rate, %; target = average yearly rate */
+    PE_KIND_CUMULATIVE,     /* 累计: that year's amount; target = total over B+1…T */
+    PE_KIND_REDUCTION,      /* 累计降低: yearly reduction rate, %; target = total reduction, % */
+    PE_KIND_CEILING,        /* 上限: the value; target = a maximum to hold every year */
+    PE_KIND_FLOOR,          /* 下限: the value; target = a minimum to hold every year */
+    PE_KIND_MILESTONE,      /* 节点: 1 achieved / 0 not yet; no target */
+    PE_KIND_QUALITATIVE,    /* 定性: no actuals, no target; target_text says it */
+    PE_KIND_COUNT
+} pe_kind;
+const char *pe_kind_name(pe_kind k);        /* 水平值, 年均增长, 累计, … */
+const char *pe_kind_key(pe_kind k);         /* level, growth, cumulative, … */
+int pe_kind_has_progress(pe_kind k);        /* level, growth, cumulative, reduction */
+int pe_kind_needs_target(pe_kind k);        /* all but milestone and qualitative */
 typedef enum { PE_DIR_UP, PE_DIR_DOWN } pe_direction;
 
 /* Status words of SPEC §4, in the order summaries list them. */
@@ -18,15 +34,35 @@ typedef enum {
     PE_ST_ON_TRACK,     /* 符合序时进度 */
     PE_ST_LAGGING,      /* 滞后序时进度 */
     PE_ST_SLOW,         /* 进展缓慢 */
+    PE_ST_MISSED,       /* 未完成: the target year's actual is in and the target was missed */
     PE_ST_NO_DATA,      /* 暂无数据 */
     PE_ST_COUNT
 } pe_state;
 const char *pe_state_name(pe_state s);
+/* Parses a status word (as printed); 1 on success. */
+int pe_state_parse(const char *s, pe_state *out);
+/* Rank for the year-over-year comparison: 提前完成 = 已完成 > 快于 > 符合 > 滞后 >
+ * 进展缓慢 = 未完成; −1 for 暂无数据. */
+int pe_state_rank(pe_state s);
+
+/* Year-over-year change of the status (SPEC §4). */
+typedef enum {
+    PE_CHANGE_NONE,     /* no actual this year (or a qualitative indicator): — */
+    PE_CHANGE_NEW,      /* 新增数据: no status the year before */
+    PE_CHANGE_BETTER,   /* 好转 */
+    PE_CHANGE_SAME,     /* 持平 */
+    PE_CHANGE_WORSE,    /* 下滑 */
+    PE_CHANGE_COUNT
+} pe_change;
+const char *pe_change_name(pe_change c);    /* "—", 新增数据, 好转, 持平, 下滑 */
 
 typedef enum {
     PE_NEED_NONE,       /* reached, no data, or no remaining year */
     PE_NEED_LEVEL,      /* needed_delta per year (unit; 个百分点 for %), maybe needed_rate */
-    PE_NEED_GROWTH      /* needed_rate: average yearly rate still needed, in % */
+    PE_NEED_GROWTH,     /* needed_rate: average yearly rate still needed, in % */
+    PE_NEED_CUMULATIVE, /* needed_delta: amount still needed per remaining year, in the unit */
+    PE_NEED_REDUCTION,  /* needed_rate: yearly reduction still needed, in % */
+    PE_NEED_BOUND       /* ceiling/floor: hold the bound (保持在5.5%以内 / 以上) */
 } pe_need;
 
 /* Evaluated figures of one indicator (SPEC §4). Flags say which are defined;
@@ -35,16 +71,29 @@ typedef enum {
 typedef struct {
     int has_actual;
     int year;               /* y: latest year with an actual */
-    double actual;          /* A (growth: the latest yearly rate, %) */
+    double actual;          /* A (growth/reduction: the latest yearly rate, %;
+                               cumulative: that year's amount; milestone: 1/0) */
     double time_progress;   /* τ = (y − B)/(T − B); eval-year based when no actual */
     int has_progress;
     double progress;        /* p */
     int has_ratio;
     double ratio;           /* ρ = p/τ */
-    int reached;
-    pe_state state;
-    double cum_factor;      /* growth: F */
+    int reached;            /* target reached; ceiling/floor: the latest actual within the bound */
+    pe_state state;         /* the status printed and counted: the judgement where given */
+    pe_state computed_state;/* the status from the arithmetic alone */
+    int judged;             /* state comes from the office's judgement */
+    double cum_factor;      /* growth: F; reduction: ∏(1 − r/100) */
     double avg_rate;        /* growth: ā in % */
+    double sum;             /* cumulative: S, the sum of the actuals of B+1…y */
+    double reduced;         /* reduction: C in % (1 − ∏(1 − r/100)) × 100 */
+    unsigned long long breach_cols;  /* ceiling/floor: bit k = year column k outside the bound */
+    int achieved_year;      /* milestone: first year with 1; 0 if not achieved */
+    int missing_years;      /* cumulative: years of B+1…y without an actual (counted as 0) */
+    /* year over year: the same evaluation on the actuals up to y − 1, without judgement */
+    int has_prev;
+    int prev_year;
+    pe_state prev_state;
+    pe_change change;
     pe_need need;
     double needed_delta;    /* per remaining year, in the indicator's unit */
     int has_needed_rate;
@@ -57,10 +106,16 @@ typedef struct {
     const char *id, *name, *unit;
     const char *nature;     /* 预期性 / 约束性 or NULL */
     const char *chapter, *dept, *note;   /* NULL when absent */
+    const char *target_text;/* the plan's wording of the target (〔13.5〕, <5.5), or NULL */
+    const char *judgement_note;          /* reason for a judgement, or NULL */
+    int has_judgement;
+    pe_state judgement;     /* the office's own status (SPEC §4 judgement) */
     pe_kind kind;
+    int has_dir;            /* direction was given in the table */
     pe_direction dir;
     int has_base;
     double base;
+    int has_target;         /* 0 for milestone and qualitative */
     double target;
     int has_target_max;
     double target_max;
@@ -70,6 +125,7 @@ typedef struct {
     pe_src src;             /* the row */
     pe_src id_src, name_src, unit_src, chapter_src;   /* their cells (line and column) */
     pe_src target_src;
+    pe_src judgement_src;   /* the judgement cell (row start when absent) */
     pe_eval ev;
 } pe_indicator;
 
@@ -83,6 +139,8 @@ typedef struct {
     size_t n;
     /* summary, filled by pe_evaluate */
     size_t count[PE_ST_COUNT];
+    size_t changes[PE_CHANGE_COUNT];    /* year-over-year counts */
+    size_t n_judged;        /* rows whose judgement differs from the computed status */
     size_t n_lagging;       /* 滞后序时进度 + 进展缓慢 */
     size_t n_binding_lagging; /* 约束性 among them */
     int data_year;          /* latest year with any actual; 0 if none */
@@ -137,6 +195,13 @@ typedef struct {
     int title_count;        /* number stated in the title, -1 if none */
     pe_src merge_src, total_src;  /* INI positions of `merge` and `total` */
     pe_src title_src;             /* INI position of `title` */
+    /* `status = <column>`: a progress column whose values are counted (SPEC §4) */
+    int status_col;               /* −1 if none */
+    pe_src status_src;            /* INI position of `status` */
+    size_t nstatus;               /* distinct values, in order of first appearance */
+    const char **status_value;
+    size_t *status_count;
+    size_t status_blank;          /* rows with the column empty */
 } pe_annex;
 
 typedef enum { PE_FONT_TITLE, PE_FONT_BODY, PE_FONT_HEADING, PE_FONT_KAI, PE_FONT_ROLES } pe_font_role;
@@ -189,6 +254,10 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
 pe_status pe_annex_parse(pe_model *m, pe_annex *a, const char *buf, size_t len,
                          pe_encoding enc, const char *file,
                          const char *merge, const char *total, pe_diags *d);
+/* Counts the values of the annex's `status` column (INI key `status`, given at
+ * `at`); an unknown column is an error. */
+pe_status pe_annex_set_status(pe_model *m, pe_annex *a, const char *column, pe_src at,
+                              pe_diags *d);
 pe_model *pe_model_new(void);
 
 /* Parses a list of output formats ("pdf, xlsx, ofd"; separated by commas,

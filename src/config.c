@@ -120,7 +120,8 @@ static const char *const report_keys[] = { "title", "issuer", "date", "draft", "
 static const char *const period_keys[] = { "base_year", "target_year", "eval_year" };
 static const char *const assess_keys[] = { "ahead", "on_track", "at_risk" };
 static const char *const table_keys[] = { "file", "title", "encoding" };
-static const char *const annex_keys[] = { "file", "title", "merge", "total", "unit", "note", "encoding" };
+static const char *const annex_keys[] = { "file", "title", "merge", "total", "unit", "note",
+                                          "status", "encoding" };
 static const char *const font_keys[] = { "title", "body", "heading", "kai" };
 static const char *const output_keys[] = { "dir", "basename", "formats" };
 static const char *const sections[] = { "report", "period", "assessment", "indicators",
@@ -583,10 +584,15 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
         a->title_src = ini_at(&ix, s, "title");
         a->merge_src = ini_at(&ix, s, "merge");
         a->total_src = ini_at(&ix, s, "total");
+        a->status_col = -1;
         table_file tf;
-        if (table_file_read(m, &ix, ini, s, &tf, d) == PE_OK)
+        if (table_file_read(m, &ix, ini, s, &tf, d) == PE_OK &&
             pe_annex_parse(m, a, tf.buf, tf.len, tf.enc, tf.path, get(ini, s, "merge"),
-                           get(ini, s, "total"), d);
+                           get(ini, s, "total"), d) == PE_OK &&
+            get(ini, s, "status") &&
+            pe_annex_set_status(m, a, get(ini, s, "status"), ini_at(&ix, s, "status"), d) ==
+                PE_ERR_NOMEM)
+            st = PE_ERR_NOMEM;
         free(tf.buf);
     }
 

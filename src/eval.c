@@ -1,9 +1,13 @@
-/* eval.c — SPEC §4: time progress, completion progress (level, no baseline,
- * range, down, growth), status against the thresholds, pace still needed,
- * summary counts and county completion. No figure is ever NaN or inf: an
+/* eval.c — SPEC §4: time progress, completion progress of the eight kinds
+ * (level with or without baseline, range, down; growth; cumulative; reduction;
+ * the bound test of ceiling and floor; milestones; qualitative judgements),
+ * status against the thresholds, the office's judgement beside the computed
+ * status, the year-over-year change, pace still needed, summary counts and
+ * county completion. No figure is ever NaN or inf: an
  * undefined one has its flag cleared and a note saying why. */
 #include "pe_eval.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -23,7 +27,7 @@ pe_state pe_state_for_ratio(const pe_period *p, double ratio)
     return PE_ST_SLOW;
 }
 
-static void evaluate_level(const pe_period *p, pe_indicator *ind, pe_eval *ev)
+static void evaluate_level(pe_indicator *ind, pe_eval *ev)
 {
     const double tgt = ind->target;   /* a range target uses its lower end */
     const double a = ev->actual;
@@ -62,34 +66,28 @@ static void evaluate_level(const pe_period *p, pe_indicator *ind, pe_eval *ev)
         ev->needed_rate = (pow(tgt / a, 1.0 / ev->years_left) - 1.0) * 100.0;
         ev->has_needed_rate = isfinite(ev->needed_rate);
     }
-    (void)p;
+}
+
+/* Σ ln(1 + sign·r/100) over the years B+1…y that have an actual; the loader
+ * guarantees every such year is present and each factor positive. */
+static double log_chain(const pe_period *p, const int *years, size_t nyears,
+                        const pe_indicator *ind, int y, double sign)
+{
+    double acc = 0;
+    for (size_t k = 0; k < nyears; k++)
+        if (years[k] > p->base_year && years[k] <= y && ind->has_value[k])
+            acc += log1p(sign * ind->value[k] / 100.0);
+    return acc;
 }
 
 static void evaluate_growth(const pe_period *p, const int *years, size_t nyears,
                             pe_indicator *ind, pe_eval *ev)
 {
-    double lnf = 0;
-    int gaps = 0;
-    for (size_t k = 0; k < nyears; k++) {
-        if (years[k] <= p->base_year || years[k] > ev->year)
-            continue;
-        if (!ind->has_value[k]) {
-            gaps++;
-            continue;
-        }
-        lnf += log1p(ind->value[k] / 100.0);   /* values > −100 are guaranteed by the loader */
-    }
-    /* years with no column at all also count as gaps */
-    int span = ev->year - p->base_year, have = 0;
-    for (size_t k = 0; k < nyears; k++)
-        if (years[k] > p->base_year && years[k] <= ev->year && ind->has_value[k])
-            have++;
-    if (have < span)
-        gaps = span - have;
+    const double lnf = log_chain(p, years, nyears, ind, ev->year, 1.0);
+    const int span = ev->year - p->base_year;
     ev->cum_factor = exp(lnf);
     ev->avg_rate = (exp(lnf / span) - 1.0) * 100.0;
-    const double g = ind->target / 100.0;
-    const double lng = log1p(g);
+    const double lng = log1p(ind->target / 100.0);
     const int period = p->target_year - p->base_year;
     if (lng == 0) {
         ev->note = "目标年均增长率为0，按累计增长是否为正判断";
@@ -99,8 +97,6 @@ static void evaluate_growth(const pe_period *p, const int *years, size_t nyears,
         ev->has_progress = 1;
         ev->reached = ev->progress >= 1.0;
     }
-    if (gaps > 0 && !ev->note)
-        ev->note = "中间年份缺少增长率，累计增长按已有年份计算";
     if (ev->reached || ev->years_left <= 0)
         return;
     ev->need = PE_NEED_GROWTH;
@@ -109,19 +105,109 @@ static void evaluate_growth(const pe_period *p, const int *years, size_t nyears,
     ev->has_needed_rate = isfinite(ev->needed_rate);
 }
 
-void pe_indicator_evaluate(const pe_period *p, const int *years, size_t nyears,
-                           pe_indicator *ind)
+static void evaluate_cumulative(const pe_period *p, const int *years, size_t nyears,
+                                pe_indicator *ind, pe_eval *ev)
 {
-    pe_eval *ev = &ind->ev;
-    memset(ev, 0, sizeof *ev);
-    const int span = p->target_year - p->base_year;
-    for (size_t k = nyears; k-- > 0;)
-        if (ind->has_value[k]) {
-            ev->has_actual = 1;
-            ev->year = years[k];
-            ev->actual = ind->value[k];
+    double sum = 0;
+    int have = 0;
+    for (size_t k = 0; k < nyears; k++)
+        if (years[k] > p->base_year && years[k] <= ev->year && ind->has_value[k]) {
+            sum += ind->value[k];
+            have++;
+        }
+    ev->sum = sum;
+    ev->missing_years = ev->year - p->base_year - have;
+    if (ev->missing_years > 0)
+        ev->note = "期内有年份缺少数据，累计值按已有年份相加";
+    ev->reached = sum >= ind->target;
+    if (ind->target > 0) {
+        ev->progress = sum / ind->target;
+        ev->has_progress = 1;
+    } else if (!ev->note) {
+        ev->note = "累计目标不为正，无法计算完成进度";
+    }
+    if (ev->reached || ev->years_left <= 0)
+        return;
+    ev->need = PE_NEED_CUMULATIVE;
+    ev->needed_delta = (ind->target - sum) / ev->years_left;
+}
+
+static void evaluate_reduction(const pe_period *p, const int *years, size_t nyears,
+                               pe_indicator *ind, pe_eval *ev)
+{
+    const double lnr = log_chain(p, years, nyears, ind, ev->year, -1.0);   /* ln(1 − C) */
+    const double g = ind->target / 100.0;
+    ev->cum_factor = exp(lnr);
+    ev->reduced = -expm1(lnr) * 100.0;
+    /* C ≥ G, compared in logs with the ratio tolerance: 13.5 % must reach 13.5 % */
+    if (g == 0) {
+        ev->note = "目标降低率为0，按累计降低是否为正判断";
+        ev->reached = lnr <= 0;
+    } else {
+        ev->progress = lnr / log1p(-g);
+        ev->has_progress = 1;
+        ev->reached = ev->progress >= 1.0 - PE_RATIO_EPS;
+    }
+    if (ev->reached || ev->years_left <= 0)
+        return;
+    ev->need = PE_NEED_REDUCTION;
+    /* 1 − ((1 − G)/(1 − C))^(1/(T−y)), in % */
+    ev->needed_rate = -expm1((log1p(-g) - lnr) / ev->years_left) * 100.0;
+    ev->has_needed_rate = isfinite(ev->needed_rate);
+}
+
+/* Ceiling and floor: no progress; the latest actual inside the bound holds,
+ * earlier years outside it are recorded in breach_cols. */
+static void evaluate_bound(const pe_period *p, const int *years, size_t nyears,
+                           pe_indicator *ind, pe_eval *ev)
+{
+    const int ceiling = ind->kind == PE_KIND_CEILING;
+    for (size_t k = 0; k < nyears && k < 64; k++) {
+        if (!ind->has_value[k] || years[k] > ev->year)
+            continue;
+        double v = ind->value[k];
+        if (ceiling ? v > ind->target : v < ind->target)
+            ev->breach_cols |= 1ULL << k;
+    }
+    ev->reached = ceiling ? ev->actual <= ind->target : ev->actual >= ind->target;
+    if (ev->year >= p->target_year)
+        ev->state = ev->reached ? PE_ST_DONE : PE_ST_MISSED;
+    else
+        ev->state = ev->reached ? PE_ST_ON_TRACK : PE_ST_LAGGING;
+    if (ev->years_left > 0)
+        ev->need = PE_NEED_BOUND;
+}
+
+static void evaluate_milestone(const pe_period *p, const int *years, size_t nyears,
+                               pe_indicator *ind, pe_eval *ev)
+{
+    for (size_t k = 0; k < nyears; k++)
+        if (years[k] <= ev->year && ind->has_value[k] && ind->value[k] != 0) {
+            ev->achieved_year = years[k];
             break;
         }
+    ev->reached = ev->achieved_year != 0;
+    if (ev->reached)
+        ev->state = ev->year < p->target_year ? PE_ST_DONE_EARLY : PE_ST_DONE;
+    else
+        ev->state = ev->year >= p->target_year ? PE_ST_MISSED : PE_ST_LAGGING;
+}
+
+/* The evaluation of SPEC §4 on the actuals of the years up to `cutoff`,
+ * without the office's judgement. */
+static void evaluate_as_of(const pe_period *p, const int *years, size_t nyears,
+                           pe_indicator *ind, int cutoff, pe_eval *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    const int span = p->target_year - p->base_year;
+    if (ind->kind != PE_KIND_QUALITATIVE)
+        for (size_t k = nyears; k-- > 0;)
+            if (ind->has_value[k] && years[k] <= cutoff) {
+                ev->has_actual = 1;
+                ev->year = years[k];
+                ev->actual = ind->value[k];
+                break;
+            }
     if (!ev->has_actual) {
         ev->state = PE_ST_NO_DATA;
         ev->time_progress = span > 0 ? (double)(p->eval_year - p->base_year) / span : 0;
@@ -130,11 +216,27 @@ void pe_indicator_evaluate(const pe_period *p, const int *years, size_t nyears,
     }
     ev->time_progress = (double)(ev->year - p->base_year) / span;
     ev->years_left = p->target_year - ev->year;
-    if (ind->kind == PE_KIND_GROWTH)
+    switch (ind->kind) {
+    case PE_KIND_CEILING:
+    case PE_KIND_FLOOR:
+        evaluate_bound(p, years, nyears, ind, ev);
+        return;
+    case PE_KIND_MILESTONE:
+        evaluate_milestone(p, years, nyears, ind, ev);
+        return;
+    case PE_KIND_GROWTH:
         evaluate_growth(p, years, nyears, ind, ev);
-    else
-        evaluate_level(p, ind, ev);
-
+        break;
+    case PE_KIND_CUMULATIVE:
+        evaluate_cumulative(p, years, nyears, ind, ev);
+        break;
+    case PE_KIND_REDUCTION:
+        evaluate_reduction(p, years, nyears, ind, ev);
+        break;
+    default:
+        evaluate_level(ind, ev);
+        break;
+    }
     if (ev->has_progress && ev->time_progress > 0) {
         ev->ratio = ev->progress / ev->time_progress;
         ev->has_ratio = 1;
@@ -142,6 +244,8 @@ void pe_indicator_evaluate(const pe_period *p, const int *years, size_t nyears,
     if (ev->reached) {
         ev->state = ev->year < p->target_year ? PE_ST_DONE_EARLY : PE_ST_DONE;
         ev->need = PE_NEED_NONE;
+    } else if (ev->year >= p->target_year) {
+        ev->state = PE_ST_MISSED;
     } else if (ev->has_ratio) {
         ev->state = pe_state_for_ratio(p, ev->ratio);
     } else {
@@ -149,25 +253,80 @@ void pe_indicator_evaluate(const pe_period *p, const int *years, size_t nyears,
     }
 }
 
+void pe_indicator_evaluate(const pe_period *p, const int *years, size_t nyears,
+                           pe_indicator *ind)
+{
+    pe_eval *ev = &ind->ev;
+    evaluate_as_of(p, years, nyears, ind, INT_MAX, ev);
+    ev->computed_state = ev->state;
+    if (ind->has_judgement) {
+        ev->state = ind->judgement;
+        ev->judged = 1;
+    }
+    ev->change = PE_CHANGE_NONE;
+    if (!ev->has_actual)
+        return;
+    /* year over year: the same rules on the actuals up to y − 1; a judgement
+     * counts only for the year it was given in */
+    pe_eval prev;
+    evaluate_as_of(p, years, nyears, ind, ev->year - 1, &prev);
+    if (!prev.has_actual) {
+        ev->change = PE_CHANGE_NEW;
+        return;
+    }
+    ev->has_prev = 1;
+    ev->prev_year = prev.year;
+    ev->prev_state = prev.state;
+    int now = pe_state_rank(ev->state), before = pe_state_rank(prev.state);
+    if (now < 0)
+        ev->change = PE_CHANGE_NONE;
+    else
+        ev->change = now > before ? PE_CHANGE_BETTER
+                   : now < before ? PE_CHANGE_WORSE : PE_CHANGE_SAME;
+}
+
+static int is_lagging(pe_state s)
+{
+    return s == PE_ST_LAGGING || s == PE_ST_SLOW || s == PE_ST_MISSED;
+}
+
 static void evaluate_table(const pe_period *p, pe_indicator_table *t, pe_diags *d)
 {
     memset(t->count, 0, sizeof t->count);
-    t->n_lagging = t->n_binding_lagging = 0;
+    memset(t->changes, 0, sizeof t->changes);
+    t->n_lagging = t->n_binding_lagging = t->n_judged = 0;
     t->data_year = 0;
     for (size_t i = 0; i < t->n; i++) {
         pe_indicator *ind = &t->items[i];
         pe_indicator_evaluate(p, t->years, t->nyears, ind);
-        t->count[ind->ev.state]++;
-        if (ind->ev.state == PE_ST_LAGGING || ind->ev.state == PE_ST_SLOW) {
+        const pe_eval *ev = &ind->ev;
+        t->count[ev->state]++;
+        t->changes[ev->change]++;
+        if (is_lagging(ev->state)) {
             t->n_lagging++;
             if (ind->nature && strcmp(ind->nature, "约束性") == 0)
                 t->n_binding_lagging++;
         }
-        if (ind->ev.has_actual && ind->ev.year > t->data_year)
-            t->data_year = ind->ev.year;
-        if (!ind->ev.has_actual)
+        if (ev->has_actual && ev->year > t->data_year)
+            t->data_year = ev->year;
+        if (ev->judged && ev->state != ev->computed_state) {
+            t->n_judged++;
+            if (!ind->judgement_note)
+                pe_error(d, ind->judgement_src,
+                         "评估结论“%s”与测算状态“%s”不同，请在 judgement_note（研判说明）列写明理由",
+                         pe_state_name(ev->state), pe_state_name(ev->computed_state));
+        }
+        if (ind->kind == PE_KIND_QUALITATIVE) {
+            if (!ind->has_judgement)
+                pe_warn(d, ind->src, "定性指标“%s”（序号 %s）尚无评估结论，状态记为“暂无数据”；"
+                        "请在 judgement（评估结论）列填写研判结论", ind->name, ind->id);
+        } else if (!ev->has_actual) {
             pe_warn(d, ind->src, "指标“%s”（序号 %s）尚无任何年份的实际值，状态记为“暂无数据”",
                     ind->name, ind->id);
+        } else if (ind->kind == PE_KIND_MILESTONE && !ev->reached && !ind->has_judgement) {
+            pe_warn(d, ind->src, "节点目标“%s”（序号 %s）尚未实现，测算状态记为“%s”；请在 judgement"
+                    "（评估结论）列填写研判结论", ind->name, ind->id, pe_state_name(ev->state));
+        }
     }
 }
 
@@ -226,6 +385,7 @@ static void evaluate_counties(const pe_period *p, pe_county_table *t)
 
 pe_status pe_evaluate(pe_model *m, pe_diags *d)
 {
+    size_t errors_before = d->nerrors;
     pe_period p = { m->base_year, m->target_year, m->eval_year, m->ahead, m->on_track, m->at_risk };
     evaluate_table(&p, &m->indicators, d);
     evaluate_table(&p, &m->targets, d);
@@ -233,5 +393,5 @@ pe_status pe_evaluate(pe_model *m, pe_diags *d)
         evaluate_counties(&p, &m->counties);
     m->data_year = m->indicators.data_year > m->targets.data_year ? m->indicators.data_year
                                                                   : m->targets.data_year;
-    return PE_OK;
+    return d->nerrors > errors_before ? PE_ERR_INPUT : PE_OK;
 }

@@ -16,13 +16,40 @@ void pe_fmt_value(const pe_indicator *ind, double v, char *out, size_t n)
 
 void pe_fmt_target(const pe_indicator *ind, char *out, size_t n)
 {
+    if (ind->target_text) {
+        snprintf(out, n, "%s", ind->target_text);
+        return;
+    }
+    pe_fmt_target_value(ind, out, n);
+}
+
+void pe_fmt_target_value(const pe_indicator *ind, char *out, size_t n)
+{
     char a[64], b[64];
+    if (!ind->has_target) {
+        snprintf(out, n, "—");
+        return;
+    }
     pe_fmt_value(ind, ind->target, a, sizeof a);
     if (ind->has_target_max && ind->target_max != ind->target) {
         pe_fmt_value(ind, ind->target_max, b, sizeof b);
         snprintf(out, n, "%s–%s", a, b);
     } else {
         snprintf(out, n, "%s", a);
+    }
+}
+
+/* A pace in the unit: one more decimal than the indicator so small paces do
+ * not print as 0, without trailing zeros: 17.5家, 1家, 0.235个百分点. */
+static void fmt_pace(const pe_indicator *ind, double v, char *a, size_t n)
+{
+    pe_number_format(fabs(v), ind->decimals + 1 > 2 ? ind->decimals + 1 : 2, a, n);
+    if (strchr(a, '.')) {
+        size_t k = strlen(a);
+        while (k > 0 && a[k - 1] == '0')
+            a[--k] = '\0';
+        if (k > 0 && a[k - 1] == '.')
+            a[--k] = '\0';
     }
 }
 
@@ -33,17 +60,7 @@ void pe_fmt_needed(const pe_indicator *ind, char *out, size_t n)
     switch (ev->need) {
     case PE_NEED_LEVEL: {
         int pct = strcmp(ind->unit, "%") == 0;
-        double delta = fabs(ev->needed_delta);
-        /* one more decimal than the indicator so small paces do not print as 0,
-         * without trailing zeros: 17.5家, 1家, 0.235个百分点 */
-        pe_number_format(delta, ind->decimals + 1 > 2 ? ind->decimals + 1 : 2, a, sizeof a);
-        if (strchr(a, '.')) {
-            size_t k = strlen(a);
-            while (k > 0 && a[k - 1] == '0')
-                a[--k] = '\0';
-            if (k > 0 && a[k - 1] == '.')
-                a[--k] = '\0';
-        }
+        fmt_pace(ind, ev->needed_delta, a, sizeof a);
         const char *verb = ev->needed_delta >= 0 ? "提高" : "降低";
         if (pct) {
             snprintf(out, n, "每年需%s%s个百分点", verb, a);
@@ -64,11 +81,197 @@ void pe_fmt_needed(const pe_indicator *ind, char *out, size_t n)
             snprintf(out, n, "—");
         }
         break;
+    case PE_NEED_CUMULATIVE:
+        fmt_pace(ind, ev->needed_delta, a, sizeof a);
+        snprintf(out, n, "每年需完成%s%s", a, ind->unit);
+        break;
+    case PE_NEED_REDUCTION:
+        if (ev->has_needed_rate) {
+            pe_number_format(fabs(ev->needed_rate), 1, r, sizeof r);
+            snprintf(out, n, "此后每年需%s%s%%", ev->needed_rate >= 0 ? "降低" : "可上升", r);
+        } else {
+            snprintf(out, n, "—");
+        }
+        break;
+    case PE_NEED_BOUND:
+        pe_fmt_value(ind, ind->target, a, sizeof a);
+        snprintf(out, n, "保持在%s%s%s", a, ind->unit,
+                 ind->kind == PE_KIND_CEILING ? "以内" : "以上");
+        break;
     case PE_NEED_NONE:
     default:
-        snprintf(out, n, "%s", ev->reached ? "已达目标" : "—");
+        if (ind->kind == PE_KIND_MILESTONE && ev->reached)
+            snprintf(out, n, "已实现");
+        else
+            snprintf(out, n, "%s", ev->reached ? "已达目标" : "—");
         break;
     }
+}
+
+void pe_fmt_breaches(const pe_indicator *ind, const int *years, size_t nyears, char *out,
+                     size_t n)
+{
+    const pe_eval *ev = &ind->ev;
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < nyears && k < 64 && len + 16 < n; k++) {
+        if (!(ev->breach_cols & (1ULL << k)) || years[k] == ev->year)
+            continue;
+        len += (size_t)snprintf(out + len, n - len, "%s%d年", len ? "、" : "", years[k]);
+    }
+    if (len && len + 16 < n)
+        snprintf(out + len, n - len, "%s", ind->kind == PE_KIND_CEILING ? "超出控制目标" : "未达到");
+}
+
+/* "0.54%", "183家": a value with its unit. */
+static void fmt_with_unit(const pe_indicator *ind, double v, char *out, size_t n)
+{
+    char a[64];
+    pe_fmt_value(ind, v, a, sizeof a);
+    snprintf(out, n, "%s%s", a, ind->unit);
+}
+
+/* The status clause: the status, or for a judgement that differs from the
+ * arithmetic, the computed status followed by the office's. */
+static void sentence_status(pe_buf *b, const pe_indicator *ind)
+{
+    const pe_eval *ev = &ind->ev;
+    if (ev->judged && ev->state != ev->computed_state) {
+        pe_buf_printf(b, "测算为%s；经综合研判，评估为%s", pe_state_name(ev->computed_state),
+                      pe_state_name(ev->state));
+        if (ind->judgement_note)
+            pe_buf_printf(b, "（%s）", ind->judgement_note);
+    } else {
+        pe_buf_puts(b, pe_state_name(ev->state));
+    }
+}
+
+void pe_fmt_sentence(const pe_indicator *ind, const int *years, size_t nyears, int base_year,
+                     int target_year, pe_buf *b)
+{
+    const pe_eval *ev = &ind->ev;
+    char a[96], t[96], p[32], r[32], x[128];
+    const int pending = ev->need != PE_NEED_NONE && ev->years_left > 0;
+
+    if (ind->kind == PE_KIND_QUALITATIVE) {
+        pe_buf_printf(b, "%s（目标：%s）", ind->name, ind->target_text ? ind->target_text : "—");
+        if (ind->has_judgement) {
+            pe_buf_printf(b, "，经综合研判，评估为%s", pe_state_name(ev->state));
+            if (ind->judgement_note)
+                pe_buf_printf(b, "（%s）", ind->judgement_note);
+            pe_buf_puts(b, "。");
+        } else {
+            pe_buf_puts(b, "，尚无评估结论。");
+        }
+        return;
+    }
+    if (!ev->has_actual) {
+        pe_buf_printf(b, "%s尚无实际数据，", ind->name);
+        sentence_status(b, ind);
+        pe_buf_puts(b, "。");
+        return;
+    }
+    fmt_with_unit(ind, ev->actual, a, sizeof a);
+    if (ind->has_target)
+        fmt_with_unit(ind, ind->target, t, sizeof t);
+    else
+        snprintf(t, sizeof t, "—");
+    if (ev->has_progress)
+        pe_percent_format(ev->progress, p, sizeof p);
+    else
+        snprintf(p, sizeof p, "—");
+    switch (ind->kind) {
+    case PE_KIND_GROWTH:
+        pe_number_format(ev->avg_rate, 1, r, sizeof r);
+        if (ev->year == base_year + 1)
+            pe_buf_printf(b, "%s%d年增长%s%%", ind->name, ev->year, r);
+        else
+            pe_buf_printf(b, "%s%d—%d年年均增长%s%%", ind->name, base_year + 1, ev->year, r);
+        pe_buf_printf(b, "（目标年均%s）", t);
+        break;
+    case PE_KIND_CUMULATIVE:
+        fmt_with_unit(ind, ev->sum, x, sizeof x);
+        pe_buf_printf(b, "%s%d—%d年累计%s，为%d年目标%s的", ind->name, base_year + 1, ev->year, x,
+                      target_year, t);
+        break;
+    case PE_KIND_REDUCTION:
+        pe_number_format(ev->reduced, 1, r, sizeof r);
+        pe_buf_printf(b, "%s%d—%d年累计降低%s%%（目标累计降低%s）", ind->name, base_year + 1,
+                      ev->year, r, t);
+        break;
+    case PE_KIND_CEILING:
+    case PE_KIND_FLOOR: {
+        int ceil = ind->kind == PE_KIND_CEILING;
+        pe_buf_printf(b, "%s%d年为%s，", ind->name, ev->year, a);
+        if (ev->reached)
+            pe_buf_printf(b, "%s%s%s", ceil ? "控制在" : "保持在", t, ceil ? "以内" : "以上");
+        else
+            pe_buf_printf(b, "%s%s的%s", ceil ? "高于" : "低于", t, ceil ? "控制目标" : "目标下限");
+        pe_fmt_breaches(ind, years, nyears, x, sizeof x);
+        if (*x)
+            pe_buf_printf(b, "（%s）", x);
+        pe_buf_puts(b, "，");
+        sentence_status(b, ind);
+        if (pending)
+            pe_buf_printf(b, "，今后需继续%s%s%s", ceil ? "控制在" : "保持在", t, ceil ? "以内" : "以上");
+        pe_buf_puts(b, "。");
+        return;
+    }
+    case PE_KIND_MILESTONE:
+        if (ev->reached)
+            pe_buf_printf(b, "%s已于%d年实现，", ind->name, ev->achieved_year);
+        else
+            pe_buf_printf(b, "%s截至%d年尚未实现，", ind->name, ev->year);
+        sentence_status(b, ind);
+        pe_buf_puts(b, "。");
+        return;
+    default:
+        pe_buf_printf(b, "%s%d年为%s", ind->name, ev->year, a);
+        break;
+    }
+    /* level, growth, cumulative, reduction */
+    if (ind->kind == PE_KIND_CUMULATIVE)
+        pe_buf_printf(b, "%s，", p);
+    else if (ev->reached && ind->kind == PE_KIND_LEVEL)
+        pe_buf_printf(b, "，已达到%s的目标，", t);
+    else if (ev->has_progress)
+        pe_buf_printf(b, "，完成进度%s，", p);
+    else
+        pe_buf_printf(b, "，%s，", ev->note ? ev->note : "无法计算完成进度");
+    sentence_status(b, ind);
+    if (pending) {
+        switch (ev->need) {
+        case PE_NEED_LEVEL:
+            fmt_pace(ind, ev->needed_delta, x, sizeof x);
+            if (strcmp(ind->unit, "%") == 0)
+                pe_buf_printf(b, "，到%d年需年均%s%s个百分点", target_year,
+                              ev->needed_delta >= 0 ? "提高" : "降低", x);
+            else
+                pe_buf_printf(b, "，到%d年需年均%s%s%s", target_year,
+                              ev->needed_delta >= 0 ? "增加" : "减少", x, ind->unit);
+            break;
+        case PE_NEED_GROWTH:
+            if (ev->has_needed_rate) {
+                pe_number_format(fabs(ev->needed_rate), 1, r, sizeof r);
+                pe_buf_printf(b, "，%d—%d年需年均%s%s%%", ev->year + 1, target_year,
+                              ev->needed_rate >= 0 ? "增长" : "下降", r);
+            }
+            break;
+        case PE_NEED_CUMULATIVE:
+            fmt_pace(ind, ev->needed_delta, x, sizeof x);
+            pe_buf_printf(b, "，%d—%d年需年均完成%s%s", ev->year + 1, target_year, x, ind->unit);
+            break;
+        case PE_NEED_REDUCTION:
+            if (ev->has_needed_rate) {
+                pe_number_format(fabs(ev->needed_rate), 1, r, sizeof r);
+                pe_buf_printf(b, "，%d—%d年需年均降低%s%%", ev->year + 1, target_year, r);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    pe_buf_puts(b, "。");
 }
 
 /* ---- the field list ---- */
@@ -103,8 +306,10 @@ static int addf(pe_fields *f, const char *name, const char *fmt, ...)
     return add(f, name, buf);
 }
 
-static int add_indicator(pe_fields *f, const char *key, const pe_indicator *ind)
+static int add_indicator(pe_fields *f, const pe_model *m, const pe_indicator_table *t,
+                         const pe_indicator *ind)
 {
+    const char *key = t->key;
     char name[256], v[256];
     const pe_eval *ev = &ind->ev;
     int rc = 0;
@@ -118,11 +323,23 @@ static int add_indicator(pe_fields *f, const char *key, const pe_indicator *ind)
     rc |= add(f, NAME("base"), v);
     pe_fmt_target(ind, v, sizeof v);
     rc |= add(f, NAME("target"), v);
-    if (ev->has_actual)
+    pe_fmt_target_value(ind, v, sizeof v);
+    rc |= add(f, NAME("target_value"), v);
+    rc |= add(f, NAME("kind"), pe_kind_name(ind->kind));
+    if (!ev->has_actual)
+        snprintf(v, sizeof v, "—");
+    else if (ind->kind == PE_KIND_MILESTONE)
+        snprintf(v, sizeof v, "%s", ev->actual != 0 ? "已实现" : "未实现");
+    else
         pe_fmt_value(ind, ev->actual, v, sizeof v);
+    rc |= add(f, NAME("actual"), v);
+    if (ind->kind == PE_KIND_CUMULATIVE && ev->has_actual)
+        pe_fmt_value(ind, ev->sum, v, sizeof v);
+    else if (ind->kind == PE_KIND_REDUCTION && ev->has_actual)
+        pe_number_format(ev->reduced, 1, v, sizeof v), strcat(v, "%");
     else
         snprintf(v, sizeof v, "—");
-    rc |= add(f, NAME("actual"), v);
+    rc |= add(f, NAME("total"), v);
     if (ev->has_actual)
         snprintf(v, sizeof v, "%d", ev->year);
     else
@@ -141,6 +358,17 @@ static int add_indicator(pe_fields *f, const char *key, const pe_indicator *ind)
         snprintf(v, sizeof v, "—");
     rc |= add(f, NAME("ratio"), v);
     rc |= add(f, NAME("status"), pe_state_name(ev->state));
+    rc |= add(f, NAME("computed_status"), pe_state_name(ev->computed_state));
+    rc |= add(f, NAME("change"), pe_change_name(ev->change));
+    rc |= add(f, NAME("prev_status"), ev->has_prev ? pe_state_name(ev->prev_state) : "—");
+    rc |= add(f, NAME("judgement_note"), ev->judged && ind->judgement_note ? ind->judgement_note : "");
+    {
+        pe_buf sb;
+        pe_buf_init(&sb);
+        pe_fmt_sentence(ind, t->years, t->nyears, m->base_year, m->target_year, &sb);
+        rc |= sb.oom ? -1 : add(f, NAME("sentence"), sb.s);
+        pe_buf_release(&sb);
+    }
     pe_fmt_needed(ind, v, sizeof v);
     rc |= add(f, NAME("needed"), v);
     if (ind->kind == PE_KIND_GROWTH && ev->has_actual)
@@ -148,13 +376,102 @@ static int add_indicator(pe_fields *f, const char *key, const pe_indicator *ind)
     else
         snprintf(v, sizeof v, "—");
     rc |= add(f, NAME("avg_rate"), v);
-    rc |= add(f, NAME("note"), ev->note ? ev->note : "");
+    {
+        char br[256];
+        pe_fmt_breaches(ind, t->years, t->nyears, br, sizeof br);
+        rc |= add(f, NAME("note"), *br ? br : ev->note ? ev->note : "");
+    }
 #undef NAME
     return rc;
 }
 
+/* 与上年相比，3项指标进展状态好转，5项持平，1项下滑。 */
+static int add_changes(pe_fields *f, const pe_indicator_table *t, const char *noun)
+{
+    char name[128];
+    int rc = 0;
+    static const pe_change order[] = { PE_CHANGE_BETTER, PE_CHANGE_SAME, PE_CHANGE_WORSE,
+                                       PE_CHANGE_NEW };
+    for (size_t i = 0; i < COUNT(order); i++) {
+        snprintf(name, sizeof name, "%s.changes.%s", t->key, pe_change_name(order[i]));
+        rc |= addf(f, name, "%zu", t->changes[order[i]]);
+    }
+    size_t better = t->changes[PE_CHANGE_BETTER], same = t->changes[PE_CHANGE_SAME];
+    size_t worse = t->changes[PE_CHANGE_WORSE], fresh = t->changes[PE_CHANGE_NEW];
+    pe_buf b;
+    pe_buf_init(&b);
+    if (better + same + worse == 0) {
+        pe_buf_printf(&b, "各项%s均无上年数据可比，暂不作同比分析。", noun);
+    } else {
+        pe_buf_puts(&b, "与上年相比，");
+        const char *sep = "";
+        if (better)
+            pe_buf_printf(&b, "%zu项%s进展状态好转", better, noun), sep = "，";
+        if (same)
+            pe_buf_printf(&b, "%s%zu项%s", sep, same, *sep ? "持平" : "进展状态持平"), sep = "，";
+        if (worse)
+            pe_buf_printf(&b, "%s%zu项%s", sep, worse, *sep ? "下滑" : "进展状态下滑"), sep = "，";
+        if (fresh)
+            pe_buf_printf(&b, "%s%zu项为新增数据", sep, fresh);
+        pe_buf_puts(&b, "。");
+    }
+    snprintf(name, sizeof name, "%s.changes.summary", t->key);
+    rc |= b.oom ? -1 : add(f, name, b.s);
+    pe_buf_release(&b);
+    return rc;
+}
+
+/* What an annex counts, from its title: "突破20项重大技术计划" → "重大技术计划";
+ * a title without a stated count gives "所列事项". */
+static const char *annex_noun(const char *title, char *buf, size_t n)
+{
+    const char *p = title;
+    while (p && *p) {
+        if (*p >= '0' && *p <= '9') {
+            while (*p >= '0' && *p <= '9')
+                p++;
+            if (strncmp(p, "项", 3) == 0 && p[3]) {
+                snprintf(buf, n, "%s", p + 3);
+                return buf;
+            }
+            continue;
+        }
+        p++;
+    }
+    return "所列事项";
+}
+
+/* 21项重大技术计划中，已完成5项，推进中12项，未启动4项。 */
+static int add_annex(pe_fields *f, const pe_annex *a)
+{
+    char name[256];
+    int rc = 0;
+    snprintf(name, sizeof name, "annexes.%d.title", a->number);
+    rc |= add(f, name, a->title);
+    snprintf(name, sizeof name, "annexes.%d.rows", a->number);
+    rc |= addf(f, name, "%zu", a->nrows);
+    if (a->status_col < 0)
+        return rc;
+    pe_buf b;
+    pe_buf_init(&b);
+    pe_buf_printf(&b, "%zu项%s中", a->nrows, annex_noun(a->title, name, sizeof name));
+    for (size_t k = 0; k < a->nstatus; k++) {
+        snprintf(name, sizeof name, "annexes.%d.count.%s", a->number, a->status_value[k]);
+        rc |= addf(f, name, "%zu", a->status_count[k]);
+        pe_buf_printf(&b, "%s%s%zu项", k ? "，" : "", a->status_value[k], a->status_count[k]);
+    }
+    if (a->status_blank)
+        pe_buf_printf(&b, "%s未填写进展%zu项", a->nstatus ? "，" : "", a->status_blank);
+    pe_buf_puts(&b, "。");
+    snprintf(name, sizeof name, "annexes.%d.summary", a->number);
+    rc |= b.oom ? -1 : add(f, name, b.s);
+    pe_buf_release(&b);
+    return rc;
+}
+
 /* 10项核心指标中，提前完成2项，快于序时进度3项，……，暂无数据1项。 */
-static int add_table(pe_fields *f, const pe_indicator_table *t, const char *noun)
+static int add_table(pe_fields *f, const pe_model *m, const pe_indicator_table *t,
+                     const char *noun)
 {
     char name[128];
     pe_buf b;
@@ -184,7 +501,8 @@ static int add_table(pe_fields *f, const pe_indicator_table *t, const char *noun
     pe_buf_init(&bind);
     for (size_t i = 0; i < t->n; i++) {
         const pe_indicator *ind = &t->items[i];
-        if (ind->ev.state != PE_ST_LAGGING && ind->ev.state != PE_ST_SLOW)
+        if (ind->ev.state != PE_ST_LAGGING && ind->ev.state != PE_ST_SLOW &&
+            ind->ev.state != PE_ST_MISSED)
             continue;
         if (lag.len)
             pe_buf_puts(&lag, "、");
@@ -214,8 +532,9 @@ static int add_table(pe_fields *f, const pe_indicator_table *t, const char *noun
         snprintf(v, sizeof v, "—");
     snprintf(name, sizeof name, "%s.share_on_track", key);
     rc |= add(f, name, v);
+    rc |= add_changes(f, t, noun);
     for (size_t i = 0; i < t->n; i++)
-        rc |= add_indicator(f, key, &t->items[i]);
+        rc |= add_indicator(f, m, t, &t->items[i]);
     return rc;
 }
 
@@ -312,18 +631,13 @@ pe_status pe_fields_build(const pe_model *m, pe_fields **out)
     else
         rc |= add(f, "period.data_year", "—");
     rc |= addf(f, "period.years", "%d", m->target_year - m->base_year);
-    rc |= add_table(f, &m->indicators, "核心指标");
+    rc |= add_table(f, m, &m->indicators, "核心指标");
     if (m->targets.file)
-        rc |= add_table(f, &m->targets, "量化目标");
+        rc |= add_table(f, m, &m->targets, "量化目标");
     if (m->counties.present)
         rc |= add_counties(f, &m->counties);
-    for (size_t i = 0; i < m->nannexes; i++) {
-        char name[64];
-        snprintf(name, sizeof name, "annexes.%d.title", m->annexes[i].number);
-        rc |= add(f, name, m->annexes[i].title);
-        snprintf(name, sizeof name, "annexes.%d.rows", m->annexes[i].number);
-        rc |= addf(f, name, "%zu", m->annexes[i].nrows);
-    }
+    for (size_t i = 0; i < m->nannexes; i++)
+        rc |= add_annex(f, &m->annexes[i]);
     rc |= addf(f, "annexes.total", "%zu", m->nannexes);
     for (size_t i = 0; i < f->n && !rc; i++)
         if (pe_strmap_put(&f->index, f->items[i].name, i, NULL) < 0)

@@ -45,12 +45,75 @@ pe_status pe_model_load(const char *ini_path, pe_diags *d, pe_model **out)
     return pe_config_parse_file(m, ini_path, d);
 }
 
+static const char *const state_names[PE_ST_COUNT] = {
+    "提前完成", "已完成", "快于序时进度", "符合序时进度", "滞后序时进度", "进展缓慢", "未完成",
+    "暂无数据"
+};
+
 const char *pe_state_name(pe_state s)
 {
-    static const char *const names[PE_ST_COUNT] = {
-        "提前完成", "已完成", "快于序时进度", "符合序时进度", "滞后序时进度", "进展缓慢", "暂无数据"
-    };
-    return (unsigned)s < PE_ST_COUNT ? names[s] : "";
+    return (unsigned)s < PE_ST_COUNT ? state_names[s] : "";
+}
+
+int pe_state_parse(const char *s, pe_state *out)
+{
+    for (int k = 0; k < PE_ST_COUNT; k++)
+        if (strcmp(s, state_names[k]) == 0)
+            return *out = (pe_state)k, 1;
+    return 0;
+}
+
+int pe_state_rank(pe_state s)
+{
+    switch (s) {
+    case PE_ST_DONE_EARLY:
+    case PE_ST_DONE: return 4;
+    case PE_ST_AHEAD: return 3;
+    case PE_ST_ON_TRACK: return 2;
+    case PE_ST_LAGGING: return 1;
+    case PE_ST_SLOW:
+    case PE_ST_MISSED: return 0;
+    default: return -1;
+    }
+}
+
+const char *pe_change_name(pe_change c)
+{
+    static const char *const names[PE_CHANGE_COUNT] = { "—", "新增数据", "好转", "持平", "下滑" };
+    return (unsigned)c < PE_CHANGE_COUNT ? names[c] : "";
+}
+
+/* Names of the kinds: key, then Chinese aliases (the first is the printed name). */
+static const char *const kind_names[PE_KIND_COUNT][5] = {
+    [PE_KIND_LEVEL] = { "level", "水平值", "水平", "总量", NULL },
+    [PE_KIND_GROWTH] = { "growth", "年均增长", "增长率", "增速", NULL },
+    [PE_KIND_CUMULATIVE] = { "cumulative", "累计", "累计值", "期内累计", NULL },
+    [PE_KIND_REDUCTION] = { "reduction", "累计降低", "降低率", "累计下降", NULL },
+    [PE_KIND_CEILING] = { "ceiling", "上限", "控制上限", "约束上限", NULL },
+    [PE_KIND_FLOOR] = { "floor", "下限", "保持下限", "不低于", NULL },
+    [PE_KIND_MILESTONE] = { "milestone", "节点", "节点目标", "里程碑", NULL },
+    [PE_KIND_QUALITATIVE] = { "qualitative", "定性", "定性目标", "定性指标", NULL },
+};
+
+const char *pe_kind_name(pe_kind k)
+{
+    return (unsigned)k < PE_KIND_COUNT ? kind_names[k][1] : "";
+}
+
+const char *pe_kind_key(pe_kind k)
+{
+    return (unsigned)k < PE_KIND_COUNT ? kind_names[k][0] : "";
+}
+
+int pe_kind_has_progress(pe_kind k)
+{
+    return k == PE_KIND_LEVEL || k == PE_KIND_GROWTH || k == PE_KIND_CUMULATIVE ||
+           k == PE_KIND_REDUCTION;
+}
+
+int pe_kind_needs_target(pe_kind k)
+{
+    return k != PE_KIND_MILESTONE && k != PE_KIND_QUALITATIVE;
 }
 
 static pe_src cell_at(const char *file, const pe_cell *c)
@@ -77,8 +140,8 @@ static int header_year(const char *h)
 
 /* ---- indicator tables ---- */
 
-enum { C_ID, C_NAME, C_UNIT, C_KIND, C_DIR, C_NATURE, C_BASE, C_TARGET, C_TMAX, C_DEC,
-       C_CHAPTER, C_DEPT, C_NOTE, C_NCOLS };
+enum { C_ID, C_NAME, C_UNIT, C_KIND, C_DIR, C_NATURE, C_BASE, C_TARGET, C_TMAX, C_TTEXT,
+       C_DEC, C_CHAPTER, C_JUDGE, C_JNOTE, C_DEPT, C_NOTE, C_NCOLS };
 
 static const struct { const char *name; const char *alias[3]; } ind_cols[C_NCOLS] = {
     [C_ID] = { "id", { "序号", "编号", NULL } },
@@ -90,6 +153,9 @@ static const struct { const char *name; const char *alias[3]; } ind_cols[C_NCOLS
     [C_BASE] = { "base", { "基期值", NULL, NULL } },
     [C_TARGET] = { "target", { "目标值", NULL, NULL } },
     [C_TMAX] = { "target_max", { "目标上限", NULL, NULL } },
+    [C_TTEXT] = { "target_text", { "目标表述", "目标描述", NULL } },
+    [C_JUDGE] = { "judgement", { "评估结论", "研判结论", NULL } },
+    [C_JNOTE] = { "judgement_note", { "研判说明", "结论说明", NULL } },
     [C_DEC] = { "decimals", { "小数位", NULL, NULL } },
     [C_CHAPTER] = { "chapter", { "章节", NULL, NULL } },
     [C_DEPT] = { "dept", { "牵头部门", "责任单位", NULL } },
@@ -120,15 +186,25 @@ static void unknown_column(pe_diags *d, pe_src at, const char *h, const char *co
 
 static int parse_kind(const char *s, pe_kind *k)
 {
-    static const char *const level[] = { "level", "水平值", "水平", "总量" };
-    static const char *const growth[] = { "growth", "年均增长", "增长率", "增速" };
-    for (size_t i = 0; i < COUNT(level); i++)
-        if (strcmp(s, level[i]) == 0)
-            return *k = PE_KIND_LEVEL, 1;
-    for (size_t i = 0; i < COUNT(growth); i++)
-        if (strcmp(s, growth[i]) == 0)
-            return *k = PE_KIND_GROWTH, 1;
+    for (int i = 0; i < PE_KIND_COUNT; i++)
+        for (int a = 0; a < 5 && kind_names[i][a]; a++)
+            if (strcmp(s, kind_names[i][a]) == 0)
+                return *k = (pe_kind)i, 1;
     return 0;
+}
+
+/* A milestone's actual: 1/是/已实现/已完成 → 1, 0/否/未实现/未完成 → 0; −1 otherwise. */
+static int milestone_value(const char *s)
+{
+    static const char *const yes[] = { "1", "是", "已实现", "已完成", "实现" };
+    static const char *const no[] = { "0", "否", "未实现", "未完成" };
+    for (size_t i = 0; i < COUNT(yes); i++)
+        if (strcmp(s, yes[i]) == 0)
+            return 1;
+    for (size_t i = 0; i < COUNT(no); i++)
+        if (strcmp(s, no[i]) == 0)
+            return 0;
+    return -1;
 }
 
 static int parse_direction(const char *s, pe_direction *dir)
@@ -174,6 +250,200 @@ static int number_cell(pe_diags *d, const char *file, const pe_cell *c, const ch
     }
 }
 
+/* The cells of one indicator row after id, name and kind: direction, nature,
+ * base, the target (as the kind needs it), target text, the yearly actuals
+ * (numbers, or milestone words), the series rules of growth and reduction, and
+ * the office's judgement. Returns 0 when it recorded an error. */
+static int indicator_row(pe_model *m, pe_indicator_table *t, pe_indicator *ind,
+                         const pe_cell *row, const int *colmap, const int *yearcol,
+                         const char *file, pe_diags *d, int *decimals)
+{
+    int ok = 1, present;
+    const pe_kind kind = ind->kind;
+    const char *kname = pe_kind_name(kind);
+#define CELL(c) (colmap[c] >= 0 ? &row[colmap[c]] : NULL)
+#define TEXT(c) (colmap[c] >= 0 ? row[colmap[c]].text : NULL)
+#define AT(c) (colmap[c] >= 0 ? cell_at(file, &row[colmap[c]]) : ind->src)
+    ind->dir = PE_DIR_UP;
+    ind->has_dir = TEXT(C_DIR) != NULL;
+    if (TEXT(C_DIR)) {
+        if (!parse_direction(TEXT(C_DIR), &ind->dir)) {
+            pe_error(d, AT(C_DIR), "方向“%s”无法识别，请写 up（正向）或 down（逆向）", TEXT(C_DIR));
+            ok = 0;
+        } else if (kind != PE_KIND_LEVEL && !(kind == PE_KIND_GROWTH && ind->dir == PE_DIR_UP)) {
+            pe_warn(d, AT(C_DIR), "%s类指标没有方向，方向“%s”将被忽略；只有水平值指标需要填写方向",
+                    kname, TEXT(C_DIR));
+            ind->dir = PE_DIR_UP;
+        }
+    }
+    const char *nature = TEXT(C_NATURE);
+    if (nature) {
+        if (strcmp(nature, "预期性") != 0 && strcmp(nature, "约束性") != 0) {
+            pe_error(d, AT(C_NATURE), "属性“%s”无法识别，请写 预期性 或 约束性，或留空", nature);
+            ok = 0;
+        }
+        ind->nature = nature;
+    }
+    ind->target_text = TEXT(C_TTEXT);
+    if (CELL(C_BASE))
+        ok &= number_cell(d, file, CELL(C_BASE), "基期值", &ind->base, &ind->has_base, decimals);
+
+    /* target */
+    const pe_cell *tc = CELL(C_TARGET);
+    ind->target_src = cell_at(file, tc);
+    if (pe_kind_needs_target(kind)) {
+        if (!tc->text || strcmp(tc->text, "-") == 0) {
+            pe_error(d, cell_at(file, tc), "目标值为空：%s类指标须填写数字目标，请填写 %d 年的目标值",
+                     kname, m->target_year);
+            ok = 0;
+        } else if (number_cell(d, file, tc, "目标值", &ind->target, &present, decimals)) {
+            if (!present) {
+                pe_error(d, cell_at(file, tc), "目标值为空：%s类指标须填写数字目标，请填写 %d 年的目标值",
+                         kname, m->target_year);
+                ok = 0;
+            }
+            ind->has_target = present;
+        } else {
+            ok = 0;
+        }
+    } else if (tc->text && strcmp(tc->text, "-") != 0) {
+        pe_warn(d, cell_at(file, tc), "%s类指标没有数值目标，目标值“%s”将被忽略；目标的文字表述请填在 "
+                "target_text（目标表述）列", kname, tc->text);
+    }
+    if (kind == PE_KIND_QUALITATIVE && !ind->target_text) {
+        pe_error(d, AT(C_TTEXT), "定性指标须在 target_text（目标表述）列写明规划目标，如“保持在合理区间”");
+        ok = 0;
+    }
+    if (CELL(C_TMAX)) {
+        if (number_cell(d, file, CELL(C_TMAX), "目标上限", &ind->target_max, &ind->has_target_max,
+                        decimals)) {
+            if (ind->has_target_max && kind != PE_KIND_LEVEL && kind != PE_KIND_CUMULATIVE) {
+                pe_error(d, AT(C_TMAX), "%s类指标不支持区间目标，请删除目标上限（只有水平值和累计类可写区间）",
+                         kname);
+                ok = 0;
+            } else if (ind->has_target_max && ind->has_target &&
+                       ind->target_max < ind->target) {
+                pe_error(d, AT(C_TMAX),
+                         "目标上限 %s 小于目标值 %s：区间目标应写成 目标值=下限、目标上限=上限",
+                         TEXT(C_TMAX), tc->text);
+                ok = 0;
+            }
+        } else {
+            ok = 0;
+        }
+    }
+    if (ind->has_target && kind == PE_KIND_GROWTH && ind->target <= -100.0) {
+        pe_error(d, cell_at(file, tc), "年均增长率目标 %s%% 不可能小于或等于 -100%%，请检查", tc->text);
+        ok = 0;
+    }
+    if (ind->has_target && kind == PE_KIND_REDUCTION && (ind->target < 0 || ind->target >= 100.0)) {
+        pe_error(d, cell_at(file, tc),
+                 "累计降低率目标 %s%% 应在 0 到 100 之间（不含100），如〔13.5〕填 13.5", tc->text);
+        ok = 0;
+    }
+
+    /* yearly actuals */
+    ind->has_value = pe_arena_alloc(m->arena, (t->nyears + 1) * sizeof(int));
+    ind->value = pe_arena_alloc(m->arena, (t->nyears + 1) * sizeof(double));
+    if (!ind->has_value || !ind->value)
+        return -1;
+    int ignored_qualitative = 0;
+    for (size_t k = 0; k < t->nyears; k++) {
+        const pe_cell *c = &row[yearcol[k]];
+        char what[32];
+        ind->has_value[k] = 0;
+        ind->value[k] = 0;
+        if (kind == PE_KIND_QUALITATIVE) {
+            if (c->text && strcmp(c->text, "-") != 0 && !ignored_qualitative) {
+                pe_warn(d, cell_at(file, c), "定性指标没有年度实际值，“%s”将被忽略；评估结论请填在 "
+                        "judgement（评估结论）列", c->text);
+                ignored_qualitative = 1;
+            }
+            continue;
+        }
+        if (kind == PE_KIND_MILESTONE) {
+            if (!c->text || strcmp(c->text, "-") == 0)
+                continue;
+            int v = milestone_value(c->text);
+            if (v < 0) {
+                pe_error(d, cell_at(file, c),
+                         "节点类指标 %d 年的值“%s”无法识别，请写 1、是 或 已实现（已实现），0、否 或 "
+                         "未实现（尚未实现），未知请留空",
+                         t->years[k], c->text);
+                ok = 0;
+                continue;
+            }
+            ind->has_value[k] = 1;
+            ind->value[k] = v;
+        } else {
+            snprintf(what, sizeof what, "%d年实际值", t->years[k]);
+            if (!number_cell(d, file, c, what, &ind->value[k], &ind->has_value[k], decimals)) {
+                ok = 0;
+                continue;
+            }
+        }
+        if (ind->has_value[k] && t->years[k] > m->eval_year) {
+            pe_error(d, cell_at(file, c),
+                     "%d 年晚于评估年 %d，不应已有实际值；请删除该值或检查 [period] eval_year",
+                     t->years[k], m->eval_year);
+            ok = 0;
+        }
+        if (ind->has_value[k] && kind == PE_KIND_GROWTH && ind->value[k] <= -100.0) {
+            pe_error(d, cell_at(file, c), "年增长率 %s%% 不可能小于或等于 -100%%，请检查", c->text);
+            ok = 0;
+        }
+        if (ind->has_value[k] && kind == PE_KIND_REDUCTION && ind->value[k] >= 100.0) {
+            pe_error(d, cell_at(file, c), "年降低率 %s%% 不可能大于或等于 100%%，请检查", c->text);
+            ok = 0;
+        }
+    }
+    /* growth and reduction chain the yearly rates: no year of B+1…y may be missing */
+    if (kind == PE_KIND_GROWTH || kind == PE_KIND_REDUCTION) {
+        int last = 0;
+        for (size_t k = 0; k < t->nyears; k++)
+            if (ind->has_value[k])
+                last = t->years[k];
+        for (int y = m->base_year + 1; y < last; y++) {
+            size_t k = 0;
+            while (k < t->nyears && t->years[k] != y)
+                k++;
+            if (k == t->nyears) {
+                pe_error(d, ind->name_src,
+                         "%s类指标按年连乘，缺少 %d 年的列；请在表头添加“%d”列并填写该年的%s率",
+                         kname, y, y, kind == PE_KIND_GROWTH ? "增长" : "降低");
+                ok = 0;
+            } else if (!ind->has_value[k]) {
+                pe_error(d, cell_at(file, &row[yearcol[k]]),
+                         "%s类指标按年连乘，%d 年的%s率为空而其后年份已有数值；请补填该年的值",
+                         kname, y, kind == PE_KIND_GROWTH ? "增长" : "降低");
+                ok = 0;
+            }
+        }
+    }
+
+    /* the office's judgement */
+    ind->judgement_src = AT(C_JUDGE);
+    ind->judgement_note = TEXT(C_JNOTE);
+    if (TEXT(C_JUDGE)) {
+        if (!pe_state_parse(TEXT(C_JUDGE), &ind->judgement)) {
+            pe_error(d, AT(C_JUDGE),
+                     "评估结论“%s”不是状态用语，请写 提前完成、已完成、快于序时进度、符合序时进度、"
+                     "滞后序时进度、进展缓慢、未完成 或 暂无数据 之一，或留空（按测算结果）",
+                     TEXT(C_JUDGE));
+            ok = 0;
+        } else {
+            ind->has_judgement = 1;
+        }
+    } else if (ind->judgement_note) {
+        pe_warn(d, AT(C_JNOTE), "填写了研判说明但评估结论为空，说明将不会印出；请填写 judgement（评估结论）"
+                "或删除说明");
+    }
+#undef CELL
+#undef TEXT
+#undef AT
+    return ok;
+}
+
 pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const char *buf,
                                    size_t len, pe_encoding enc, const char *file, pe_diags *d)
 {
@@ -191,13 +461,16 @@ pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const cha
 
     /* header */
     static const char *const cands[] = { "id", "name", "unit", "kind", "direction", "nature",
-                                         "base", "target", "target_max", "decimals", "chapter",
+                                         "base", "target", "target_max", "target_text",
+                                         "decimals", "chapter", "judgement", "judgement_note",
                                          "dept", "note", "序号", "指标名称", "单位", "类型", "方向",
-                                         "属性", "基期值", "目标值", "目标上限", "小数位", "章节",
-                                         "牵头部门", "备注" };
+                                         "属性", "基期值", "目标值", "目标上限", "目标表述",
+                                         "小数位", "章节", "评估结论", "研判说明", "牵头部门",
+                                         "备注" };
     const char *known = "id(序号) name(指标名称) unit(单位) kind(类型) direction(方向) nature(属性) "
-                        "base(基期值) target(目标值) target_max(目标上限) decimals(小数位) "
-                        "chapter(章节) dept(牵头部门) note(备注)，以及四位年份列如 2021";
+                        "base(基期值) target(目标值) target_max(目标上限) target_text(目标表述) "
+                        "decimals(小数位) chapter(章节) judgement(评估结论) "
+                        "judgement_note(研判说明) dept(牵头部门) note(备注)，以及四位年份列如 2021";
     t->years = pe_arena_alloc(m->arena, (csv->ncols + 1) * sizeof(int));
     int *ycol = pe_arena_alloc(m->arena, (csv->ncols + 1) * sizeof(int));
     if (!t->years || !ycol)
@@ -274,7 +547,7 @@ pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const cha
     for (size_t r = 0; r < csv->nrows; r++) {
         const pe_cell *row = csv->rows[r];
         pe_indicator *ind = &t->items[t->n];
-        int decimals = 0, ok = 1, present;
+        int decimals = 0, ok = 1;
 #define CELL(c) (colmap[c] >= 0 ? &row[colmap[c]] : NULL)
 #define TEXT(c) (colmap[c] >= 0 ? row[colmap[c]].text : NULL)
         ind->src = (pe_src){ file, row[0].line, 0 };
@@ -318,88 +591,18 @@ pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const cha
         ind->kind = PE_KIND_LEVEL;
         if (TEXT(C_KIND) && !parse_kind(TEXT(C_KIND), &ind->kind)) {
             pe_error(d, cell_at(file, CELL(C_KIND)),
-                     "类型“%s”无法识别，请写 level（水平值）或 growth（年均增长）", TEXT(C_KIND));
+                     "类型“%s”无法识别，请写 level（水平值）、growth（年均增长）、cumulative（累计）、"
+                     "reduction（累计降低）、ceiling（上限）、floor（下限）、milestone（节点）或 "
+                     "qualitative（定性）",
+                     TEXT(C_KIND));
             ok = 0;
         }
-        ind->dir = PE_DIR_UP;
-        if (TEXT(C_DIR) && !parse_direction(TEXT(C_DIR), &ind->dir)) {
-            pe_error(d, cell_at(file, CELL(C_DIR)),
-                     "方向“%s”无法识别，请写 up（正向）或 down（逆向）", TEXT(C_DIR));
-            ok = 0;
-        }
-        const char *nature = TEXT(C_NATURE);
-        if (nature) {
-            if (strcmp(nature, "预期性") != 0 && strcmp(nature, "约束性") != 0) {
-                pe_error(d, cell_at(file, CELL(C_NATURE)), "属性“%s”无法识别，请写 预期性 或 约束性，或留空",
-                         nature);
-                ok = 0;
-            }
-            ind->nature = nature;
-        }
-        if (CELL(C_BASE))
-            ok &= number_cell(d, file, CELL(C_BASE), "基期值", &ind->base, &ind->has_base, &decimals);
-        const pe_cell *tc = CELL(C_TARGET);
-        ind->target_src = cell_at(file, tc);
-        if (!tc->text || strcmp(tc->text, "-") == 0) {
-            pe_error(d, cell_at(file, tc), "目标值为空，请填写 %d 年的目标值", m->target_year);
-            ok = 0;
-        } else if (number_cell(d, file, tc, "目标值", &ind->target, &present, &decimals)) {
-            if (!present) {
-                pe_error(d, cell_at(file, tc), "目标值为空，请填写 %d 年的目标值", m->target_year);
-                ok = 0;
-            }
-        } else {
-            ok = 0;
-        }
-        if (CELL(C_TMAX)) {
-            if (number_cell(d, file, CELL(C_TMAX), "目标上限", &ind->target_max, &ind->has_target_max,
-                            &decimals)) {
-                if (ind->has_target_max && ok && ind->target_max < ind->target) {
-                    pe_error(d, cell_at(file, CELL(C_TMAX)),
-                             "目标上限 %s 小于目标值 %s：区间目标应写成 目标值=下限、目标上限=上限",
-                             TEXT(C_TMAX), tc->text);
-                    ok = 0;
-                }
-            } else {
-                ok = 0;
-            }
-        }
-        ind->has_value = pe_arena_alloc(m->arena, (t->nyears + 1) * sizeof(int));
-        ind->value = pe_arena_alloc(m->arena, (t->nyears + 1) * sizeof(double));
-        if (!ind->has_value || !ind->value) {
+        int row_ok = indicator_row(m, t, ind, row, colmap, yearcol, file, d, &decimals);
+        if (row_ok < 0) {
             pe_strmap_release(&ids);
             return PE_ERR_NOMEM;
         }
-        for (size_t k = 0; k < t->nyears; k++) {
-            const pe_cell *c = &row[yearcol[k]];
-            char what[32];
-            snprintf(what, sizeof what, "%d年实际值", t->years[k]);
-            if (!number_cell(d, file, c, what, &ind->value[k], &ind->has_value[k], &decimals)) {
-                ok = 0;
-                continue;
-            }
-            if (ind->has_value[k] && t->years[k] > m->eval_year) {
-                pe_error(d, cell_at(file, c),
-                         "%d 年晚于评估年 %d，不应已有实际值；请删除该值或检查 [period] eval_year",
-                         t->years[k], m->eval_year);
-                ok = 0;
-            }
-            if (ind->has_value[k] && ind->kind == PE_KIND_GROWTH && ind->value[k] <= -100.0) {
-                pe_error(d, cell_at(file, c), "年增长率 %s%% 不可能小于或等于 -100%%，请检查", c->text);
-                ok = 0;
-            }
-        }
-        if (ind->kind == PE_KIND_GROWTH && ok) {
-            if (ind->target <= -100.0) {
-                pe_error(d, cell_at(file, tc), "年均增长率目标 %s%% 不可能小于或等于 -100%%，请检查",
-                         tc->text);
-                ok = 0;
-            }
-            if (ind->has_target_max) {
-                pe_error(d, cell_at(file, CELL(C_TMAX)), "年均增长类指标不支持区间目标，请删除目标上限");
-                ok = 0;
-            }
-        }
+        ok &= row_ok;
         ind->decimals = decimals;
         if (TEXT(C_DEC)) {
             double v;
@@ -723,6 +926,7 @@ pe_status pe_annex_parse(pe_model *m, pe_annex *a, const char *buf, size_t len,
 {
     pe_csv *csv = NULL;
     size_t errors_before = d->nerrors;
+    a->status_col = -1;
     pe_status st = pe_csv_parse(buf, len, enc, file, m->arena, d, &csv);
     if (!csv)
         return st == PE_OK ? PE_ERR_INPUT : st;
@@ -823,4 +1027,50 @@ pe_status pe_annex_parse(pe_model *m, pe_annex *a, const char *buf, size_t len,
         }
     }
     return d->nerrors > errors_before ? PE_ERR_INPUT : PE_OK;
+}
+
+pe_status pe_annex_set_status(pe_model *m, pe_annex *a, const char *column, pe_src at,
+                              pe_diags *d)
+{
+    size_t c = 0;
+    while (c < a->ncols && strcmp(a->header[c], column) != 0)
+        c++;
+    if (c == a->ncols) {
+        const char *sug = pe_suggest(column, a->header, a->ncols);
+        if (sug)
+            pe_error(d, at, "status 指定的列“%s”在附件%d 的表头中不存在，是否为“%s”？", column,
+                     a->number, sug);
+        else
+            pe_error(d, at, "status 指定的列“%s”在附件%d 的表头中不存在，请写表头中的进展列名",
+                     column, a->number);
+        return PE_ERR_INPUT;
+    }
+    a->status_col = (int)c;
+    a->nstatus = a->status_blank = 0;
+    a->status_value = pe_arena_alloc(m->arena, (a->nrows + 1) * sizeof(char *));
+    a->status_count = pe_arena_alloc(m->arena, (a->nrows + 1) * sizeof(size_t));
+    if (!a->status_value || !a->status_count)
+        return PE_ERR_NOMEM;
+    pe_strmap seen = { NULL, NULL, 0, 0 };
+    for (size_t r = 0; r < a->nrows; r++) {
+        const char *v = a->rows[r][c].text;
+        size_t first;
+        if (!v) {
+            a->status_blank++;
+            continue;
+        }
+        int put = pe_strmap_put(&seen, v, a->nstatus, &first);
+        if (put < 0) {
+            pe_strmap_release(&seen);
+            return PE_ERR_NOMEM;
+        }
+        if (put == 1) {
+            a->status_count[first]++;
+        } else {
+            a->status_value[a->nstatus] = v;
+            a->status_count[a->nstatus++] = 1;
+        }
+    }
+    pe_strmap_release(&seen);
+    return PE_OK;
 }

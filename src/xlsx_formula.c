@@ -357,14 +357,19 @@ void pe_xlsx_f_status(pe_buf *b, const pe_xlsx_row *r)
     put_state(b, PE_ST_DONE_EARLY);
     pe_buf_puts(b, ",");
     put_state(b, PE_ST_DONE);
+    /* the target year's actual is in and the target was missed: 未完成 */
     pe_buf_puts(b, "),IF(");
+    put_cell(b, r, r->col_y);
+    pe_buf_puts(b, ">=" PE_XLSX_NAME_TARGET_YEAR ",");
+    put_state(b, PE_ST_MISSED);
+    pe_buf_puts(b, ",IF(");
     put_cell(b, r, r->col_rho);
     /* reached neither, no ratio (p undefined): the model says 进展缓慢 */
     pe_buf_puts(b, "=\"\",");
     put_state(b, PE_ST_SLOW);
     pe_buf_puts(b, ",");
     put_threshold_chain(b, r->row, r->col_rho);
-    pe_buf_puts(b, ")))");
+    pe_buf_puts(b, "))))");
 }
 
 /* Appends `IF(y="","",IF(OR(reached,y>=T),"",` — no pace once reached or at T. */

@@ -199,7 +199,8 @@ static void test_reached_in_target_year(void **state)
     assert_int_equal(ind.ev.state, PE_ST_DONE);
     v[4] = 4;
     pe_indicator_evaluate(&p, YEARS, 5, &ind);
-    assert_int_equal(ind.ev.state, PE_ST_LAGGING);   /* p = 0.8, τ = 1 */
+    /* p = 0.8, τ = 1: the target year is in and the target missed → 未完成, not a pace word */
+    assert_int_equal(ind.ev.state, PE_ST_MISSED);
     assert_int_equal(ind.ev.need, PE_NEED_NONE);     /* no year left */
 }
 

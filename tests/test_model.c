@@ -351,7 +351,10 @@ static void test_indicator_value_rules(void **state)
         "6,f,level,up,必须,5,,1,2,,x\n"
         "7,g,growth,up,,-100,,1,2,,x\n");       /* growth target ≤ −100 */
     assert_int_equal(f.st, PE_ERR_INPUT);
-    assert_counts(&f.d, 7, 0);
+    assert_counts(&f.d, 9, 0);
+    /* growth chains B+1…y: a table without a 2021 column cannot hold a growth series */
+    assert_has_diag(&f.d, "t.csv:3:3: 错误：", "缺少 2021 年的列");
+    assert_has_diag(&f.d, "t.csv:8:3: 错误：", "缺少 2021 年的列");
     assert_has_diag(&f.d, "t.csv:2:23: 错误：", "2024 年晚于评估年 2023");
     assert_has_diag(&f.d, "t.csv:3:21: 错误：", "年增长率 -100% 不可能小于或等于 -100%");
     assert_has_diag(&f.d, "t.csv:4:18: 错误：", "目标上限 22 小于目标值 25");

@@ -213,21 +213,21 @@ static void test_f_status(void **state)
     (void)state;
     expect(pe_xlsx_f_status, &r,
            "=IF(K4=\"\",\"暂无数据\",IF(L4>=G4,IF(K4<TargetYear,\"提前完成\",\"已完成\"),"
-           "IF(P4=\"\",\"进展缓慢\",IF(P4>=AheadRatio,\"快于序时进度\","
+           "IF(K4>=TargetYear,\"未完成\",IF(P4=\"\",\"进展缓慢\",IF(P4>=AheadRatio,\"快于序时进度\","
            "IF(P4>=OnTrackRatio,\"符合序时进度\",IF(P4>=AtRiskRatio,\"滞后序时进度\","
-           "\"进展缓慢\"))))))");
+           "\"进展缓慢\")))))))");
     r.dir = PE_DIR_DOWN;
     expect(pe_xlsx_f_status, &r,
            "=IF(K4=\"\",\"暂无数据\",IF(L4<=G4,IF(K4<TargetYear,\"提前完成\",\"已完成\"),"
-           "IF(P4=\"\",\"进展缓慢\",IF(P4>=AheadRatio,\"快于序时进度\","
+           "IF(K4>=TargetYear,\"未完成\",IF(P4=\"\",\"进展缓慢\",IF(P4>=AheadRatio,\"快于序时进度\","
            "IF(P4>=OnTrackRatio,\"符合序时进度\",IF(P4>=AtRiskRatio,\"滞后序时进度\","
-           "\"进展缓慢\"))))))");
+           "\"进展缓慢\")))))))");
     r = row4(PE_KIND_GROWTH, PE_DIR_UP, 0);
     expect(pe_xlsx_f_status, &r,
            "=IF(K4=\"\",\"暂无数据\",IF(IF(G4=0,M4>=1,N(O4)>=1),IF(K4<TargetYear,\"提前完成\","
-           "\"已完成\"),IF(P4=\"\",\"进展缓慢\",IF(P4>=AheadRatio,\"快于序时进度\","
+           "\"已完成\"),IF(K4>=TargetYear,\"未完成\",IF(P4=\"\",\"进展缓慢\",IF(P4>=AheadRatio,\"快于序时进度\","
            "IF(P4>=OnTrackRatio,\"符合序时进度\",IF(P4>=AtRiskRatio,\"滞后序时进度\","
-           "\"进展缓慢\"))))))");
+           "\"进展缓慢\")))))))");
 }
 
 static void test_f_needed(void **state)
