@@ -160,12 +160,42 @@ static void print_cell(const char *s, size_t width)
         putchar(' ');
 }
 
+/* The latest figure as --check shows it: the value, or for cumulative and
+ * reduction kinds the running total, with its year. */
+static void latest_figure(const pe_indicator *ind, char *out, size_t n)
+{
+    char buf[128];
+    const pe_eval *ev = &ind->ev;
+    if (!ev->has_actual) {
+        snprintf(out, n, "—");
+        return;
+    }
+    switch (ind->kind) {
+    case PE_KIND_CUMULATIVE:
+        pe_fmt_value(ind, ev->sum, buf, sizeof buf);
+        snprintf(out, n, "累计%s（%d）", buf, ev->year);
+        return;
+    case PE_KIND_REDUCTION:
+        pe_number_format(ev->reduced, 1, buf, sizeof buf);
+        snprintf(out, n, "累计降低%s%%（%d）", buf, ev->year);
+        return;
+    case PE_KIND_MILESTONE:
+        snprintf(out, n, "%s（%d）", ev->reached ? "已实现" : "未实现",
+                 ev->reached ? ev->achieved_year : ev->year);
+        return;
+    default:
+        pe_fmt_value(ind, ev->actual, buf, sizeof buf);
+        snprintf(out, n, "%s（%d）", buf, ev->year);
+        return;
+    }
+}
+
 static void print_table(const pe_indicator_table *t, const char *heading)
 {
     if (!t->file)
         return;
-    size_t wid = 4, wname = 4, wact = 6;
-    char buf[128];
+    size_t wid = 4, wname = 4, wact = 6, wtgt = 6;
+    char act[160], tgt[160];
     for (size_t i = 0; i < t->n; i++) {
         const pe_indicator *ind = &t->items[i];
         if (pe_utf8_width(ind->id) > wid)
@@ -175,12 +205,12 @@ static void print_table(const pe_indicator_table *t, const char *heading)
         size_t w = pe_utf8_width(full);
         if (w > wname)
             wname = w;
-        if (ind->ev.has_actual) {
-            pe_fmt_value(ind, ind->ev.actual, buf, sizeof buf);
-            w = strlen(buf) + 8;
-            if (w > wact)
-                wact = w;
-        }
+        latest_figure(ind, act, sizeof act);
+        if (pe_utf8_width(act) > wact)
+            wact = pe_utf8_width(act);
+        pe_fmt_target(ind, tgt, sizeof tgt);
+        if (pe_utf8_width(tgt) > wtgt)
+            wtgt = pe_utf8_width(tgt);
     }
     /* names are printed whole: the table widens rather than cut a name */
     printf("%s（%s）\n", heading, t->title ? t->title : t->file);
@@ -188,40 +218,55 @@ static void print_table(const pe_indicator_table *t, const char *heading)
     fputs("  ", stdout);
     print_cell("指标（单位）", wname);
     fputs("  ", stdout);
+    print_cell("类型", 8);
+    fputs("  ", stdout);
+    print_cell("目标", wtgt);
+    fputs("  ", stdout);
     print_cell("最新值", wact);
     fputs("  ", stdout);
     print_cell("完成进度", 8);
     fputs("  ", stdout);
     print_cell("时间进度", 8);
+    fputs("  ", stdout);
+    print_cell("较上年", 8);
     fputs("  状态\n", stdout);
+    int any_judged = 0;
     for (size_t i = 0; i < t->n; i++) {
         const pe_indicator *ind = &t->items[i];
-        char name[512], act[160], prog[32], tp[32];
+        const pe_eval *ev = &ind->ev;
+        char name[512], prog[32], tp[32];
         if (*ind->unit)
             snprintf(name, sizeof name, "%s（%s）", ind->name, ind->unit);
         else
             snprintf(name, sizeof name, "%s", ind->name);
-        if (ind->ev.has_actual) {
-            pe_fmt_value(ind, ind->ev.actual, buf, sizeof buf);
-            snprintf(act, sizeof act, "%s（%d）", buf, ind->ev.year);
-        } else {
-            snprintf(act, sizeof act, "—");
-        }
-        if (ind->ev.has_progress)
-            pe_percent_format(ind->ev.progress, prog, sizeof prog);
+        latest_figure(ind, act, sizeof act);
+        pe_fmt_target(ind, tgt, sizeof tgt);
+        if (ev->has_progress)
+            pe_percent_format(ev->progress, prog, sizeof prog);
         else
             snprintf(prog, sizeof prog, "—");
-        pe_percent_format(ind->ev.time_progress, tp, sizeof tp);
+        pe_percent_format(ev->time_progress, tp, sizeof tp);
         print_cell(ind->id, wid);
         fputs("  ", stdout);
         print_cell(name, wname);
+        fputs("  ", stdout);
+        print_cell(pe_kind_name(ind->kind), 8);
+        fputs("  ", stdout);
+        print_cell(tgt, wtgt);
         fputs("  ", stdout);
         print_cell(act, wact);
         fputs("  ", stdout);
         print_cell(prog, 8);
         fputs("  ", stdout);
         print_cell(tp, 8);
-        printf("  %s\n", pe_state_name(ind->ev.state));
+        fputs("  ", stdout);
+        print_cell(pe_change_name(ev->change), 8);
+        if (ev->judged && ev->state != ev->computed_state) {
+            printf("  %s*（测算：%s）\n", pe_state_name(ev->state), pe_state_name(ev->computed_state));
+            any_judged = 1;
+        } else {
+            printf("  %s\n", pe_state_name(ev->state));
+        }
     }
     printf("小计：");
     int first = 1;
@@ -230,7 +275,10 @@ static void print_table(const pe_indicator_table *t, const char *heading)
             printf("%s%s %zu 项", first ? "" : "，", pe_state_name((pe_state)s), t->count[s]);
             first = 0;
         }
-    printf("\n\n");
+    printf("\n");
+    if (any_judged)
+        printf("* 为评估结论（研判），与测算状态不同。\n");
+    printf("\n");
 }
 
 static void print_counties(const pe_county_table *t)
