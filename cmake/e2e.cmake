@@ -79,6 +79,15 @@ set(PE_BAD_CASES
   66-glyph-missing
   67-output-format-unknown
   68-format-option-unknown
+  kind-01-cumulative-without-target
+  kind-02-qualitative-without-text
+  kind-03-judgement-not-a-status
+  kind-04-judgement-without-reason
+  kind-05-growth-missing-year
+  kind-06-reduction-rate-100
+  kind-07-milestone-unknown-word
+  kind-08-direction-on-ceiling-ok
+  kind-09-reduction-target-100
 )
 foreach(case IN LISTS PE_BAD_CASES)
   add_test(NAME e2e_bad_${case}

@@ -367,8 +367,8 @@ static int indicator_row(pe_model *m, pe_indicator_table *t, pe_indicator *ind,
             int v = milestone_value(c->text);
             if (v < 0) {
                 pe_error(d, cell_at(file, c),
-                         "节点类指标 %d 年的值“%s”无法识别，请写 1、是 或 已实现（已实现），0、否 或 "
-                         "未实现（尚未实现），未知请留空",
+                         "节点类指标 %d 年的值“%s”无法识别：已实现请写 1、是 或 已实现，尚未实现请写 "
+                         "0、否 或 未实现，未知请留空",
                          t->years[k], c->text);
                 ok = 0;
                 continue;

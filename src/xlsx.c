@@ -114,6 +114,7 @@ typedef struct {
     pe_buf fb;              /* formula scratch buffer */
     pe_ident *id;           /* the hidden identification `merge` reads back */
     int oom;
+    int values_only;        /* the row being written has no live formulas yet: cached values only */
 } xctx;
 
 /* A text cell that may wrap: its width decides its row's height once the
@@ -431,7 +432,10 @@ static void put_fnum(xctx *x, xsheet *s, size_t row, size_t col, double v,
         return;
     }
     track(s, row, col, shown, 0, 0);
-    note_err(x, s, worksheet_write_formula_num(s->ws, R(row), C(col), x->fb.s, f, v));
+    if (x->values_only)
+        note_err(x, s, worksheet_write_number(s->ws, R(row), C(col), v, f));
+    else
+        note_err(x, s, worksheet_write_formula_num(s->ws, R(row), C(col), x->fb.s, f, v));
 }
 
 static void put_fstr(xctx *x, xsheet *s, size_t row, size_t col, const char *v,
@@ -442,7 +446,11 @@ static void put_fstr(xctx *x, xsheet *s, size_t row, size_t col, const char *v,
         return;
     }
     track(s, row, col, v, 0, 0);
-    note_err(x, s, worksheet_write_formula_str(s->ws, R(row), C(col), x->fb.s, f, v));
+    if (x->values_only)
+        note_err(x, s, *v ? worksheet_write_string(s->ws, R(row), C(col), v, f)
+                          : worksheet_write_blank(s->ws, R(row), C(col), f));
+    else
+        note_err(x, s, worksheet_write_formula_str(s->ws, R(row), C(col), x->fb.s, f, v));
 }
 
 /* Records an input cell in the identification (ind_id NULL: contact block). */
@@ -1355,7 +1363,10 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
         put_text(x, s, row, c->chapter, ind->chapter, x->f.text);
     put_text(x, s, row, c->name, ind->name, x->f.text);
     put_text(x, s, row, c->unit, ind->unit, x->f.center);
-    put_text(x, s, row, c->kind, ind->kind == PE_KIND_GROWTH ? "年均增长" : "水平值", x->f.center);
+    put_text(x, s, row, c->kind, pe_kind_name(ind->kind), x->f.center);
+    /* Only level and growth rows have live formulas here; the other kinds
+     * carry the model's figures as values. */
+    x->values_only = ind->kind != PE_KIND_LEVEL && ind->kind != PE_KIND_GROWTH;
     if (c->dir != NOCOL)
         put_text(x, s, row, c->dir, ind->dir == PE_DIR_DOWN ? "逆向" : "正向", x->f.center);
     if (c->nature != NOCOL)
@@ -1476,6 +1487,7 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
         put_text(x, s, row, c->dept, ind->dept, x->f.text);
     if (c->evnote != NOCOL)
         put_text(x, s, row, c->evnote, ev->note, x->f.text);
+    x->values_only = 0;
 }
 
 #define FILL_IN_ROWS 5

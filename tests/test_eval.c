@@ -329,6 +329,191 @@ static void test_counties(void **state)
     pe_model_free(m);
 }
 
+/* ---- the kinds added for real plans (SPEC §3.2, §4), hand-computed ---- */
+
+/* Cumulative 转化科技成果 300 项: flows 52, 56, 63 → S = 171, p = 0.57, τ = 0.6,
+ * ρ = 0.95 → 符合序时进度; still needed (300 − 171)/2 = 64.5 a year. The year
+ * before: S = 108, p = 0.36, ρ = 0.36/0.4 = 0.9 (0.8999999999999999 in binary,
+ * on the threshold within tolerance) → 符合 too: 持平. */
+static void test_cumulative(void **state)
+{
+    (void)state;
+    int hv[5];
+    double v[5];
+    const double a[] = { 52, 56, 63 };
+    pe_indicator ind = make(PE_KIND_CUMULATIVE, PE_DIR_UP, 0, 0, 300, a, 3, hv, v);
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_close(ind.ev.sum, 171);
+    assert_close(ind.ev.progress, 0.57);
+    assert_close(ind.ev.ratio, 0.95);
+    assert_int_equal(ind.ev.state, PE_ST_ON_TRACK);
+    assert_int_equal(ind.ev.need, PE_NEED_CUMULATIVE);
+    assert_close(ind.ev.needed_delta, 64.5);
+    assert_true(ind.ev.has_prev);
+    assert_int_equal(ind.ev.prev_year, 2022);
+    assert_int_equal(ind.ev.prev_state, PE_ST_ON_TRACK);
+    assert_int_equal(ind.ev.change, PE_CHANGE_SAME);
+    /* reaching the total early */
+    v[2] = 200;
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_close(ind.ev.sum, 308);
+    assert_int_equal(ind.ev.state, PE_ST_DONE_EARLY);
+    assert_int_equal(ind.ev.change, PE_CHANGE_BETTER);
+    assert_int_equal(ind.ev.need, PE_NEED_NONE);
+}
+
+/* Reduction 〔13.5〕: yearly 3.0, 2.5, 2.8 % → ∏ = 0.97·0.975·0.972 = 0.919269,
+ * C = 8.0731 %, p = ln 0.919269 / ln 0.865 = 0.580424, ρ = 0.967374 → 符合;
+ * still needed 1 − (0.865/0.919269)^(1/2) = 2.9966 % a year. */
+static void test_reduction(void **state)
+{
+    (void)state;
+    int hv[5];
+    double v[5];
+    const double a[] = { 3.0, 2.5, 2.8 };
+    pe_indicator ind = make(PE_KIND_REDUCTION, PE_DIR_UP, 0, 0, 13.5, a, 3, hv, v);
+    ind.unit = "%";
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_close(ind.ev.reduced, 8.0731);
+    assert_close(ind.ev.progress, 0.580424353552316);
+    assert_close(ind.ev.ratio, 0.9673739225871935);
+    assert_int_equal(ind.ev.state, PE_ST_ON_TRACK);
+    assert_int_equal(ind.ev.need, PE_NEED_REDUCTION);
+    assert_close(ind.ev.needed_rate, 2.9966469959215924);
+    /* 2022: p = ln(0.97·0.975)/ln 0.865 = 0.384601, ρ = 0.961502 → 符合: 持平 */
+    assert_int_equal(ind.ev.prev_state, PE_ST_ON_TRACK);
+    assert_int_equal(ind.ev.change, PE_CHANGE_SAME);
+    /* the total reached exactly: 13.5 % of 13.5 % is reached, not 99.999… % */
+    const double b[] = { 13.5 };
+    ind = make(PE_KIND_REDUCTION, PE_DIR_UP, 0, 0, 13.5, b, 1, hv, v);
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.state, PE_ST_DONE_EARLY);
+    assert_int_equal(ind.ev.change, PE_CHANGE_NEW);
+}
+
+/* Ceiling 5.5 (城镇调查失业率 <5.5): 5.2, 5.6, 5.4 → the latest holds → 符合,
+ * 2022 named as a breach; the year before (5.6) was 滞后: 好转. */
+static void test_ceiling(void **state)
+{
+    (void)state;
+    int hv[5];
+    double v[5];
+    const double a[] = { 5.2, 5.6, 5.4 };
+    pe_indicator ind = make(PE_KIND_CEILING, PE_DIR_UP, 0, 0, 5.5, a, 3, hv, v);
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_false(ind.ev.has_progress);
+    assert_false(ind.ev.has_ratio);
+    assert_true(ind.ev.reached);
+    assert_int_equal(ind.ev.state, PE_ST_ON_TRACK);
+    assert_int_equal(ind.ev.breach_cols, 1u << 1);
+    assert_int_equal(ind.ev.need, PE_NEED_BOUND);
+    assert_int_equal(ind.ev.prev_state, PE_ST_LAGGING);
+    assert_int_equal(ind.ev.change, PE_CHANGE_BETTER);
+    /* breached in the latest year, overridden by the office with a reason */
+    v[2] = 5.7;
+    ind.has_judgement = 1;
+    ind.judgement = PE_ST_ON_TRACK;
+    ind.judgement_note = "受外部冲击影响";
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.computed_state, PE_ST_LAGGING);
+    assert_int_equal(ind.ev.state, PE_ST_ON_TRACK);
+    assert_true(ind.ev.judged);
+    /* a judgement counts only for its year: 2022 computed 滞后 → now 符合 = 好转 */
+    assert_int_equal(ind.ev.prev_state, PE_ST_LAGGING);
+    assert_int_equal(ind.ev.change, PE_CHANGE_BETTER);
+}
+
+/* Floor 100 (每年保持100家以上): 128, 156, 183 → 符合; in the target year → 已完成,
+ * below the floor then → 未完成. */
+static void test_floor(void **state)
+{
+    (void)state;
+    int hv[5];
+    double v[5];
+    const double a[] = { 128, 156, 183, 190, 99 };
+    pe_indicator ind = make(PE_KIND_FLOOR, PE_DIR_UP, 1, 91, 100, a, 3, hv, v);
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.state, PE_ST_ON_TRACK);
+    assert_int_equal(ind.ev.breach_cols, 0);
+    assert_int_equal(ind.ev.change, PE_CHANGE_SAME);
+    pe_period p = P;
+    p.eval_year = 2025;
+    ind = make(PE_KIND_FLOOR, PE_DIR_UP, 1, 91, 100, a, 5, hv, v);
+    pe_indicator_evaluate(&p, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.state, PE_ST_MISSED);
+    assert_int_equal(ind.ev.change, PE_CHANGE_WORSE);
+    v[4] = 101;
+    pe_indicator_evaluate(&p, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.state, PE_ST_DONE);
+}
+
+/* Milestone: 0, 1, 1 → achieved in 2022 → 提前完成 (持平 with 2022);
+ * 0, 0, 0 → 滞后, and 未完成 once the target year is in. */
+static void test_milestone(void **state)
+{
+    (void)state;
+    int hv[5];
+    double v[5];
+    const double a[] = { 0, 1, 1 };
+    pe_indicator ind = make(PE_KIND_MILESTONE, PE_DIR_UP, 0, 0, 0, a, 3, hv, v);
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.achieved_year, 2022);
+    assert_int_equal(ind.ev.state, PE_ST_DONE_EARLY);
+    assert_false(ind.ev.has_progress);
+    assert_int_equal(ind.ev.change, PE_CHANGE_SAME);
+    const double b[] = { 0, 0, 0, 0, 0 };
+    ind = make(PE_KIND_MILESTONE, PE_DIR_UP, 0, 0, 0, b, 3, hv, v);
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.state, PE_ST_LAGGING);
+    pe_period p = P;
+    p.eval_year = 2025;
+    ind = make(PE_KIND_MILESTONE, PE_DIR_UP, 0, 0, 0, b, 5, hv, v);
+    pe_indicator_evaluate(&p, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.state, PE_ST_MISSED);
+}
+
+/* Qualitative: the status is the judgement; without one 暂无数据; never a change. */
+static void test_qualitative(void **state)
+{
+    (void)state;
+    int hv[5];
+    double v[5];
+    pe_indicator ind = make(PE_KIND_QUALITATIVE, PE_DIR_UP, 0, 0, 0, NULL, 0, hv, v);
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.state, PE_ST_NO_DATA);
+    ind.has_judgement = 1;
+    ind.judgement = PE_ST_ON_TRACK;
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.state, PE_ST_ON_TRACK);
+    assert_int_equal(ind.ev.computed_state, PE_ST_NO_DATA);
+    assert_int_equal(ind.ev.change, PE_CHANGE_NONE);
+    assert_false(ind.ev.has_progress);
+}
+
+/* Year over year on a level: R&D/GDP 0.38 (2022: p = 0.24/0.87, ρ = 0.6897 →
+ * 滞后) to 0.54 (ρ = 0.7663 → 滞后): 持平; a drop to 0.20 (ρ = 0.115 → 进展缓慢): 下滑. */
+static void test_year_over_year(void **state)
+{
+    (void)state;
+    int hv[5];
+    double v[5];
+    const double a[] = { 0.31, 0.38, 0.54 };
+    pe_indicator ind = make(PE_KIND_LEVEL, PE_DIR_UP, 1, 0.14, 1.01, a, 3, hv, v);
+    ind.unit = "%";
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.prev_state, PE_ST_LAGGING);
+    assert_int_equal(ind.ev.change, PE_CHANGE_SAME);
+    v[2] = 0.20;
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.state, PE_ST_SLOW);
+    assert_int_equal(ind.ev.change, PE_CHANGE_WORSE);
+    const double b[] = { NAN, NAN, 0.54 };
+    ind = make(PE_KIND_LEVEL, PE_DIR_UP, 1, 0.14, 1.01, b, 3, hv, v);
+    pe_indicator_evaluate(&P, YEARS, 5, &ind);
+    assert_int_equal(ind.ev.change, PE_CHANGE_NEW);
+    assert_false(ind.ev.has_prev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +524,10 @@ int main(void)
         cmocka_unit_test(test_latest_year),       cmocka_unit_test(test_reached_in_target_year),
         cmocka_unit_test(test_threshold_boundaries), cmocka_unit_test(test_threshold_binary_rounding), cmocka_unit_test(test_growth_zero_target),
         cmocka_unit_test(test_growth_negative_target), cmocka_unit_test(test_needed_rate),
+        cmocka_unit_test(test_cumulative), cmocka_unit_test(test_reduction),
+        cmocka_unit_test(test_ceiling), cmocka_unit_test(test_floor),
+        cmocka_unit_test(test_milestone), cmocka_unit_test(test_qualitative),
+        cmocka_unit_test(test_year_over_year),
         cmocka_unit_test(test_no_nan),            cmocka_unit_test(test_counties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
