@@ -213,15 +213,18 @@ void pe_fmt_sentence(const pe_indicator *ind, const int *years, size_t nyears, i
         pe_buf_puts(b, "，");
         sentence_status(b, ind);
         if (pending)
-            pe_buf_printf(b, "，今后需继续%s%s%s", ceil ? "控制在" : "保持在", t, ceil ? "以内" : "以上");
+            pe_buf_printf(b, "，今后需%s%s%s%s", ev->reached ? "继续" : "", ceil ? "控制在" : "保持在", t,
+                          ceil ? "以内" : "以上");
         pe_buf_puts(b, "。");
         return;
     }
     case PE_KIND_MILESTONE:
+        /* 独角兽企业 + 零突破: the name and the plan's wording make the milestone */
+        pe_buf_printf(b, "%s%s", ind->name, ind->target_text ? ind->target_text : "");
         if (ev->reached)
-            pe_buf_printf(b, "%s已于%d年实现，", ind->name, ev->achieved_year);
+            pe_buf_printf(b, "已于%d年实现，", ev->achieved_year);
         else
-            pe_buf_printf(b, "%s截至%d年尚未实现，", ind->name, ev->year);
+            pe_buf_printf(b, "截至%d年尚未实现，", ev->year);
         sentence_status(b, ind);
         pe_buf_puts(b, "。");
         return;

@@ -121,6 +121,97 @@ static void test_lookup_and_suggest(void **state)
     assert_null(pe_fields_suggest(fx->f, "完全无关的名字"));
 }
 
+/* ---- the kinds of SPEC §3.2: one sentence each, change, computed status ---- */
+
+static const char *KINDS =
+    "id,name,unit,kind,target,target_text,2021,2022,2023,judgement,judgement_note\n"
+    "c1,城镇调查失业率,%,ceiling,5.5,<5.5,5.2,5.4,5.7,符合序时进度,受外部冲击影响\n"
+    "c2,城镇登记失业率,%,ceiling,5.5,<5.5,5.2,5.6,5.4,,\n"
+    "f1,科技型中小企业数量,家,floor,100,每年100家以上,128,156,183,,\n"
+    "m1,重点企业首席技术官,,milestone,,全覆盖,0,0,1,,\n"
+    "m2,独角兽企业,,milestone,,零突破,0,0,0,滞后序时进度,\n"
+    "r1,单位地区生产总值能源消耗降低,%,reduction,13.5,〔13.5〕,1.0,1.2,1.1,,\n"
+    "s1,转化科技成果,项,cumulative,300,累计300项以上,52,56,63,,\n"
+    "q1,经济运行,,qualitative,,保持在合理区间,,,,符合序时进度,总体平稳\n";
+
+static int setup_kinds(void **state)
+{
+    fixture *fx = test_calloc(1, sizeof *fx);
+    pe_diags_init(&fx->d);
+    fx->m = pe_model_new();
+    fx->m->base_year = 2020;
+    fx->m->target_year = 2025;
+    fx->m->eval_year = 2023;
+    fx->m->title = "测试报告";
+    if (pe_indicator_table_parse(fx->m, &fx->m->indicators, KINDS, strlen(KINDS), PE_ENC_AUTO,
+                                 "k.csv", &fx->d) != PE_OK)
+        return -1;
+    if (pe_evaluate(fx->m, &fx->d) != PE_OK)
+        return -1;
+    if (pe_fields_build(fx->m, &fx->f) != PE_OK)
+        return -1;
+    *state = fx;
+    return 0;
+}
+
+static void test_kind_sentences(void **state)
+{
+    /* a breached cap overridden by the office, with its reason */
+    assert_string_equal(FIELD("indicators.c1.sentence"),
+                        "城镇调查失业率2023年为5.7%，高于5.5%的控制目标，测算为滞后序时进度；"
+                        "经综合研判，评估为符合序时进度（受外部冲击影响），今后需控制在5.5%以内。");
+    assert_string_equal(FIELD("indicators.c1.status"), "符合序时进度");
+    assert_string_equal(FIELD("indicators.c1.computed_status"), "滞后序时进度");
+    assert_string_equal(FIELD("indicators.c1.target"), "<5.5");
+    assert_string_equal(FIELD("indicators.c1.target_value"), "5.5");
+    assert_string_equal(FIELD("indicators.c1.progress"), "—");
+    assert_string_equal(FIELD("indicators.c1.needed"), "保持在5.5%以内");
+    /* a cap that holds, with an earlier breach named */
+    assert_string_equal(FIELD("indicators.c2.sentence"),
+                        "城镇登记失业率2023年为5.4%，控制在5.5%以内（2022年超出控制目标），"
+                        "符合序时进度，今后需继续控制在5.5%以内。");
+    assert_string_equal(FIELD("indicators.c2.note"), "2022年超出控制目标");
+    assert_string_equal(FIELD("indicators.c2.change"), "好转");
+    assert_string_equal(FIELD("indicators.f1.sentence"),
+                        "科技型中小企业数量2023年为183家，保持在100家以上，符合序时进度，"
+                        "今后需继续保持在100家以上。");
+    /* milestones */
+    assert_string_equal(FIELD("indicators.m1.sentence"),
+                        "重点企业首席技术官全覆盖已于2023年实现，提前完成。");
+    assert_string_equal(FIELD("indicators.m1.actual"), "已实现");
+    assert_string_equal(FIELD("indicators.m1.change"), "好转");
+    assert_string_equal(FIELD("indicators.m2.sentence"), "独角兽企业零突破截至2023年尚未实现，滞后序时进度。");
+    /* a reduction behind schedule: C = 1 − 0.99·0.988·0.989 = 3.26 %,
+     * p = ln 0.967361 / ln 0.865 = 22.9 %, ρ = 0.381 → 进展缓慢; still needed
+     * 1 − (0.865/0.967361)^(1/2) = 5.44 % a year */
+    assert_string_equal(FIELD("indicators.r1.sentence"),
+                        "单位地区生产总值能源消耗降低2021—2023年累计降低3.3%（目标累计降低13.5%），"
+                        "完成进度22.9%，进展缓慢，2024—2025年需年均降低5.4%。");
+    assert_string_equal(FIELD("indicators.r1.total"), "3.3%");
+    assert_string_equal(FIELD("indicators.r1.needed"), "此后每年需降低5.4%");
+    assert_string_equal(FIELD("indicators.s1.sentence"),
+                        "转化科技成果2021—2023年累计171项，为2025年目标300项的57.0%，符合序时进度，"
+                        "2024—2025年需年均完成64.5项。");
+    assert_string_equal(FIELD("indicators.s1.total"), "171");
+    assert_string_equal(FIELD("indicators.s1.needed"), "每年需完成64.5项");
+    assert_string_equal(FIELD("indicators.q1.sentence"),
+                        "经济运行（目标：保持在合理区间），经综合研判，评估为符合序时进度（总体平稳）。");
+    assert_string_equal(FIELD("indicators.q1.change"), "—");
+}
+
+static void test_change_summary(void **state)
+{
+    /* c1: 2022 computed 符合 (5.4 within), 2023 judged 符合 → 持平; c2 滞后 → 符合
+     * and m1 滞后 → 提前完成: 好转; f1, m2, s1 and r1 (2022: ρ = 0.382, 进展缓慢) 持平;
+     * q1 has no series */
+    assert_string_equal(FIELD("indicators.c1.change"), "持平");
+    assert_string_equal(FIELD("indicators.changes.好转"), "2");
+    assert_string_equal(FIELD("indicators.changes.持平"), "5");
+    assert_string_equal(FIELD("indicators.changes.下滑"), "0");
+    assert_string_equal(FIELD("indicators.changes.summary"),
+                        "与上年相比，2项核心指标进展状态好转，5项持平。");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,5 +219,10 @@ int main(void)
         cmocka_unit_test(test_range_and_missing), cmocka_unit_test(test_down_and_thousands),
         cmocka_unit_test(test_summary),           cmocka_unit_test(test_lookup_and_suggest),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    const struct CMUnitTest kinds[] = {
+        cmocka_unit_test(test_kind_sentences),
+        cmocka_unit_test(test_change_summary),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown) |
+           cmocka_run_group_tests(kinds, setup_kinds, teardown);
 }

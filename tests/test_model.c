@@ -777,6 +777,100 @@ static void test_formats_parse(void **state)
     assert_string_equal(bad, "文档文档文");
 }
 
+/* The eight kinds by English and Chinese name, target_text, milestone words,
+ * judgements, and a direction on a kind that has none (a warning). */
+static void test_indicator_kinds(void **state)
+{
+    (void)state;
+    fixture f;
+    pe_indicator_table *t = indicators(&f,
+        "序号,指标名称,单位,类型,方向,目标值,目标表述,2021,2022,2023,评估结论,研判说明\n"
+        "1,a,%,水平值,,2,,1,1.5,1.8,,\n"
+        "2,b,%,年均增长,,8,,7,8,9,,\n"
+        "3,c,项,累计,,300,累计300项以上,52,56,63,,\n"
+        "4,d,%,累计降低,,13.5,〔13.5〕,3,2.5,2.8,,\n"
+        "5,e,%,上限,逆向,5.5,<5.5,5.2,5.6,5.4,,\n"
+        "6,f,家,下限,,100,每年100家以上,128,156,183,,\n"
+        "7,g,,节点,,,零突破,否,是,已实现,,\n"
+        "8,h,,定性,,,保持在合理区间,,,,符合序时进度,总体平稳\n");
+    assert_int_equal(f.st, PE_OK);
+    assert_counts(&f.d, 0, 1);
+    assert_has_diag(&f.d, "t.csv:6:10: 警告：", "上限类指标没有方向");
+    static const pe_kind want[] = { PE_KIND_LEVEL, PE_KIND_GROWTH, PE_KIND_CUMULATIVE,
+                                    PE_KIND_REDUCTION, PE_KIND_CEILING, PE_KIND_FLOOR,
+                                    PE_KIND_MILESTONE, PE_KIND_QUALITATIVE };
+    assert_int_equal(t->n, 8);
+    for (size_t i = 0; i < 8; i++)
+        assert_int_equal(t->items[i].kind, want[i]);
+    assert_string_equal(t->items[2].target_text, "累计300项以上");
+    assert_true(t->items[2].has_target);
+    assert_false(t->items[6].has_target);
+    assert_int_equal(t->items[6].has_value[0], 1);
+    assert_true(t->items[6].value[0] == 0 && t->items[6].value[1] == 1 && t->items[6].value[2] == 1);
+    assert_true(t->items[7].has_judgement);
+    assert_int_equal(t->items[7].judgement, PE_ST_ON_TRACK);
+    assert_string_equal(t->items[7].judgement_note, "总体平稳");
+    assert_int_equal(t->items[4].dir, PE_DIR_UP);   /* ignored */
+    fixture_release(&f);
+
+    /* English names */
+    t = indicators(&f,
+        "id,name,kind,target,target_text,2021\n"
+        "1,a,cumulative,3,,1\n2,b,reduction,10,,1\n3,c,ceiling,5,,1\n4,d,floor,5,,6\n"
+        "5,e,milestone,,,1\n6,f,qualitative,,与经济增长基本同步,\n");
+    assert_int_equal(f.st, PE_OK);
+    assert_int_equal(t->items[0].kind, PE_KIND_CUMULATIVE);
+    assert_int_equal(t->items[5].kind, PE_KIND_QUALITATIVE);
+    fixture_release(&f);
+}
+
+/* Every new error at its cell, with how to fix it. */
+static void test_indicator_kind_errors(void **state)
+{
+    (void)state;
+    fixture f;
+    indicators(&f,
+        "id,name,kind,target,target_text,2021,2022,2023,judgement\n"
+        "1,a,cumulative,,,1,2,3,\n"             /* needs a number */
+        "2,b,qualitative,,,,,,\n"               /* needs target_text */
+        "3,c,level,5,,1,2,3,良好\n"             /* not a status word */
+        "4,d,growth,5,,4,,6,\n"                 /* a missing year in between */
+        "5,e,reduction,10,,3,100,2,\n"          /* a yearly reduction of 100 % */
+        "6,f,milestone,,,0,也许,,\n"            /* none of its words */
+        "7,g,reduction,120,,1,1,1,\n");         /* a total reduction ≥ 100 */
+    assert_int_equal(f.st, PE_ERR_INPUT);
+    assert_counts(&f.d, 7, 0);
+    assert_has_diag(&f.d, "t.csv:2:16: 错误：", "目标值为空：累计类指标须填写数字目标");
+    assert_has_diag(&f.d, "t.csv:3:18: 错误：", "定性指标须在 target_text（目标表述）列写明规划目标");
+    assert_has_diag(&f.d, "t.csv:4:20: 错误：", "评估结论“良好”不是状态用语");
+    assert_has_diag(&f.d, "t.csv:5:17: 错误：", "2022 年的增长率为空而其后年份已有数值");
+    assert_has_diag(&f.d, "t.csv:6:21: 错误：", "年降低率 100% 不可能大于或等于 100%");
+    assert_has_diag(&f.d, "t.csv:7:19: 错误：", "节点类指标 2022 年的值“也许”无法识别");
+    assert_has_diag(&f.d, "t.csv:8:15: 错误：", "累计降低率目标 120% 应在 0 到 100 之间");
+    fixture_release(&f);
+}
+
+/* An annex's progress column counted in order of first appearance. */
+static void test_annex_status(void **state)
+{
+    (void)state;
+    fixture f;
+    pe_annex *a = annex(&f, "突破5项技术计划",
+                        "序号,课题,进展情况\n1,甲,推进中\n2,乙,已完成\n3,丙,推进中\n4,丁,\n5,戊,未启动\n",
+                        NULL, NULL);
+    assert_int_equal(pe_annex_set_status(f.m, a, "进展情况", (pe_src){ "r.ini", 9, 1 }, &f.d),
+                     PE_OK);
+    assert_int_equal(a->nstatus, 3);
+    assert_string_equal(a->status_value[0], "推进中");
+    assert_int_equal(a->status_count[0], 2);
+    assert_string_equal(a->status_value[1], "已完成");
+    assert_int_equal(a->status_blank, 1);
+    assert_int_equal(pe_annex_set_status(f.m, a, "进度", (pe_src){ "r.ini", 9, 1 }, &f.d),
+                     PE_ERR_INPUT);
+    assert_has_diag(&f.d, "r.ini:9:1: 错误：", "status 指定的列“进度”在附件1 的表头中不存在");
+    fixture_release(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -791,6 +885,9 @@ int main(void)
         cmocka_unit_test(test_indicator_nonfinite_values),
         cmocka_unit_test(test_indicator_year_header_errors),
         cmocka_unit_test(test_indicator_value_rules),
+        cmocka_unit_test(test_indicator_kinds),
+        cmocka_unit_test(test_indicator_kind_errors),
+        cmocka_unit_test(test_annex_status),
         cmocka_unit_test(test_indicator_header_only_and_gbk),
         cmocka_unit_test(test_county_pivot),
         cmocka_unit_test(test_county_aliases_and_stated_total_mismatch),
