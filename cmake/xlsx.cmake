@@ -71,3 +71,19 @@ add_test(NAME xlsx_uno_entries
           --workdir ${PROJECT_BINARY_DIR}/e2e-xlsx/uno)
 set_tests_properties(xlsx_uno_entries PROPERTIES
   LABELS e2e TIMEOUT 300 SKIP_RETURN_CODE 77 RUN_SERIAL TRUE)
+
+# The eight kinds of SPEC §3.2 (GBK, Chinese headers): cached values equal the
+# model's, and LibreOffice recalculation agrees with every cached value.
+add_test(NAME xlsx_workbook_all_kinds
+  COMMAND ${PE_XLSX_PYTHON} ${PE_XLSX_CHECK}
+          --planeval $<TARGET_FILE:planeval>
+          --ini ${PROJECT_SOURCE_DIR}/tests/fixtures/all_kinds/report.ini
+          --workdir ${PROJECT_BINARY_DIR}/e2e-xlsx/all-kinds)
+add_test(NAME xlsx_libreoffice_recalc_all_kinds
+  COMMAND ${PE_XLSX_PYTHON} ${PE_XLSX_CHECK} --libreoffice
+          --planeval $<TARGET_FILE:planeval>
+          --ini ${PROJECT_SOURCE_DIR}/tests/fixtures/all_kinds/report.ini
+          --workdir ${PROJECT_BINARY_DIR}/e2e-xlsx/libreoffice-all-kinds)
+set_tests_properties(xlsx_workbook_all_kinds PROPERTIES LABELS e2e TIMEOUT 120)
+set_tests_properties(xlsx_libreoffice_recalc_all_kinds PROPERTIES
+  LABELS e2e TIMEOUT 300 SKIP_RETURN_CODE 77 RUN_SERIAL TRUE)

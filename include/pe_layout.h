@@ -81,6 +81,10 @@
 #define PE_CHART_BAR_GRAY   0.55
 #define PE_CHART_GRID_GRAY  0.75
 #define PE_CHART_NOTE_GRAY  0.35    /* 暂无数据 */
+#define PE_CHART_MARK_SIZE  5.0     /* pt: the square marker of a kind without progress */
+#define PE_CHART_MARK_X     4.0     /* pt: the marker right of the axis */
+#define PE_CHART_CUT_AT     9.0     /* pt: a bar cut at the axis end breaks this far before it */
+#define PE_CHART_CUT_GAP    1.5     /* pt: width of each white gap of the break */
 #define PE_CHART_GRID_W     0.3     /* pt */
 #define PE_CHART_AXIS_W     0.6
 #define PE_CHART_TAU_W      0.9     /* dashed time-progress mark, … */

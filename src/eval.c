@@ -259,6 +259,9 @@ void pe_indicator_evaluate(const pe_period *p, const int *years, size_t nyears,
     pe_eval *ev = &ind->ev;
     evaluate_as_of(p, years, nyears, ind, INT_MAX, ev);
     ev->computed_state = ev->state;
+    /* a qualitative target has no arithmetic: its judgement is its status */
+    if (ind->kind == PE_KIND_QUALITATIVE && ind->has_judgement)
+        ev->computed_state = ind->judgement;
     if (ind->has_judgement) {
         ev->state = ind->judgement;
         ev->judged = 1;

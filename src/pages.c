@@ -98,6 +98,8 @@ typedef struct {
     lay_text label, value;
     int has_p;
     double p, tau;
+    int marker;             /* a kind without progress: a labelled marker, no bar */
+    lay_text mark;          /* 达标 / 未达标 / 已实现 / 未实现 / the judgement */
 } lay_bar;
 
 typedef struct {
@@ -1033,14 +1035,41 @@ static int column_numeric(const char *const *cells, size_t n, size_t stride)
     return seq ? 2 : 1;
 }
 
+/* The latest figure of an indicator as its kind states it: the value, the
+ * running total of a cumulative or reduction kind, a milestone's 已实现/未实现;
+ * `two_lines` puts the year on a second line. */
+static const char *latest_cell(lay_ctx *c, const pe_indicator *ind, int two_lines)
+{
+    const pe_eval *ev = &ind->ev;
+    char v[FMT_MAX];
+    const char *sep = two_lines ? "\n" : "";
+    if (!ev->has_actual)
+        return "—";
+    switch (ind->kind) {
+    case PE_KIND_CUMULATIVE:
+        pe_fmt_value(ind, ev->sum, v, sizeof v);
+        return pe_arena_printf(c->a, "累计%s%s（%d年）", v, sep, ev->year);
+    case PE_KIND_REDUCTION:
+        pe_number_format(ev->reduced, 1, v, sizeof v);
+        return pe_arena_printf(c->a, "累计%s%%%s（%d年）", v, sep, ev->year);
+    case PE_KIND_MILESTONE:
+        return pe_arena_printf(c->a, "%s%s（%d年）", ev->reached ? "已实现" : "未实现", sep,
+                               ev->reached ? ev->achieved_year : ev->year);
+    default:
+        pe_fmt_value(ind, ev->actual, v, sizeof v);
+        return pe_arena_printf(c->a, "%s%s（%d年）", v, sep, ev->year);
+    }
+}
+
 /* The indicator and target tables: 序号 指标 单位 基期值 目标值 最新值 完成进度
- * 时间进度 进展情况 年均需; targets grouped by chapter. */
+ * 时间进度 进展情况 较上年 年均需; targets grouped by chapter. A judged status
+ * that differs from the arithmetic carries * and a note (测算状态 and reason). */
 static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_src src)
 {
     static const char *heads[] = { "序号", "指标", "单位", "基期值", "目标值", "最新值",
-                                   "完成进度", "时间进度", "进展情况", "年均需" };
+                                   "完成进度", "时间进度", "进展情况", "较上年", "年均需" };
     static const lay_align al[] = { AL_CENTER, AL_LEFT, AL_CENTER, AL_RIGHT, AL_RIGHT,
-                                    AL_RIGHT, AL_RIGHT, AL_RIGHT, AL_LEFT, AL_LEFT };
+                                    AL_RIGHT, AL_RIGHT, AL_RIGHT, AL_LEFT, AL_CENTER, AL_LEFT };
     const size_t nc = sizeof heads / sizeof heads[0];
     size_t i, nrows = 0, r = 0, col;
     const char *chapter = NULL;
@@ -1095,16 +1124,24 @@ static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_sr
             cell_set(t, r, 3, "—", AL_CENTER, ind->src);
         }
         pe_fmt_target(ind, buf, sizeof buf);
-        cell_set(t, r, 4, fmt_dup(c, buf), AL_RIGHT, ind->target_src);
+        {
+            double num;
+            int nd;
+            /* the plan's wording (保持在合理区间) reads left; numbers and 〔13.5〕 right */
+            int words = ind->target_text && pe_number_parse(buf, &num, &nd) != PE_NUM_OK &&
+                        pe_utf8_width(buf) > 8;
+            cell_set(t, r, 4, fmt_dup(c, buf), words ? AL_LEFT : AL_RIGHT, ind->target_src);
+        }
         if (ev->has_actual) {
-            pe_fmt_value(ind, ev->actual, v, sizeof v);
-            snprintf(buf, sizeof buf, "%s（%d年）", v, ev->year);
-            cell_set(t, r, 5, fmt_dup(c, buf), AL_RIGHT, ind->src);
-            snprintf(buf, sizeof buf, "%s\n（%d年）", v, ev->year);
-            t->rows[r].cells[5].alt = fmt_dup(c, buf);
+            const char *one = latest_cell(c, ind, 0), *two = latest_cell(c, ind, 1);
+            if (!one || !two)
+                c->oom = 1;
+            cell_set(t, r, 5, one ? one : "", AL_RIGHT, ind->src);
+            t->rows[r].cells[5].alt = two;
         } else {
             cell_set(t, r, 5, "—", AL_CENTER, ind->src);
         }
+        (void)v;
         if (ev->has_progress) {
             pe_percent_format(ev->progress, buf, sizeof buf);
             cell_set(t, r, 6, fmt_dup(c, buf), AL_RIGHT, ind->src);
@@ -1113,21 +1150,40 @@ static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_sr
         }
         pe_percent_format(ev->time_progress, buf, sizeof buf);
         cell_set(t, r, 7, fmt_dup(c, buf), AL_RIGHT, ind->src);
-        cell_set(t, r, 8, pe_state_name(ev->state), AL_LEFT, ind->src);
+        {
+            int differs = ev->judged && ev->state != ev->computed_state;
+            snprintf(buf, sizeof buf, "%s%s", pe_state_name(ev->state), differs ? "*" : "");
+            cell_set(t, r, 8, fmt_dup(c, buf), AL_LEFT, ind->src);
+        }
+        cell_set(t, r, 9, pe_change_name(ev->change), AL_CENTER, ind->src);
         pe_fmt_needed(ind, buf, sizeof buf);
-        cell_set(t, r, 9, fmt_dup(c, buf), strcmp(buf, "—") == 0 ? AL_CENTER : AL_LEFT,
+        cell_set(t, r, 10, fmt_dup(c, buf), strcmp(buf, "—") == 0 ? AL_CENTER : AL_LEFT,
                  ind->src);
         for (col = 3; col < nc; col++)
             if (t->rows[r].cells[col].t.text && strcmp(t->rows[r].cells[col].t.text, "—") == 0)
                 t->rows[r].cells[col].align = AL_CENTER;
-        if ((csv_notes && ind->note && *ind->note) || (ev->note && *ev->note)) {
+        {
             int has_csv = csv_notes && ind->note && *ind->note;
-            pe_buf_printf(&note, "%s序号%s：", nnotes ? "；" : "", ind->id);
-            if (has_csv)
-                pe_buf_puts(&note, ind->note);
-            if (ev->note && *ev->note)
-                pe_buf_printf(&note, "%s%s", has_csv ? "，" : "", ev->note);
-            nnotes++;
+            int differs = ev->judged && ev->state != ev->computed_state;
+            char breach[FMT_MAX];
+            pe_fmt_breaches(ind, it->years, it->nyears, breach, sizeof breach);
+            if (has_csv || (ev->note && *ev->note) || differs || *breach) {
+                const char *sep = "";
+                pe_buf_printf(&note, "%s序号%s：", nnotes ? "；" : "", ind->id);
+                if (has_csv)
+                    pe_buf_puts(&note, ind->note), sep = "，";
+                if (ev->note && *ev->note)
+                    pe_buf_printf(&note, "%s%s", sep, ev->note), sep = "，";
+                if (*breach)
+                    pe_buf_printf(&note, "%s%s", sep, breach), sep = "，";
+                if (differs) {
+                    pe_buf_printf(&note, "%s*为评估结论，测算状态为%s", sep,
+                                  pe_state_name(ev->computed_state));
+                    if (ind->judgement_note)
+                        pe_buf_printf(&note, "，理由：%s", ind->judgement_note);
+                }
+                nnotes++;
+            }
         }
         r++;
     }
@@ -1323,6 +1379,36 @@ static void flow_gfm_table(lay_ctx *c, const pe_block *b)
  * time progress τ, axis, legend and caption; greys only.
  * ====================================================================== */
 
+/* The label of a kind without progress: 达标 / 未达标 for a bound, 已实现 /
+ * 未实现 for a milestone, the judgement of a qualitative target; * when the
+ * office's judgement differs from the arithmetic. */
+static const char *chart_marker(lay_ctx *c, const pe_indicator *ind)
+{
+    const pe_eval *ev = &ind->ev;
+    const char *w;
+    int differs = ev->judged && ev->state != ev->computed_state;
+    switch (ind->kind) {
+    case PE_KIND_CEILING:
+    case PE_KIND_FLOOR:
+        w = ev->reached ? "达标" : "未达标";
+        break;
+    case PE_KIND_MILESTONE:
+        w = ev->reached ? "已实现" : "未实现";
+        break;
+    default:
+        w = pe_state_name(ev->state);
+        differs = 0;
+        break;
+    }
+    if (differs) {
+        const char *s = pe_arena_printf(c->a, "%s（评估：%s*）", w, pe_state_name(ev->state));
+        if (!s)
+            c->oom = 1;
+        return s ? s : w;
+    }
+    return w;
+}
+
 static void flow_chart(lay_ctx *c, const pe_indicator_table *it, pe_src src)
 {
     lay_chart *ch;
@@ -1347,7 +1433,15 @@ static void flow_chart(lay_ctx *c, const pe_indicator_table *it, pe_src src)
         if (it->items[i].ev.has_progress && it->items[i].ev.progress > 1.0)
             over = 1;
     ch->scale = over ? PE_CHART_MAX_P : 1.0;
-    vw = text_width(c, PE_FONT_BODY, size, "−150.0%") + PE_CHART_GAP;
+    /* room right of the plot for the widest figure (a bar cut at the axis end
+     * prints its full figure there) */
+    vw = text_width(c, PE_FONT_BODY, size, "−150.0%");
+    for (i = 0; i < it->n; i++)
+        if (it->items[i].ev.has_progress) {
+            pe_percent_format(it->items[i].ev.progress, buf, sizeof buf);
+            vw = fmax(vw, text_width(c, PE_FONT_BODY, size, buf));
+        }
+    vw += PE_CHART_GAP;
     ch->bar_x0 = ch->label_w + PE_CHART_GAP;
     ch->bar_x1 = PE_BLOCK_W - vw;
     ch->pad = PE_CHART_GAP;
@@ -1362,6 +1456,17 @@ static void flow_chart(lay_ctx *c, const pe_indicator_table *it, pe_src src)
         b->has_p = ind->ev.has_progress;
         b->p = ind->ev.progress;
         b->tau = ind->ev.time_progress;
+        /* no bar without a progress figure: a kind that has none, or a figure
+         * that is undefined (target = base) although the year's data is in */
+        if ((!pe_kind_has_progress(ind->kind) || !ind->ev.has_progress) &&
+            (ind->ev.has_actual || ind->kind == PE_KIND_QUALITATIVE)) {
+            const char *m = chart_marker(c, ind);
+            b->marker = 1;
+            b->tau = 0;     /* a bound, a milestone or a judgement has no time mark */
+            text_set(&b->mark, m, PE_FONT_BODY, size, 0, ind->src);
+            use_text(c, PE_FONT_BODY, m, ind->src);
+            wrap_text(c, &b->mark, PE_BLOCK_W, 0, 0);
+        }
         if (b->has_p) {
             pe_percent_format(b->p, buf, sizeof buf);
             text_set(&b->value, fmt_dup(c, buf), PE_FONT_BODY, size, 0, ind->src);
@@ -2010,6 +2115,24 @@ static void place_chart(lay_ctx *c, const lay_item *it, double top_off)
                 fill_rect(c, X0, cy - bh / 2, bw, bh);
                 c->fill_gray = 0;
             }
+            if (b->has_p && b->p > ch->scale) {
+                /* cut at the axis end: two white gaps break the bar; its figure follows */
+                c->fill_gray = 1;
+                fill_rect(c, X1 - PE_CHART_CUT_AT, cy - bh / 2 - 1, PE_CHART_CUT_GAP, bh + 2);
+                fill_rect(c, X1 - PE_CHART_CUT_AT + 2 * PE_CHART_CUT_GAP, cy - bh / 2 - 1,
+                          PE_CHART_CUT_GAP, bh + 2);
+                c->fill_gray = 0;
+            }
+            if (b->marker) {
+                /* a square marker and its label instead of a bar */
+                c->fill_gray = 0;
+                fill_rect(c, X0 + PE_CHART_MARK_X, cy - PE_CHART_MARK_SIZE / 2,
+                          PE_CHART_MARK_SIZE, PE_CHART_MARK_SIZE);
+                if (b->mark.nlines)
+                    place_text_line(c, &b->mark, 0,
+                                    X0 + PE_CHART_MARK_X + PE_CHART_MARK_SIZE + PE_CHART_KEY_GAP,
+                                    cy + ch->size / 2 + 1, ch->size + 2, 0);
+            }
             if (b->tau > 0) {   /* time progress, over the bar */
                 double tx = X0 + W * fmin(b->tau, ch->scale) / ch->scale;
                 c->dash = 1;
@@ -2027,7 +2150,7 @@ static void place_chart(lay_ctx *c, const lay_item *it, double top_off)
                 }
                 place_text_line(c, &b->value, 0, X0 + bw + 3, cy + ch->size / 2 + 1,
                                 ch->size + 2, 0);
-            } else if (!b->has_p && ch->nodata.nlines) {
+            } else if (!b->has_p && !b->marker && ch->nodata.nlines) {
                 c->fill_gray = PE_CHART_NOTE_GRAY;
                 place_text_line(c, &ch->nodata, 0, X0 + 4, cy + ch->size / 2 + 1,
                                 ch->size + 2, 0);
