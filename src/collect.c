@@ -60,11 +60,7 @@ int pe_collect_year(const pe_model *m)
 
 static const char *kind_word(pe_kind k)
 {
-    switch (k) {
-    case PE_KIND_GROWTH: return "年均增长";
-    case PE_KIND_LEVEL:
-    default: return "水平值";
-    }
+    return pe_kind_name(k);
 }
 
 /* The plausible range of a year's actual (SPEC §3.2): a level in % lies in
@@ -76,6 +72,14 @@ static void value_range(const pe_indicator *ind, double *lo, double *hi, int *ha
     if (ind->kind == PE_KIND_GROWTH) {
         *lo = -99.99;
         *hi = 10000;
+        *has_hi = 1;
+    } else if (ind->kind == PE_KIND_MILESTONE) {
+        *lo = 0;        /* 1 achieved, 0 not yet */
+        *hi = 1;
+        *has_hi = 1;
+    } else if (ind->kind == PE_KIND_REDUCTION) {
+        *lo = -100;     /* a yearly reduction rate in %: below 100 */
+        *hi = 99.99;
         *has_hi = 1;
     } else if (strcmp(ind->unit, "%") == 0) {
         *lo = 0;
@@ -181,6 +185,10 @@ static void number_input(cctx *c, lxw_worksheet *ws, unsigned r, unsigned col,
     dv.input_title = (char *)"请填写数值";
     if (ind->kind == PE_KIND_GROWTH)
         snprintf(msg, sizeof msg, "填写当年增长率（%%）的数值，如增长 8.5%% 填 8.5，不带单位和文字。");
+    else if (ind->kind == PE_KIND_MILESTONE)
+        snprintf(msg, sizeof msg, "节点目标：已实现填 1，尚未实现填 0。");
+    else if (ind->kind == PE_KIND_REDUCTION)
+        snprintf(msg, sizeof msg, "填写当年降低率（%%）的数值，如降低 2.7%% 填 2.7，须小于 100。");
     else if (has_hi)
         snprintf(msg, sizeof msg, "单位：%s。填写 %g 至 %g 之间的数值，如 0.54%% 填 0.54，不带单位和文字。",
                  ind->unit, lo, hi);
@@ -190,6 +198,10 @@ static void number_input(cctx *c, lxw_worksheet *ws, unsigned r, unsigned col,
     dv.error_title = (char *)"数值不符合要求";
     if (ind->kind == PE_KIND_GROWTH)
         dv.error_message = (char *)"增长率须为大于 -100 的数值（单位 %），请只填写数字。";
+    else if (ind->kind == PE_KIND_MILESTONE)
+        dv.error_message = (char *)"节点目标只能填 1（已实现）或 0（尚未实现）。";
+    else if (ind->kind == PE_KIND_REDUCTION)
+        dv.error_message = (char *)"降低率须为小于 100 的数值（单位 %），请只填写数字。";
     else if (has_hi)
         dv.error_message = (char *)"该指标单位为 %，须填写 0 至 100 之间的数值，请只填写数字。";
     else

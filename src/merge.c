@@ -282,6 +282,19 @@ static int in_range(const pe_indicator *ind, double v, char *why, size_t n)
             snprintf(why, n, "增长率须大于 -100%%（单位 %%）");
             return 0;
         }
+    } else if (ind->kind == PE_KIND_MILESTONE) {
+        if (v != 0 && v != 1) {
+            snprintf(why, n, "节点目标只能填 1（已实现）或 0（尚未实现）");
+            return 0;
+        }
+    } else if (ind->kind == PE_KIND_REDUCTION) {
+        if (v >= 100 || v < -100) {
+            snprintf(why, n, "降低率须小于 100%%（单位 %%）");
+            return 0;
+        }
+    } else if (ind->kind == PE_KIND_QUALITATIVE) {
+        snprintf(why, n, "定性指标没有年度实际值，评估结论请填在“评估结论”列");
+        return 0;
     } else if (strcmp(ind->unit, "%") == 0) {
         if (v < 0 || v > 100) {
             snprintf(why, n, "单位为 %%，须在 0 至 100 之间（0.54%% 填 0.54）");

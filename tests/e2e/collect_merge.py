@@ -225,8 +225,13 @@ def plan_answers(wbpath, year, tables, encs):
             for c in sorted(cols):
                 if cols[c] < year and ws.cell(r, c).value is not None:
                     prev = float(ws.cell(r, c).value)
+            if kind == "定性":
+                r += 1
+                continue
             if kind == "年均增长":
                 v = 6.5 + variant % 3
+            elif kind == "节点":
+                v = 1.0                     # achieved this year
             elif unit == "%":
                 v = min(99.0, (prev or 1.0) * 1.1 + 0.1)
             else:
@@ -252,7 +257,15 @@ def plan_answers(wbpath, year, tables, encs):
             cells.append((ws.title, ref, kind_, val))
             merged = ("%.*f" % (dec, v)).rstrip("0").rstrip(".") if dec else txt
             edits.setdefault(key, {})[(rid, year)] = merged
-            shown.setdefault(key, {})[rid] = "%s（%d年）" % (txt, year)
+            # the field and the PDF cell: a milestone's 1 prints as 已实现, a cumulative
+            # row prints its running total (累计…)
+            field = "%s（%d年）" % ("已实现" if kind == "节点" else txt, year)
+            pdf = field
+            if kind == "累计":
+                tot = v + sum(float(ws.cell(r, c).value) for c in cols
+                              if cols[c] < year and ws.cell(r, c).value is not None)
+                pdf = "累计%.*f（%d年）" % (dec, tot, year)
+            shown.setdefault(key, {})[rid] = (field, pdf)
             r += 1
         # one correction of a past year, on the first row with a value there
         past = max(y for y in cols.values() if y < year)
@@ -261,7 +274,8 @@ def plan_answers(wbpath, year, tables, encs):
         while ws.cell(rr, 1).value:
             old = ws.cell(rr, pc).value
             rid = str(ws.cell(rr, 1).value)
-            if old is not None and ws.cell(rr, 3).value != "%" and ws.cell(rr, 4).value != "年均增长":
+            if old is not None and ws.cell(rr, 3).value != "%" and \
+                    ws.cell(rr, 4).value not in ("年均增长", "累计", "累计降低", "节点", "定性"):
                 nv = int(float(old)) + 1
                 cells.append((ws.title, "%s%d" % (openpyxl.utils.get_column_letter(pc), rr), "number", nv))
                 edits.setdefault(key, {})[(rid, past)] = str(nv)
@@ -424,13 +438,13 @@ def round_trip(args):
     check(rc == 0, "--list-fields failed: %s" % fields)
     nshown = 0
     for k, s in shown.items():
-        for rid, t in s.items():
+        for rid, (t, pdf) in s.items():
             value, yr = t[: t.index("（")], t[t.index("（") + 1: t.index("年")]
             check("%s.%s.actual = %s\n" % (k, rid, value) in fields and
                   "%s.%s.year = %s\n" % (k, rid, yr) in fields,
                   "fields lack %s %s = %s (%s)" % (k, rid, value, yr))
             if "{{table %s}}" % k in tmpl_text:
-                check(t in flat, "PDF lacks %s %s: %s" % (k, rid, t))
+                check(pdf in flat, "PDF lacks %s %s: %s" % (k, rid, pdf))
                 nshown += 1
     print("ok: %d workbooks, %d changes applied byte-exactly, %d new figures in the PDF (%s, %s)" % (
         len(files), nchanges, nshown, args.case, args.filler))
