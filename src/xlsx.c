@@ -1317,7 +1317,9 @@ static void indicator_check(xctx *x, xsheet *s, const pe_indicator_table *t, con
     const pe_model *m = x->m;
     pe_xlsx_check_row cr;
     pe_buf cached;
+    int values_only = x->values_only;
 
+    x->values_only = 0;     /* the check is live for every kind */
     memset(&cr, 0, sizeof cr);
     cr.row = (unsigned)row;
     cr.col_year0 = (unsigned)c->year0;
@@ -1345,6 +1347,7 @@ static void indicator_check(xctx *x, xsheet *s, const pe_indicator_table *t, con
     else
         put_fstr(x, s, row, c->check, cached.s ? cached.s : "", x->f.check);
     pe_buf_release(&cached);
+    x->values_only = values_only;
 }
 
 /* One indicator: its plan data locked, its inputs unlocked, every evaluated
