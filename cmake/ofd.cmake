@@ -25,3 +25,5 @@ set_tests_properties(ofd_sample ofd_other_city PROPERTIES LABELS e2e SKIP_RETURN
 add_test(NAME e2e_output_formats
   COMMAND bash ${PROJECT_SOURCE_DIR}/tests/e2e/output_formats.sh $<TARGET_FILE:planeval>)
 set_tests_properties(e2e_output_formats PROPERTIES LABELS e2e TIMEOUT 300)
+
+pe_unit_test(test_ofd SOURCES tests/test_ofd.c LIBS pe_ofd)
