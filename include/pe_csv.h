@@ -19,6 +19,11 @@ typedef struct {
     int header_line;
 } pe_csv;
 
+/* Limits a user can understand; each is an error at its place and stops the read. */
+#define PE_CSV_MAX_ROW  (1024 * 1024)   /* bytes in one row (quoted line breaks included) */
+#define PE_CSV_MAX_COLS 16384           /* cells in one row: Excel's column limit */
+#define PE_CSV_MAX_ROWS 1048575         /* data rows: Excel's 1,048,576 rows less the header */
+
 /* Parses a CSV held in memory (any encoding per `enc`). The table and its
  * strings are allocated in `arena`. Every problem is recorded in `d`; returns
  * PE_ERR_INPUT if any error was found (the table may still be partially filled). */

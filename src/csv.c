@@ -3,10 +3,18 @@
  *
  * Positions: the buffer is fed to libcsv in chunks that end at each special
  * byte (`,` `"` CR LF). A field or row can only end while such a byte is
- * processed, so when a callback fires we know the exact byte that ended it. */
+ * processed, so when a callback fires we know the exact byte that ended it.
+ * Fields start at increasing offsets, so a cursor (offset, line, column)
+ * moves forward only and the whole file costs one pass.
+ *
+ * Limits (each an error at its place, and parsing stops there): a row longer
+ * than PE_CSV_MAX_ROW bytes, more than PE_CSV_MAX_COLS cells in a row, more
+ * than PE_CSV_MAX_ROWS data rows (Excel's sheet: 1,048,576 rows with the
+ * header). Memory stays a small multiple of the input. */
 #include "pe_csv.h"
 
 #include <csv.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +24,8 @@
 typedef struct {
     const char *text;       /* UTF-8 buffer */
     size_t len;
-    size_t *line_starts;    /* offsets of line starts */
-    size_t nlines;
+    size_t cur_off;         /* position cursor: offset, its 1-based line and column */
+    int cur_line, cur_col;
     pe_arena *arena;
     pe_diags *d;
     const char *file;
@@ -29,26 +37,53 @@ typedef struct {
     pe_cell **rows;         /* all rows, header first */
     size_t *rowlen;
     size_t nrows, rowscap;
-    int failed;
+    size_t row_start;       /* offset of the first byte of the row being read */
+    int failed;             /* out of memory */
+    int stopped;            /* a limit was hit: the error is recorded, stop reading */
     int too_long_reported;
 } csv_state;
 
-static void offset_position(const csv_state *s, size_t off, int *line, int *col)
+/* Line and column (in characters) of byte `off`. Moves the cursor forward;
+ * an offset before the cursor (only on error paths) rescans from the start. */
+static void offset_position(csv_state *s, size_t off, int *line, int *col)
 {
-    size_t lo = 0, hi = s->nlines;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (s->line_starts[mid] <= off)
-            lo = mid;
-        else
-            hi = mid;
+    if (off > s->len)
+        off = s->len;
+    if (off < s->cur_off) {
+        s->cur_off = 0;
+        s->cur_line = 1;
+        s->cur_col = 1;
     }
-    int c = 1;
-    for (size_t i = s->line_starts[lo]; i < off && i < s->len; i++)
-        if (((unsigned char)s->text[i] & 0xC0) != 0x80)
+    size_t i = s->cur_off;
+    int l = s->cur_line, c = s->cur_col;
+    for (; i < off; i++) {
+        unsigned char b = (unsigned char)s->text[i];
+        if (b == '\n') {
+            l++;
+            c = 1;
+        } else if ((b & 0xC0) != 0x80) {
             c++;
-    *line = (int)lo + 1;
+        }
+    }
+    s->cur_off = off;
+    s->cur_line = l;
+    s->cur_col = c;
+    *line = l;
     *col = c;
+}
+
+/* Records a limit error at byte `off` and stops reading the file. */
+static void stop_at(csv_state *s, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void stop_at(csv_state *s, size_t off, const char *fmt, ...)
+{
+    int line, col;
+    va_list ap;
+    offset_position(s, off, &line, &col);
+    va_start(ap, fmt);
+    pe_diag_vadd(s->d, PE_SEV_ERROR, (pe_src){ s->file, line, col }, fmt, ap);
+    va_end(ap);
+    s->stopped = 1;
 }
 
 static size_t skip_newlines(const csv_state *s, size_t off)
@@ -61,8 +96,14 @@ static size_t skip_newlines(const csv_state *s, size_t off)
 static void on_field(void *field, size_t len, void *data)
 {
     csv_state *s = data;
-    if (s->failed)
+    if (s->failed || s->stopped)
         return;
+    if (s->rown == PE_CSV_MAX_COLS) {
+        stop_at(s, s->field_start,
+                "这一行超过 %d 列（Excel 工作表的列数上限）：请检查是否多写了逗号，或把表拆成几张",
+                PE_CSV_MAX_COLS);
+        return;
+    }
     if (s->rown == s->rowcap) {
         size_t cap = s->rowcap ? s->rowcap * 2 : 16;
         pe_cell *r = realloc(s->row, cap * sizeof(*r));
@@ -99,12 +140,18 @@ static void on_row(int term, void *data)
 {
     csv_state *s = data;
     (void)term;
-    if (s->failed)
+    if (s->failed || s->stopped)
         return;
     int empty = 1;
     for (size_t i = 0; i < s->rown; i++)
         if (s->row[i].text)
             empty = 0;
+    if (!empty && s->nrows > PE_CSV_MAX_ROWS) {
+        stop_at(s, s->row_start,
+                "数据超过 %d 行（Excel 工作表的行数上限），从这一行起未读取：请把表拆成几个文件",
+                PE_CSV_MAX_ROWS);
+        return;
+    }
     if (!empty) {
         if (s->nrows == s->rowscap) {
             size_t cap = s->rowscap ? s->rowscap * 2 : 64;
@@ -132,6 +179,7 @@ static void on_row(int term, void *data)
     }
     s->rown = 0;
     s->field_start = skip_newlines(s, s->pos + 1);
+    s->row_start = s->field_start;
 }
 
 static int is_special(char c)
@@ -161,27 +209,9 @@ pe_status pe_csv_parse(const char *buf, size_t len, pe_encoding enc, const char 
     s.arena = arena;
     s.d = d;
     s.file = pe_arena_strdup(arena, file);
-    size_t cap = 64;
-    s.line_starts = malloc(cap * sizeof(size_t));
-    if (!s.line_starts) {
-        st = PE_ERR_NOMEM;
-        goto cleanup;
-    }
-    s.line_starts[s.nlines++] = 0;
-    for (size_t i = 0; i < tlen; i++) {
-        if (text[i] == '\n' && i + 1 <= tlen) {
-            if (s.nlines == cap) {
-                cap *= 2;
-                size_t *ls = realloc(s.line_starts, cap * sizeof(size_t));
-                if (!ls) {
-                    st = PE_ERR_NOMEM;
-                    goto cleanup;
-                }
-                s.line_starts = ls;
-            }
-            s.line_starts[s.nlines++] = i + 1;
-        }
-    }
+    s.cur_off = 0;
+    s.cur_line = 1;
+    s.cur_col = 1;
 
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0) {
         st = PE_ERR_NOMEM;
@@ -192,15 +222,31 @@ pe_status pe_csv_parse(const char *buf, size_t len, pe_encoding enc, const char 
      * (128) makes a multi-megabyte field quadratic */
     csv_set_blk_size(&p, 1u << 20);
     s.field_start = skip_newlines(&s, 0);
+    s.row_start = s.field_start;
 
     /* Feed chunks ending at each special byte. A quote that opens a field is
      * remembered so that an unterminated one is reported where it starts. */
     size_t i = 0;
     int in_quotes = 0;
-    while (i < tlen && !s.failed) {
+    while (i < tlen && !s.failed && !s.stopped) {
         size_t j = i;
         while (j < tlen && !is_special(text[j]))
             j++;
+        if (j >= s.row_start && j - s.row_start >= PE_CSV_MAX_ROW) {
+            /* reported at the cell being read when the row passed the limit */
+            size_t at = skip_newlines(&s, s.field_start);
+            if (j - at > PE_CSV_MAX_FIELD)
+                stop_at(&s, at,
+                        "单元格内容过长（超过 %d 字节，所在行超过 1 MB），请检查是否漏写了引号"
+                        "或把整段文字粘进了一个单元格",
+                        PE_CSV_MAX_FIELD);
+            else
+                stop_at(&s, at,
+                        "这一行超过 %d 字节（1 MB）的上限，读到这个单元格时超出：请检查是否有"
+                        "未闭合的引号，或把过长的内容拆开",
+                        PE_CSV_MAX_ROW);
+            break;
+        }
         if (j > i) {
             s.pos = j - 1;
             if (csv_parse(&p, text + i, j - i, on_field, on_row, &s) != j - i)
@@ -217,6 +263,10 @@ pe_status pe_csv_parse(const char *buf, size_t len, pe_encoding enc, const char 
                 break;
         }
         i = j + 1;
+    }
+    if (s.stopped) {
+        st = PE_ERR_INPUT;
+        goto cleanup;
     }
     if (!s.failed && csv_error(&p) == CSV_SUCCESS) {
         s.pos = tlen;
@@ -294,7 +344,6 @@ cleanup:
     free(s.row);
     free(s.rows);
     free(s.rowlen);
-    free(s.line_starts);
     free(text);
     if (st == PE_OK && d->nerrors > errors_before)
         st = PE_ERR_INPUT;

@@ -712,6 +712,12 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
     if (!years || !names || !yr)
         return PE_ERR_NOMEM;
     size_t ny = 0, nc = 0;
+    pe_strmap index = { NULL, NULL, 0, 0 };   /* county name → item, so that any size stays linear */
+    /* years are four digits: a direct table year → seen, later year → column */
+    size_t *year_col = pe_arena_alloc(m->arena, 10000 * sizeof(size_t));
+    unsigned char *year_seen = pe_arena_alloc(m->arena, 10000);
+    if (!year_col || !year_seen)
+        return PE_ERR_NOMEM;
     for (size_t r = 0; r < csv->nrows; r++) {
         const pe_cell *row = csv->rows[r];
         const pe_cell *cc = &row[colmap[K_COUNTY]], *yc = &row[colmap[K_YEAR]];
@@ -727,9 +733,8 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
         }
         yr[r] = y;
         size_t k;
-        for (k = 0; k < ny && years[k] != y; k++)
-            ;
-        if (k == ny) {
+        if (!year_seen[y]) {
+            year_seen[y] = 1;
             k = ny++;
             while (k > 0 && years[k - 1] > y) {
                 years[k] = years[k - 1];
@@ -739,9 +744,12 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
         }
         if (is_total_label(cc->text))
             continue;
-        for (k = 0; k < nc && strcmp(names[k], cc->text) != 0; k++)
-            ;
-        if (k == nc)
+        int put = pe_strmap_put(&index, cc->text, nc, NULL);
+        if (put < 0) {
+            pe_strmap_release(&index);
+            return PE_ERR_NOMEM;
+        }
+        if (put == 0)
             names[nc++] = cc->text;
         if (colmap[K_MEASURE] >= 0 && row[colmap[K_MEASURE]].text) {
             if (!t->measure)
@@ -756,6 +764,18 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
     }
     t->years = years;
     t->nyears = ny;
+    for (size_t k = 0; k < ny; k++)
+        year_col[years[k]] = k;
+    /* The pivot holds counties × years cells: a table whose rows fill only a
+     * sliver of it (stray years or names) would need memory far beyond its size. */
+    if (ny > 1 && nc > 0 && nc * ny > 4 * (csv->nrows + 1024)) {
+        pe_error(d, ((pe_src){ file, csv->header_line, 0 }),
+                 "县区表有 %zu 个县区、%zu 个不同年份（%d—%d），但只有 %zu 行：展开成“县区 × 年份”的表后"
+                 "大部分为空。请检查年份和县区名称是否填错",
+                 nc, ny, years[0], years[ny - 1], csv->nrows);
+        pe_strmap_release(&index);
+        return PE_ERR_INPUT;
+    }
     t->items = pe_arena_alloc(m->arena, (nc + 1) * sizeof(pe_county));
     t->year_target = pe_arena_alloc(m->arena, (ny + 1) * sizeof(double));
     t->year_actual = pe_arena_alloc(m->arena, (ny + 1) * sizeof(double));
@@ -766,8 +786,10 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
     int *has_sa = pe_arena_alloc(m->arena, (ny + 1) * sizeof(int));
     pe_src *stated_src = pe_arena_alloc(m->arena, (ny + 1) * sizeof(pe_src));
     if (!t->items || !t->year_target || !t->year_actual || !t->year_has_actual || !stated_t ||
-        !stated_a || !has_st || !has_sa || !stated_src)
+        !stated_a || !has_st || !has_sa || !stated_src) {
+        pe_strmap_release(&index);
         return PE_ERR_NOMEM;
+    }
     t->n = nc;
     for (size_t k = 0; k < nc; k++) {
         pe_county *c = &t->items[k];
@@ -776,8 +798,10 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
         c->has_actual = pe_arena_alloc(m->arena, (ny + 1) * sizeof(int));
         c->target = pe_arena_alloc(m->arena, (ny + 1) * sizeof(double));
         c->actual = pe_arena_alloc(m->arena, (ny + 1) * sizeof(double));
-        if (!c->has_target || !c->has_actual || !c->target || !c->actual)
+        if (!c->has_target || !c->has_actual || !c->target || !c->actual) {
+            pe_strmap_release(&index);
             return PE_ERR_NOMEM;
+        }
     }
     int decimals = 0;
     for (size_t r = 0; r < csv->nrows; r++) {
@@ -785,9 +809,7 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
         const pe_cell *cc = &row[colmap[K_COUNTY]];
         if (!yr[r] || !cc->text)
             continue;
-        size_t yi;
-        for (yi = 0; yi < ny && years[yi] != yr[r]; yi++)
-            ;
+        size_t yi = year_col[yr[r]];
         double tv = 0, av = 0;
         int tp = 0, ap = 0;
         const pe_cell *tcell = &row[colmap[K_TARGET]];
@@ -811,9 +833,8 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
             stated_src[yi] = cell_at(file, cc);
             continue;
         }
-        size_t k;
-        for (k = 0; k < nc && strcmp(names[k], cc->text) != 0; k++)
-            ;
+        size_t k = 0;
+        pe_strmap_get(&index, cc->text, &k);
         pe_county *c = &t->items[k];
         if (c->has_target[yi] || c->has_actual[yi]) {
             pe_error(d, cell_at(file, cc), "“%s”%d 年出现了两次，请合并为一行", cc->text, yr[r]);
@@ -826,6 +847,7 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
         c->has_actual[yi] = ap;
         c->actual[yi] = av;
     }
+    pe_strmap_release(&index);
     t->decimals = decimals;
     /* stated totals are checked against the sums */
     for (size_t yi = 0; yi < ny; yi++) {
@@ -942,13 +964,20 @@ pe_status pe_annex_parse(pe_model *m, pe_annex *a, const char *buf, size_t len,
     if (!a->header || !a->header_src || !a->is_merge || !a->is_total || !a->total ||
         !a->total_decimals || !a->rows)
         return PE_ERR_NOMEM;
+    pe_strmap seen = { NULL, NULL, 0, 0 };   /* header → first column: linear in wide tables */
     for (size_t c = 0; c < a->ncols; c++) {
         a->header[c] = csv->header[c].text ? csv->header[c].text : "";
         a->header_src[c] = cell_at(a->file, &csv->header[c]);
-        for (size_t k = 0; k < c; k++)
-            if (strcmp(a->header[k], a->header[c]) == 0 && *a->header[c])
-                pe_error(d, a->header_src[c], "列名“%s”与第 %zu 列重复，请改名", a->header[c], k + 1);
+        size_t k;
+        int put = *a->header[c] ? pe_strmap_put(&seen, a->header[c], c, &k) : 0;
+        if (put < 0) {
+            pe_strmap_release(&seen);
+            return PE_ERR_NOMEM;
+        }
+        if (put == 1)
+            pe_error(d, a->header_src[c], "列名“%s”与第 %zu 列重复，请改名", a->header[c], k + 1);
     }
+    pe_strmap_release(&seen);
     mark_columns(a, merge, a->is_merge, a->merge_src, "merge", m->arena, d);
     mark_columns(a, total, a->is_total, a->total_src, "total", m->arena, d);
     if (csv->nrows == 0)

@@ -381,6 +381,111 @@ static void test_csv_load_file_errors(void **state)
     pe_arena_free(a);
 }
 
+/* Regression (issue 13): positions were found by rescanning the line per
+ * field, quadratic in a wide row. A 16,000-column row keeps exact columns. */
+static void test_positions_wide_row(void **state)
+{
+    (void)state;
+    const size_t ncols = 16000;
+    pe_buf b;
+    pe_buf_init(&b);
+    for (size_t i = 0; i < ncols; i++)
+        pe_buf_puts(&b, i ? ",列" : "列");
+    pe_buf_puts(&b, "\n");
+    for (size_t i = 0; i < ncols; i++)
+        pe_buf_puts(&b, i ? ",x" : "x");
+    pe_buf_puts(&b, "\n");
+    fixture f;
+    parse_enc(&f, b.s, b.len, PE_ENC_UTF8);
+    assert_clean(&f);
+    assert_int_equal(f.csv->ncols, ncols);
+    assert_cell(&f.csv->header[ncols - 1], "列", 1, (int)(2 * ncols - 1));
+    assert_cell(&f.csv->rows[0][ncols - 1], "x", 2, (int)(2 * ncols - 1));
+    fixture_release(&f);
+    pe_buf_release(&b);
+}
+
+/* A row of more than 16,384 cells stops the read with an error at the cell. */
+static void test_too_many_columns(void **state)
+{
+    (void)state;
+    size_t n = PE_CSV_MAX_COLS + 10;
+    char *buf = malloc(n + 8);
+    assert_non_null(buf);
+    memcpy(buf, "a,b\n", 4);
+    memset(buf + 4, ',', n);
+    buf[4 + n] = '\n';
+    fixture f;
+    parse_enc(&f, buf, n + 5, PE_ENC_UTF8);
+    assert_int_equal(f.st, PE_ERR_INPUT);
+    assert_null(f.csv);
+    assert_int_equal(f.d.nerrors, 1);
+    assert_diag(&f.d, 0, "t.csv:2:16385: 错误：", "超过 16384 列");
+    fixture_release(&f);
+    free(buf);
+}
+
+/* A row longer than 1 MB (short cells) stops the read at the cell where it passed the limit. */
+static void test_row_too_long(void **state)
+{
+    (void)state;
+    pe_buf b;
+    pe_buf_init(&b);
+    pe_buf_puts(&b, "a,b\n1,");
+    while (b.len < PE_CSV_MAX_ROW + 100)
+        pe_buf_puts(&b, "\"0123456789012345678901234567890123456789"
+                        "0123456789012345678901234567890123456789012345\"\"\"");
+    pe_buf_puts(&b, "\n");
+    fixture f;
+    parse_enc(&f, b.s, b.len, PE_ENC_UTF8);
+    assert_int_equal(f.st, PE_ERR_INPUT);
+    assert_int_equal(f.d.nerrors, 1);
+    assert_diag(&f.d, 0, "t.csv:2:3: 错误：", "单元格内容过长");
+    fixture_release(&f);
+    pe_buf_release(&b);
+
+    /* many cells: the row error names the cell being read */
+    pe_buf_init(&b);
+    pe_buf_puts(&b, "a\n");
+    for (int i = 0; i < 16000; i++)
+        pe_buf_puts(&b, "\"0123456789012345678901234567890123456789012345678901234567890123456789\",");
+    pe_buf_puts(&b, "x\n");
+    parse_enc(&f, b.s, b.len, PE_ENC_UTF8);
+    assert_int_equal(f.st, PE_ERR_INPUT);
+    assert_int_equal(f.d.nerrors, 1);
+    assert_diag(&f.d, 0, "t.csv:2:", "这一行超过 1048576 字节");
+    fixture_release(&f);
+    pe_buf_release(&b);
+}
+
+/* More than 1,048,575 data rows: an error at the first row too many, before
+ * the rest of the file is read. */
+static void test_too_many_rows(void **state)
+{
+    (void)state;
+    size_t rows = PE_CSV_MAX_ROWS + 3;
+    size_t len = 2 + 2 * rows;
+    char *buf = malloc(len);
+    assert_non_null(buf);
+    for (size_t i = 0; i < len; i += 2) {
+        buf[i] = i ? '1' : 'a';
+        buf[i + 1] = '\n';
+    }
+    fixture f;
+    parse_enc(&f, buf, len, PE_ENC_UTF8);
+    assert_int_equal(f.st, PE_ERR_INPUT);
+    assert_int_equal(f.d.nerrors, 1);
+    assert_diag(&f.d, 0, "t.csv:1048577:1: 错误：", "超过 1048575 行");
+    fixture_release(&f);
+
+    /* exactly the limit is accepted */
+    parse_enc(&f, buf, len - 6, PE_ENC_UTF8);
+    assert_clean(&f);
+    assert_int_equal(f.csv->nrows, PE_CSV_MAX_ROWS);
+    fixture_release(&f);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,6 +509,10 @@ int main(void)
         cmocka_unit_test(test_field_too_long),
         cmocka_unit_test(test_many_rows),
         cmocka_unit_test(test_csv_load_file_errors),
+        cmocka_unit_test(test_positions_wide_row),
+        cmocka_unit_test(test_too_many_columns),
+        cmocka_unit_test(test_row_too_long),
+        cmocka_unit_test(test_too_many_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
