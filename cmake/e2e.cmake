@@ -79,6 +79,12 @@ set(PE_BAD_CASES
   66-glyph-missing
   67-output-format-unknown
   68-format-option-unknown
+  69-target-1e300
+  70-value-16-digits
+  71-county-target-1e16
+  72-row-over-1mb
+  73-rows-over-sheet-limit
+  74-columns-over-16384
   kind-01-cumulative-without-target
   kind-02-qualitative-without-text
   kind-03-judgement-not-a-status

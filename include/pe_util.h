@@ -113,12 +113,24 @@ typedef enum {
     PE_NUM_OK,
     PE_NUM_MISSING,     /* empty, `-`, `—`, `－`: no value */
     PE_NUM_INVALID,     /* not a number at all */
-    PE_NUM_NONFINITE    /* NaN, inf, or overflow such as 1e400 */
+    PE_NUM_NONFINITE,   /* NaN, inf, or overflow such as 1e400 */
+    PE_NUM_RANGE,       /* finite but beyond ±PE_NUM_MAX (1e300, 2e15) */
+    PE_NUM_PRECISION    /* more than PE_NUM_DIGITS significant digits */
 } pe_num_result;
+/* What the tables accept: a double holds any decimal of 15 significant digits
+ * exactly (DBL_DIG), and 1e15 with 9 decimals still prints in 26 characters.
+ * Significant digits run from the first to the last non-zero digit written
+ * (1.500000000000000000 has two; 1234567890.123456 has sixteen). */
+#define PE_NUM_MAX 1e15
+#define PE_NUM_DIGITS 15
 /* Accepts `1,234.5`, full-width digits/point/comma, `－60`, `+3`, surrounding
- * spaces, and a trailing `%`. *decimals gets the digits after the point. */
+ * spaces, and a trailing `%`. *decimals gets the digits after the point
+ * (at most 9). Values beyond ±PE_NUM_MAX or with more than PE_NUM_DIGITS
+ * significant digits are refused (PE_NUM_RANGE, PE_NUM_PRECISION). */
 pe_num_result pe_number_parse(const char *s, double *out, int *decimals);
-/* Formats v with `decimals` digits, no `-0`; into out (size >= 64). */
+/* Formats v with exactly `decimals` digits (0–9), no `-0`; into out (size >= 64:
+ * every value within ±PE_NUM_MAX fits). A value whose digits would not fit in
+ * `outsz` (only computed figures, e.g. 1e300) prints as `—`, never truncated. */
 void pe_number_format(double v, int decimals, char *out, size_t outsz);
 /* Formats a ratio as a percentage with one decimal: 0.625 -> "62.5%". */
 void pe_percent_format(double ratio, char *out, size_t outsz);

@@ -242,6 +242,17 @@ static int number_cell(pe_diags *d, const char *file, const pe_cell *c, const ch
         pe_error(d, cell_at(file, c), "%s“%s”不是有限数值（不能是 NaN、inf 或超出范围的数），请填写实际数字",
                  what, c->text);
         return 0;
+    case PE_NUM_RANGE:
+        pe_error(d, cell_at(file, c),
+                 "%s“%s”超出可接受的范围：数值的绝对值不能超过 1e15（1000 万亿）；"
+                 "请检查是否多写了位数，或换用更大的单位（如 亿元）",
+                 what, c->text);
+        return 0;
+    case PE_NUM_PRECISION:
+        pe_error(d, cell_at(file, c),
+                 "%s“%s”的有效数字超过 %d 位，超出计算能保持的精度；请四舍五入到至多 %d 位有效数字",
+                 what, c->text, PE_NUM_DIGITS, PE_NUM_DIGITS);
+        return 0;
     case PE_NUM_INVALID:
     default:
         pe_error(d, cell_at(file, c), "%s“%s”不是数字，请填写数字（如 1234.5），未知请留空或写 -",

@@ -333,6 +333,7 @@ pe_num_result pe_number_parse(const char *s, double *out, int *decimals)
     char norm[128];
     size_t k = 0, len = strlen(s), i = 0;
     int dec = 0, seen_point = 0, ndigits = 0;
+    int first_nz = -1, last_nz = -1;   /* mantissa digit indexes, for significant digits */
     if (decimals)
         *decimals = 0;
     while (i < len && (s[i] == ' ' || s[i] == '\t'))
@@ -367,6 +368,11 @@ pe_num_result pe_number_parse(const char *s, double *out, int *decimals)
             return PE_NUM_INVALID;
         if (cp >= '0' && cp <= '9') {
             norm[k++] = (char)cp;
+            if (cp != '0') {
+                if (first_nz < 0)
+                    first_nz = ndigits;
+                last_nz = ndigits;
+            }
             ndigits++;
             if (seen_point)
                 dec++;
@@ -438,6 +444,10 @@ pe_num_result pe_number_parse(const char *s, double *out, int *decimals)
         return PE_NUM_NONFINITE;
     if (!isfinite(v))
         return PE_NUM_NONFINITE;
+    if (fabs(v) > PE_NUM_MAX)
+        return PE_NUM_RANGE;
+    if (first_nz >= 0 && last_nz - first_nz + 1 > PE_NUM_DIGITS)
+        return PE_NUM_PRECISION;
     if (v == 0.0)
         v = 0.0;   /* no negative zero */
     *out = v;
@@ -456,7 +466,13 @@ void pe_number_format(double v, int decimals, char *out, size_t outsz)
         snprintf(out, outsz, "—");
         return;
     }
-    snprintf(out, outsz, "%.*f", decimals, v);
+    int n = snprintf(out, outsz, "%.*f", decimals, v);
+    if (n < 0 || (size_t)n >= outsz) {
+        /* only computed figures can get here (inputs are within ±1e15):
+         * a dash, never a truncated row of digits */
+        snprintf(out, outsz, "—");
+        return;
+    }
     /* "-0", "-0.00" → "0", "0.00" */
     if (out[0] == '-') {
         int allzero = 1;

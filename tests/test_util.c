@@ -164,6 +164,48 @@ static void test_number_exponent_and_tiny(void **state)
     assert_true(isfinite(v));
 }
 
+/* Issue 13: `target 1e300` was accepted and printed as 63 truncated digits. */
+static void test_number_range_and_precision(void **state)
+{
+    (void)state;
+    parse_result("1e300", PE_NUM_RANGE);
+    parse_result("-1e300", PE_NUM_RANGE);
+    parse_result("1e16", PE_NUM_RANGE);
+    parse_result("1000000000000001", PE_NUM_RANGE);
+    parse_result("1,000,000,000,000,000.5", PE_NUM_RANGE);
+    parses_to("1e15", 1e15, 0);
+    parses_to("-1,000,000,000,000,000", -1e15, 0);
+    parses_to("999999999999999", 999999999999999.0, 0);     /* 15 digits */
+    parses_to("1234567.89012345", 1234567.89012345, 8);      /* 15 significant */
+    parses_to("0.000123456789012345", 0.000123456789012345, 9);
+    parses_to("1.50000000000000000000", 1.5, 9);               /* trailing zeros are not significant */
+    parses_to("100000000000000", 1e14, 0);
+    parse_result("1234567.890123456", PE_NUM_PRECISION);       /* 16 significant */
+    parse_result("0.1234567890123456789", PE_NUM_PRECISION);
+    parse_result("１２３４５．６７８９０１２３４５６", PE_NUM_PRECISION);
+    parse_result("1.234567890123456e3", PE_NUM_PRECISION);
+}
+
+/* Every accepted number prints with exactly the decimals asked, whatever its size. */
+static void test_number_format_extremes(void **state)
+{
+    (void)state;
+    char out[64];
+    pe_number_format(1e15, 9, out, sizeof out);
+    assert_string_equal(out, "1000000000000000.000000000");
+    pe_number_format(-999999999999999.0, 2, out, sizeof out);
+    assert_string_equal(out, "-999999999999999.00");
+    pe_number_format(1234567.89012345, 8, out, sizeof out);
+    assert_string_equal(out, "1234567.89012345");
+    pe_number_format(1e24, 1, out, sizeof out);     /* a computed ratio: all digits */
+    assert_string_equal(out, "999999999999999983222784.0");
+    pe_number_format(1e300, 2, out, sizeof out);    /* does not fit: a dash, not 63 digits */
+    assert_string_equal(out, "—");
+    char small[8];
+    pe_number_format(123456.5, 2, small, sizeof small);
+    assert_string_equal(small, "—");
+}
+
 static void test_number_decimals_counting(void **state)
 {
     (void)state;
@@ -646,6 +688,8 @@ int main(void)
         cmocka_unit_test(test_number_nonfinite),
         cmocka_unit_test(test_number_exponent_and_tiny),
         cmocka_unit_test(test_number_decimals_counting),
+        cmocka_unit_test(test_number_range_and_precision),
+        cmocka_unit_test(test_number_format_extremes),
         cmocka_unit_test(test_number_no_negative_zero),
         cmocka_unit_test(test_number_format),
         cmocka_unit_test(test_number_format_no_minus_zero),
