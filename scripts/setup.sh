@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  gcc make cmake pkg-config
+  gcc make cmake pkg-config clang libclang-rt-14-dev
   libhpdf-dev libxlsxwriter-dev libiniparser-dev libcmocka-dev libcsv-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libunibreak-dev libharfbuzz-dev
   libfreetype-dev libfontconfig-dev libzip-dev libxml2-dev libxml2-utils mupdf-tools

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh — installs what is missing, builds from scratch with -Werror, runs
-# every test with ctest, then the same under AddressSanitizer + UBSan.
+# every test with ctest, then the same under AddressSanitizer + UBSan, then
+# runs each fuzz target of tests/fuzz for 30 s (scripts/fuzz.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -41,4 +42,7 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPE_SANITIZE=ON -DPE_WERROR=O
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --output-on-failure -j"$jobs")
-echo "test.sh: all tests passed (normal and sanitizer builds)"
+
+echo "== fuzz: each libFuzzer target of tests/fuzz for 30 s (clang, ASan/UBSan) =="
+bash scripts/fuzz.sh 30
+echo "test.sh: all tests passed (normal and sanitizer builds, fuzz targets)"

@@ -990,6 +990,7 @@ pe_status pe_doc_build(const char *tmpl, size_t len, const char *file,
     cmark_parser *parser = NULL;
     cmark_node *root = NULL;
     builder b;
+    char *utf8 = NULL;
     memset(&b, 0, sizeof b);
     *out = NULL;
 
@@ -999,12 +1000,12 @@ pe_status pe_doc_build(const char *tmpl, size_t len, const char *file,
     b.f = f;
     b.d = d;
     b.file = file;
-    b.text = tmpl;
-    b.len = len;
-    if (len >= 3 && memcmp(tmpl, "\xEF\xBB\xBF", 3) == 0) {
-        b.text += 3;
-        b.len -= 3;
-    }
+    /* the template is text like the tables (SPEC §3): UTF-8 (BOM stripped) or
+     * GB18030, no NUL; cmark passes invalid bytes of code spans through */
+    st = pe_text_to_utf8(tmpl, len, PE_ENC_AUTO, file, d, &utf8, &b.len);
+    if (st != PE_OK)
+        goto cleanup;
+    b.text = utf8;
     if (build_line_index(&b) != 0)
         goto nomem;
     scan_fields(&b);
@@ -1051,6 +1052,7 @@ cleanup:
     free(b.refs);
     free(b.lists);
     pe_doc_free(b.doc);
+    free(utf8);
     return st;
 }
 

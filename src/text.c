@@ -456,6 +456,10 @@ pe_num_result pe_number_parse(const char *s, double *out, int *decimals)
     return PE_NUM_OK;
 }
 
+/* Rounds to PE_NUM_DIGITS significant digits first (what a double holds of a
+ * decimal), then to `decimals` places, half away from zero, on the decimal
+ * digits: 9649653.8 with 9 decimals prints 9649653.800000000, not the binary
+ * tail …800000001, and 1e24 prints 1000000000000000000000000. */
 void pe_number_format(double v, int decimals, char *out, size_t outsz)
 {
     if (decimals < 0)
@@ -466,22 +470,59 @@ void pe_number_format(double v, int decimals, char *out, size_t outsz)
         snprintf(out, outsz, "—");
         return;
     }
-    int n = snprintf(out, outsz, "%.*f", decimals, v);
-    if (n < 0 || (size_t)n >= outsz) {
-        /* only computed figures can get here (inputs are within ±1e15):
-         * a dash, never a truncated row of digits */
+    char e[32];
+    snprintf(e, sizeof e, "%.*e", PE_NUM_DIGITS - 1, v);
+    int neg = e[0] == '-';
+    const char *p = e + neg;
+    char sig[PE_NUM_DIGITS];
+    int ns = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9' && ns < PE_NUM_DIGITS)
+            sig[ns++] = *p;
+    int exp10 = *p == 'e' ? atoi(p + 1) : 0;
+    /* digit of 10^pw */
+#define SIG_AT(pw) (exp10 - (pw) >= 0 && exp10 - (pw) < ns ? sig[exp10 - (pw)] - '0' : 0)
+    int top = exp10 > 0 ? exp10 : 0;           /* highest power printed */
+    int ndig = top + decimals + 1;             /* digits 10^top … 10^-decimals */
+    if (ndig + 4 > (int)outsz || ndig > 400) {
         snprintf(out, outsz, "—");
         return;
     }
-    /* "-0", "-0.00" → "0", "0.00" */
-    if (out[0] == '-') {
-        int allzero = 1;
-        for (const char *p = out + 1; *p; p++)
-            if (*p != '0' && *p != '.')
-                allzero = 0;
-        if (allzero)
-            memmove(out, out + 1, strlen(out));
+    char dig[420];
+    for (int i = 0; i < ndig; i++)
+        dig[i] = (char)SIG_AT(top - i);
+    int carry = SIG_AT(-decimals - 1) >= 5;
+#undef SIG_AT
+    for (int i = ndig - 1; i >= 0 && carry; i--) {
+        if (++dig[i] == 10)
+            dig[i] = 0;
+        else
+            carry = 0;
     }
+    int allzero = !carry;
+    for (int i = 0; i < ndig && allzero; i++)
+        if (dig[i])
+            allzero = 0;
+    size_t k = 0;
+    if (neg && !allzero)
+        out[k++] = '-';
+    if (carry)
+        out[k++] = '1';
+    int intdig = top + 1, i = 0;
+    while (i < intdig - 1 && dig[i] == 0 && !carry)   /* leading zeros */
+        i++;
+    for (; i < intdig; i++)
+        out[k++] = (char)('0' + dig[i]);
+    if (decimals > 0) {
+        out[k++] = '.';
+        for (; i < ndig; i++)
+            out[k++] = (char)('0' + dig[i]);
+    }
+    if (k >= outsz) {
+        snprintf(out, outsz, "—");
+        return;
+    }
+    out[k] = '\0';
 }
 
 void pe_percent_format(double ratio, char *out, size_t outsz)

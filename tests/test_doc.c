@@ -357,6 +357,36 @@ static void test_emphasis_links_and_code_are_plain(void **state)
     pe_diags_release(&d);
 }
 
+/* Regression (fuzz_template): a stray byte in a code span reached the block
+ * text as invalid UTF-8 (cmark replaces invalid bytes elsewhere, not there).
+ * The template now goes through the encoding rules of the tables: a lone byte
+ * that is not UTF-8 makes the whole file GB18030, and every text is UTF-8. */
+static void test_invalid_utf8_in_code_span(void **state)
+{
+    (void)state;
+    pe_diags d;
+    pe_doc *doc = NULL;
+    pe_status st = build("列：`id,2021,20\x9a\xe2\x80\x9c高`。\n", &d, &doc);
+    if (st == PE_OK) {
+        for (size_t i = 0; i < doc->n; i++)
+            if (doc->items[i].text)
+                assert_true(pe_utf8_valid(doc->items[i].text, strlen(doc->items[i].text)));
+    } else {
+        assert_int_equal(st, PE_ERR_INPUT);
+        assert_true(d.nerrors > 0);
+    }
+    pe_doc_free(doc);
+    pe_diags_release(&d);
+    /* a NUL byte is an error at its place */
+    pe_diags_init(&d);
+    doc = NULL;
+    st = pe_doc_build("# 标题\n\n正文\0。\n", 21, FILE_NAME, &fields, &d, &doc);
+    assert_int_equal(st, PE_ERR_INPUT);
+    assert_null(doc);
+    assert_true(find_diag(&d, 3, 3, "空字符") >= 0);
+    pe_diags_release(&d);
+}
+
 static void test_gfm_table_cells(void **state)
 {
     (void)state;
@@ -501,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_soft_breaks_join),
         cmocka_unit_test(test_emphasis_links_and_code_are_plain),
         cmocka_unit_test(test_gfm_table_cells),
+        cmocka_unit_test(test_invalid_utf8_in_code_span),
         cmocka_unit_test(test_unknown_field_in_table_cell),
         cmocka_unit_test(test_lists_and_pagebreak),
         cmocka_unit_test(test_signature_appended),

@@ -197,8 +197,25 @@ static void test_number_format_extremes(void **state)
     assert_string_equal(out, "-999999999999999.00");
     pe_number_format(1234567.89012345, 8, out, sizeof out);
     assert_string_equal(out, "1234567.89012345");
-    pe_number_format(1e24, 1, out, sizeof out);     /* a computed ratio: all digits */
-    assert_string_equal(out, "999999999999999983222784.0");
+    pe_number_format(1e24, 1, out, sizeof out);     /* a computed ratio: 15 significant digits */
+    assert_string_equal(out, "1000000000000000000000000.0");
+    /* fuzz_number: the binary tail beyond 15 digits never shows */
+    pe_number_format(9649653.89012345, 9, out, sizeof out);
+    assert_string_equal(out, "9649653.890123450");
+    pe_number_format(9649653.8, 9, out, sizeof out);
+    assert_string_equal(out, "9649653.800000000");
+    pe_number_format(2.675, 2, out, sizeof out);    /* decimal rounding, half away from zero */
+    assert_string_equal(out, "2.68");
+    pe_number_format(-2.5, 0, out, sizeof out);
+    assert_string_equal(out, "-3");
+    pe_number_format(99.96, 1, out, sizeof out);
+    assert_string_equal(out, "100.0");
+    pe_number_format(-0.0004, 3, out, sizeof out);
+    assert_string_equal(out, "0.000");
+    pe_number_format(0.000123456789, 9, out, sizeof out);
+    assert_string_equal(out, "0.000123457");
+    pe_number_format(0, 2, out, sizeof out);
+    assert_string_equal(out, "0.00");
     pe_number_format(1e300, 2, out, sizeof out);    /* does not fit: a dash, not 63 digits */
     assert_string_equal(out, "—");
     char small[8];

@@ -18,6 +18,7 @@ it is not installed): every cached value is first poisoned, so the values that
 come back can only be LibreOffice's own; they must equal the original cached
 values (1e-9). A second copy with an actual value edited must change status.
 """
+import decimal
 import argparse
 import datetime
 import math
@@ -108,8 +109,11 @@ def expected_sheets(ini, fields):
 
 
 def pct(v):
-    """The report's percentage text for a fraction (pe_percent_format)."""
-    s = "%.1f" % (v * 100.0)
+    """The report's percentage text for a fraction (pe_percent_format): 15
+    significant digits, then one decimal half away from zero, as Excel shows
+    0.7625 in a 0.0% cell (76.3%)."""
+    d = decimal.Decimal("%.14e" % (v * 100.0))
+    s = str(d.quantize(decimal.Decimal("0.1"), rounding=decimal.ROUND_HALF_UP))
     if s in ("-0.0",):
         s = "0.0"
     return s + "%"
