@@ -23,6 +23,9 @@ char *pe_arena_strdup(pe_arena *a, const char *s);
 char *pe_arena_strndup(pe_arena *a, const char *s, size_t n);
 char *pe_arena_printf(pe_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Hands a malloc'd block to the arena, freed with it. Returns 0, or -1 when
+ * out of memory (p is then freed at once). */
+int pe_arena_adopt(pe_arena *a, void *p);
 
 /* ---- source positions and diagnostics ---- */
 typedef struct {

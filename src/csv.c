@@ -22,7 +22,8 @@
 #define PE_CSV_MAX_RAGGED 10   /* ragged-row errors reported per file */
 
 typedef struct {
-    const char *text;       /* UTF-8 buffer */
+    const char *text;       /* UTF-8 buffer, NUL-ended; owned by the arena */
+    char *wtext;            /* the same, where cells are unescaped in place */
     size_t len;
     size_t cur_off;         /* position cursor: offset, its 1-based line and column */
     int cur_line, cur_col;
@@ -72,14 +73,12 @@ static void offset_position(csv_state *s, size_t off, int *line, int *col)
     *col = c;
 }
 
-/* Records a limit error at byte `off` and stops reading the file. */
-static void stop_at(csv_state *s, size_t off, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void stop_at(csv_state *s, size_t off, const char *fmt, ...)
+/* Records a limit error at line:col and stops reading the file. */
+static void stop_at(csv_state *s, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void stop_at(csv_state *s, int line, int col, const char *fmt, ...)
 {
-    int line, col;
     va_list ap;
-    offset_position(s, off, &line, &col);
     va_start(ap, fmt);
     pe_diag_vadd(s->d, PE_SEV_ERROR, (pe_src){ s->file, line, col }, fmt, ap);
     va_end(ap);
@@ -99,7 +98,9 @@ static void on_field(void *field, size_t len, void *data)
     if (s->failed || s->stopped)
         return;
     if (s->rown == PE_CSV_MAX_COLS) {
-        stop_at(s, s->field_start,
+        int line, col;
+        offset_position(s, s->field_start, &line, &col);
+        stop_at(s, line, col,
                 "这一行超过 %d 列（Excel 工作表的列数上限）：请检查是否多写了逗号，或把表拆成几张",
                 PE_CSV_MAX_COLS);
         return;
@@ -119,17 +120,22 @@ static void on_field(void *field, size_t len, void *data)
      * last field starts at its own row's newline */
     offset_position(s, s->field_start, &c->line, &c->col);
     c->text = NULL;
+    /* the cursor passes this field's raw bytes before they are overwritten below */
+    int next_line, next_col;
+    offset_position(s, s->pos + 1, &next_line, &next_col);
     if (field && len > PE_CSV_MAX_FIELD) {
         pe_error(s->d, ((pe_src){ s->file, c->line, c->col }),
                  "单元格内容过长（%zu 字节，上限 %d 字节），请检查是否漏写了引号或把整段文字粘进了一个单元格",
                  len, PE_CSV_MAX_FIELD);
         s->too_long_reported = 1;
     } else if (field) {
-        char *t = pe_arena_strndup(s->arena, field, len);
-        if (!t) {
-            s->failed = 1;
-            return;
-        }
+        /* In place: the unescaped field is never longer than its raw bytes
+         * [field_start, pos), and the delimiter at pos (or the buffer's final
+         * NUL) takes the terminator. libcsv has consumed these bytes already;
+         * the text buffer belongs to the arena. No per-cell copy. */
+        char *t = s->wtext + s->field_start;
+        memmove(t, field, len);
+        t[len] = '\0';
         pe_trim(t);
         c->text = *t ? t : NULL;
     }
@@ -147,7 +153,7 @@ static void on_row(int term, void *data)
         if (s->row[i].text)
             empty = 0;
     if (!empty && s->nrows > PE_CSV_MAX_ROWS) {
-        stop_at(s, s->row_start,
+        stop_at(s, s->row[0].line, s->row[0].col,
                 "数据超过 %d 行（Excel 工作表的行数上限），从这一行起未读取：请把表拆成几个文件",
                 PE_CSV_MAX_ROWS);
         return;
@@ -204,7 +210,13 @@ pe_status pe_csv_parse(const char *buf, size_t len, pe_encoding enc, const char 
     if (st != PE_OK)
         goto cleanup;
 
+    if (pe_arena_adopt(arena, text) != 0) {
+        text = NULL;
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
     s.text = text;
+    s.wtext = text;
     s.len = tlen;
     s.arena = arena;
     s.d = d;
@@ -235,13 +247,15 @@ pe_status pe_csv_parse(const char *buf, size_t len, pe_encoding enc, const char 
         if (j >= s.row_start && j - s.row_start >= PE_CSV_MAX_ROW) {
             /* reported at the cell being read when the row passed the limit */
             size_t at = skip_newlines(&s, s.field_start);
+            int line, col;
+            offset_position(&s, at, &line, &col);
             if (j - at > PE_CSV_MAX_FIELD)
-                stop_at(&s, at,
+                stop_at(&s, line, col,
                         "单元格内容过长（超过 %d 字节，所在行超过 1 MB），请检查是否漏写了引号"
                         "或把整段文字粘进了一个单元格",
                         PE_CSV_MAX_FIELD);
             else
-                stop_at(&s, at,
+                stop_at(&s, line, col,
                         "这一行超过 %d 字节（1 MB）的上限，读到这个单元格时超出：请检查是否有"
                         "未闭合的引号，或把过长的内容拆开",
                         PE_CSV_MAX_ROW);
@@ -344,7 +358,6 @@ cleanup:
     free(s.row);
     free(s.rows);
     free(s.rowlen);
-    free(text);
     if (st == PE_OK && d->nerrors > errors_before)
         st = PE_ERR_INPUT;
     return st;

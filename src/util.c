@@ -17,8 +17,14 @@ typedef struct pe_arena_block {
     max_align_t data[];
 } pe_arena_block;
 
+typedef struct pe_arena_adopted {
+    struct pe_arena_adopted *next;
+    void *p;
+} pe_arena_adopted;
+
 struct pe_arena {
     pe_arena_block *head;
+    pe_arena_adopted *adopted;   /* malloc'd blocks freed with the arena */
 };
 
 pe_arena *pe_arena_new(void)
@@ -30,6 +36,8 @@ void pe_arena_free(pe_arena *a)
 {
     if (!a)
         return;
+    for (pe_arena_adopted *o = a->adopted; o; o = o->next)
+        free(o->p);
     pe_arena_block *b = a->head;
     while (b) {
         pe_arena_block *next = b->next;
@@ -66,6 +74,19 @@ void *pe_arena_alloc(pe_arena *a, size_t size)
     b->used += size;
     memset(p, 0, size);
     return p;
+}
+
+int pe_arena_adopt(pe_arena *a, void *p)
+{
+    pe_arena_adopted *o = pe_arena_alloc(a, sizeof *o);
+    if (!o) {
+        free(p);
+        return -1;
+    }
+    o->p = p;
+    o->next = a->adopted;
+    a->adopted = o;
+    return 0;
 }
 
 char *pe_arena_strndup(pe_arena *a, const char *s, size_t n)
