@@ -46,4 +46,13 @@ double pe_font_text_width(pe_font *f, const char *s, size_t len, double size);
 pe_status pe_font_subset(const pe_font *f, const unsigned *cps, size_t ncps,
                          const char *tmpdir, char **out_path);
 
+/* pe_font_subset() for n fonts at once, each on its own thread (the fonts
+ * must be distinct objects: each owns its FreeType library). fonts[i] NULL is
+ * skipped. out_paths[i] and status[i] get each font's result (out_paths[i]
+ * NULL unless status[i] is PE_OK). Returns PE_OK, or the first failing status
+ * in index order. The bytes written are those of the serial calls. */
+pe_status pe_font_subset_many(size_t n, pe_font *const *fonts, unsigned *const *cps,
+                              const size_t *ncps, const char *tmpdir, char **out_paths,
+                              pe_status *status);
+
 #endif

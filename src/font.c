@@ -1074,3 +1074,75 @@ cleanup:
     hb_blob_destroy(blob);
     return st;
 }
+
+/* ---- parallel subsetting ---- */
+
+typedef struct {
+    const pe_font *font;
+    const unsigned *cps;
+    size_t ncps;
+    const char *tmpdir;
+    char *out;
+    pe_status st;
+} subset_job;
+
+static void *subset_thread(void *arg)
+{
+    subset_job *j = arg;
+    j->st = pe_font_subset(j->font, j->cps, j->ncps, j->tmpdir, &j->out);
+    return NULL;
+}
+
+pe_status pe_font_subset_many(size_t n, pe_font *const *fonts, unsigned *const *cps,
+                              const size_t *ncps, const char *tmpdir, char **out_paths,
+                              pe_status *status)
+{
+    subset_job *jobs = calloc(n ? n : 1, sizeof *jobs);
+    pthread_t *tids = calloc(n ? n : 1, sizeof *tids);
+    unsigned char *started = calloc(n ? n : 1, 1);
+    pe_status st = PE_OK;
+    size_t i, used = 0, last = 0;
+
+    for (i = 0; i < n; i++) {
+        out_paths[i] = NULL;
+        status[i] = PE_OK;
+    }
+    if (!jobs || !tids || !started) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (i = 0; i < n; i++) {
+        if (!fonts[i])
+            continue;
+        jobs[i] = (subset_job){ fonts[i], cps[i], ncps[i], tmpdir, NULL, PE_OK };
+        used++;
+        last = i;
+    }
+    /* the last font runs on this thread; the others each on a new one (a
+     * thread that cannot be started runs its job here, serially) */
+    for (i = 0; i < n; i++) {
+        if (!fonts[i] || i == last)
+            continue;
+        if (used > 1 && pthread_create(&tids[i], NULL, subset_thread, &jobs[i]) == 0)
+            started[i] = 1;
+        else
+            subset_thread(&jobs[i]);
+    }
+    if (used)
+        subset_thread(&jobs[last]);
+    for (i = 0; i < n; i++) {
+        if (started[i])
+            pthread_join(tids[i], NULL);
+        if (!fonts[i])
+            continue;
+        out_paths[i] = jobs[i].out;
+        status[i] = jobs[i].st;
+        if (jobs[i].st != PE_OK && st == PE_OK)
+            st = jobs[i].st;
+    }
+cleanup:
+    free(started);
+    free(tids);
+    free(jobs);
+    return st;
+}

@@ -2509,11 +2509,14 @@ pe_status pe_pages_subset(pe_pages *p, pe_diags *d)
         p->priv->tmpdir = NULL;
         return PE_ERR_IO;
     }
+    pe_font *used[NROLES];
+    pe_status sts[NROLES];
+    for (s = 0; s < NROLES; s++)
+        used[s] = pe_pages_slot_used(p, s) ? p->fonts.font[s] : NULL;
+    pe_font_subset_many(NROLES, used, p->fonts.cps, p->fonts.ncps, p->priv->tmpdir,
+                        p->fonts.subset, sts);   /* the slots in parallel */
     for (s = 0; s < NROLES; s++) {
-        if (!pe_pages_slot_used(p, s))
-            continue;
-        st = pe_font_subset(p->fonts.font[s], p->fonts.cps[s], p->fonts.ncps[s],
-                            p->priv->tmpdir, &p->fonts.subset[s]);
+        st = sts[s];
         if (st != PE_OK) {
             pe_error(d, at, "无法为字体 %s 生成子集；请换用其他 TrueType/OpenType 字体",
                      pe_font_path(p->fonts.font[s]));

@@ -640,10 +640,57 @@ static void test_subset_unwritable_dir(void **state)
     pe_font_free(f);
 }
 
+/* pe_font_subset_many: the fonts in parallel give the bytes of serial calls,
+ * a NULL slot is skipped, and one failing font reports its own status. */
+static void test_subset_many_matches_serial(void **state)
+{
+    fixture *fx = *state;
+    const char *files[] = { UMING, NULL, GKAI, ZENHEI };
+    pe_font *fonts[4] = { NULL, NULL, NULL, NULL };
+    unsigned text[] = { 0x4E2D, 0x671F, 0x8BC4, 0x4F30, 0x62A5, 0x544A, 0x0031, 0xFF08 };
+    unsigned *cps[4] = { text, text, text, text };
+    size_t ncps[4] = { 8, 8, 8, 8 };
+    char *many[4], *one = NULL;
+    pe_status sts[4];
+    for (int i = 0; i < 4; i++)
+        if (files[i])
+            assert_int_equal(pe_font_open(files[i], 0, &fonts[i]), PE_OK);
+    assert_int_equal(pe_font_subset_many(4, fonts, cps, ncps, fx->dir, many, sts), PE_OK);
+    assert_null(many[1]);
+    for (int i = 0; i < 4; i++) {
+        if (!files[i])
+            continue;
+        assert_int_equal(sts[i], PE_OK);
+        assert_non_null(many[i]);
+        assert_int_equal(pe_font_subset(fonts[i], text, 8, fx->dir, &one), PE_OK);
+        size_t la, lb;
+        char *ba = slurp(many[i], &la), *bb = slurp(one, &lb);
+        assert_int_equal(la, lb);
+        assert_memory_equal(ba, bb, la);
+        free(ba);
+        free(bb);
+        unlink(one);
+        free(one);
+        unlink(many[i]);
+        free(many[i]);
+    }
+    /* an unwritable directory: every font fails with PE_ERR_IO, no file */
+    char missing[128];
+    snprintf(missing, sizeof missing, "%s/no/such/dir", fx->dir);
+    assert_int_equal(pe_font_subset_many(4, fonts, cps, ncps, missing, many, sts), PE_ERR_IO);
+    for (int i = 0; i < 4; i++) {
+        assert_null(many[i]);
+        assert_int_equal(sts[i], files[i] ? PE_ERR_IO : PE_OK);
+    }
+    for (int i = 0; i < 4; i++)
+        pe_font_free(fonts[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_role_names),
+        cmocka_unit_test_setup_teardown(test_subset_many_matches_serial, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_fonts_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resolve_bogus_family, setup, teardown),
