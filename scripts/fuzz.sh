@@ -12,16 +12,35 @@ secs=${1:-30}
 jobs=$(nproc)
 bdir=build-fuzz
 CC=clang cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPE_FUZZ=ON >/dev/null
-targets=(fuzz_csv fuzz_tables fuzz_ini fuzz_template fuzz_number fuzz_encoding fuzz_break)
-cmake --build "$bdir" -j"$jobs" --target "${targets[@]}" >/dev/null
+targets=(fuzz_csv fuzz_tables fuzz_ini fuzz_template fuzz_number fuzz_encoding fuzz_break
+         fuzz_xlsx_merge)
+cmake --build "$bdir" -j"$jobs" --target "${targets[@]}" planeval >/dev/null
 
 rm -rf "$bdir/seeds" "$bdir/artifacts"
 mkdir -p "$bdir/artifacts"
 /usr/bin/python3 tests/fuzz/make_seeds.py "$root" "$bdir/seeds"
+# workbooks for the XLSX reader and merge: the collection workbooks and the
+# report workbook of the sample, written by this build (selector bytes 0 and 1)
+wb=$(mktemp -d)
+ASAN_OPTIONS=detect_leaks=0 "$bdir/planeval" collect -o "$wb/collect" input/report.ini >/dev/null 2>&1 || true
+ASAN_OPTIONS=detect_leaks=0 "$bdir/planeval" -q --format xlsx -o "$wb/out" input/report.ini >/dev/null 2>&1 || true
+mkdir -p "$bdir/seeds/fuzz_xlsx_merge"
+n=0
+for f in "$wb"/collect/*.xlsx "$wb"/out/*.xlsx; do
+  [ -f "$f" ] || continue
+  for sel in 0 1; do
+    { printf "\\$(printf '%03o' "$sel")"; cat "$f"; } >"$bdir/seeds/fuzz_xlsx_merge/wb-$n-$sel"
+  done
+  n=$((n + 1))
+done
+for f in input/*.csv; do
+  { printf '\002'; cat "$f"; } >"$bdir/seeds/fuzz_xlsx_merge/csv-$(basename "$f")"
+done
+rm -rf "$wb"
 
 dict_of() {
   case $1 in
-    fuzz_csv|fuzz_tables|fuzz_number|fuzz_encoding) echo tests/fuzz/csv.dict ;;
+    fuzz_csv|fuzz_tables|fuzz_number|fuzz_encoding|fuzz_xlsx_merge) echo tests/fuzz/csv.dict ;;
     fuzz_ini) echo tests/fuzz/ini.dict ;;
     fuzz_template|fuzz_break) echo tests/fuzz/md.dict ;;
   esac
