@@ -13,7 +13,7 @@ jobs=$(nproc)
 bdir=build-fuzz
 CC=clang cmake -S . -B "$bdir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPE_FUZZ=ON >/dev/null
 targets=(fuzz_csv fuzz_tables fuzz_ini fuzz_template fuzz_number fuzz_encoding fuzz_break
-         fuzz_xlsx_merge)
+         fuzz_xlsx_merge fuzz_ofd)
 cmake --build "$bdir" -j"$jobs" --target "${targets[@]}" planeval >/dev/null
 
 rm -rf "$bdir/seeds" "$bdir/artifacts"
@@ -42,7 +42,7 @@ dict_of() {
   case $1 in
     fuzz_csv|fuzz_tables|fuzz_number|fuzz_encoding|fuzz_xlsx_merge) echo tests/fuzz/csv.dict ;;
     fuzz_ini) echo tests/fuzz/ini.dict ;;
-    fuzz_template|fuzz_break) echo tests/fuzz/md.dict ;;
+    fuzz_template|fuzz_break|fuzz_ofd) echo tests/fuzz/md.dict ;;
   esac
 }
 

@@ -57,6 +57,7 @@ for name, path in files("input", "tests/bad", "tests/fixtures", "templates"):
         put("fuzz_encoding", b"\x00" + data)
     elif name.endswith(".md"):
         put("fuzz_template", data)
+        put("fuzz_ofd", data[:16384])
         for line in data.splitlines():
             if line.strip():
                 put("fuzz_break", bytes([40, 2]) + line)
