@@ -439,6 +439,50 @@ static void test_county_aliases_and_stated_total_mismatch(void **state)
     fixture_release(&f);
 }
 
+/* Regression (issue 13): county names were matched by a linear search (10 MB
+ * of distinct names took minutes). 20,000 distinct counties keep their order,
+ * each its own figures; a duplicate far from its first row is still found. */
+static void test_county_many_distinct(void **state)
+{
+    (void)state;
+    pe_buf b;
+    pe_buf_init(&b);
+    pe_buf_puts(&b, "county,year,target,actual\n");
+    for (int i = 0; i < 20000; i++)
+        pe_buf_printf(&b, "县%d,%d,%d,%d\n", i, 2021 + i % 2, i % 7 + 1, i % 5);
+    pe_buf_puts(&b, "县3,2022,1,1\n");   /* 县3 already has 2022 (line 5) */
+    fixture f;
+    pe_county_table *t = counties(&f, b.s);
+    assert_int_equal(f.st, PE_ERR_INPUT);
+    assert_int_equal(t->n, 20000);
+    assert_int_equal(t->nyears, 2);
+    assert_string_equal(t->items[0].name, "县0");
+    assert_string_equal(t->items[19999].name, "县19999");
+    assert_true(t->items[12345].has_target[1]);
+    assert_true(t->items[12345].target[1] == 12345 % 7 + 1);
+    assert_has_diag(&f.d, "c.csv:20002:1: 错误：", "“县3”2022 年出现了两次");
+    fixture_release(&f);
+    pe_buf_release(&b);
+}
+
+/* A county table whose counties × years pivot would be mostly empty (stray
+ * years) is an error naming the counts, before the pivot is allocated. */
+static void test_county_sparse_pivot(void **state)
+{
+    (void)state;
+    pe_buf b;
+    pe_buf_init(&b);
+    pe_buf_puts(&b, "county,year,target\n");
+    for (int i = 0; i < 3000; i++)
+        pe_buf_printf(&b, "县%d,%d,1\n", i, 1000 + i);
+    fixture f;
+    counties(&f, b.s);
+    assert_int_equal(f.st, PE_ERR_INPUT);
+    assert_has_diag(&f.d, "c.csv:1: 错误：", "3000 个县区、3000 个不同年份（1000—3999），但只有 3000 行");
+    fixture_release(&f);
+    pe_buf_release(&b);
+}
+
 static void test_county_errors(void **state)
 {
     (void)state;
@@ -892,6 +936,8 @@ int main(void)
         cmocka_unit_test(test_county_pivot),
         cmocka_unit_test(test_county_aliases_and_stated_total_mismatch),
         cmocka_unit_test(test_county_errors),
+        cmocka_unit_test(test_county_many_distinct),
+        cmocka_unit_test(test_county_sparse_pivot),
         cmocka_unit_test(test_annex_merge_and_total),
         cmocka_unit_test(test_annex_stated_total_mismatch),
         cmocka_unit_test(test_annex_title_count),
