@@ -85,6 +85,7 @@ set(PE_BAD_CASES
   72-row-over-1mb
   73-rows-over-sheet-limit
   74-columns-over-16384
+  75-ini-too-many-keys
   kind-01-cumulative-without-target
   kind-02-qualitative-without-text
   kind-03-judgement-not-a-status

@@ -24,6 +24,9 @@ static int ini_capture(const char *fmt, ...)
     return 0;
 }
 
+#define PE_INI_MAX_BYTES (1024 * 1024)   /* an INI is settings: a few KB */
+#define PE_INI_MAX_ENTRIES 4096          /* sections and keys (over 500 annexes) */
+
 typedef struct {
     char section[64];
     char key[64];
@@ -85,6 +88,8 @@ static int ini_index_build(ini_index *ix, const char *text)
             }
         }
         if (is_section || key[0]) {
+            if (ix->n > PE_INI_MAX_ENTRIES)
+                break;   /* the caller reports the limit at entry PE_INI_MAX_ENTRIES */
             if (ix->n == cap) {
                 cap *= 2;
                 ini_loc *l = realloc(ix->locs, cap * sizeof(ini_loc));
@@ -317,6 +322,13 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
     st = pe_file_read(ini_path, ini_path, d, &raw, &rawlen);
     if (st != PE_OK)
         goto cleanup;
+    if (rawlen > PE_INI_MAX_BYTES) {
+        pe_error(d, ((pe_src){ ini_path, 0, 0 }),
+                 "INI 文件有 %zu 字节，超过 %d 字节（1 MB）的上限：report.ini 只写设置，数据请放在它引用的 CSV 表中",
+                 rawlen, PE_INI_MAX_BYTES);
+        st = PE_ERR_INPUT;
+        goto cleanup;
+    }
     st = pe_text_to_utf8(raw, rawlen, PE_ENC_AUTO, ini_path, d, &text, &tlen);
     if (st != PE_OK)
         goto cleanup;
@@ -324,6 +336,15 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
     m->ini_dir = pe_arena_strdup(m->arena, dir);
     if (ini_index_build(&ix, text) != 0) {
         st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
+    /* A settings file, not data: bounded so that iniparser's linear lookups
+     * and the checks per key stay fast whatever the file holds. */
+    if (ix.n > PE_INI_MAX_ENTRIES) {
+        pe_error(d, ((pe_src){ ix.file, ix.locs[PE_INI_MAX_ENTRIES].line, ix.locs[PE_INI_MAX_ENTRIES].col }),
+                 "INI 文件中的节和键超过 %d 个：report.ini 只写设置，数据请放在它引用的 CSV 表中",
+                 PE_INI_MAX_ENTRIES);
+        st = PE_ERR_INPUT;
         goto cleanup;
     }
     /* iniparser cuts lines at 1024 bytes and then calls them syntax errors */
