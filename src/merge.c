@@ -260,6 +260,12 @@ static int answer_value(mctx *c, const pe_indicator *ind, const pe_xcell *x, con
     pe_num_result nr = pe_number_parse(t, v, &dec);
     if (nr == PE_NUM_MISSING)
         return 1;
+    if (nr == PE_NUM_RANGE || nr == PE_NUM_PRECISION) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                 "“%s”超出可接受的数值：绝对值不能超过 1e15，有效数字不能超过 %d 位，请检查后重新填写",
+                 x->text, PE_NUM_DIGITS);
+        return -1;
+    }
     if (nr != PE_NUM_OK) {
         pe_error(c->d, ((pe_src){ where, 0, 0 }),
                  "“%s”不是数字：这里只能填写数值（单位：%s），不要带单位或文字，说明请写在“备注”栏",
