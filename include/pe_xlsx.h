@@ -32,6 +32,8 @@ pe_status pe_xlsx_write_file(const pe_model *m, const char *file, const char *sh
 #define PE_XLSX_NAME_AHEAD       "AheadRatio"
 #define PE_XLSX_NAME_ON_TRACK    "OnTrackRatio"
 #define PE_XLSX_NAME_AT_RISK     "AtRiskRatio"
+/* The 状态排序 table (status word, rank by pe_state_rank) 较上年 compares with. */
+#define PE_XLSX_NAME_RANK        "StatusRank"
 
 #define PE_XLSX_WIDTH_MAX   60.0    /* widest column; longer text wraps */
 #define PE_XLSX_WIDTH_MIN   6.0
@@ -57,20 +59,30 @@ const char *pe_xlsx_sheet_name_problem(const char *name);
 void pe_xlsx_col_name(unsigned col, char out[4]);
 
 /* Positions (0-based) of the cells one indicator row's formulas refer to.
- * Year columns are contiguous from col_year0, one per years[i]. */
+ * Year columns are contiguous from col_year0, one per years[i]. With `prev`
+ * set, the builders evaluate the year before (SPEC §4 year over year): only
+ * the years before this year's y (in col_y_now) count, and the other col_*
+ * point at the year-before figures. */
 typedef struct {
     unsigned row;
     unsigned col_base, col_target;
     unsigned col_year0;
     const int *years;
     size_t nyears;
-    int base_year;          /* growth: only years after it enter the factor F */
+    int base_year;          /* growth, reduction, cumulative: only years after it count */
     unsigned col_y, col_a, col_f, col_tau, col_p, col_rho;
+    unsigned col_s;         /* cumulative: S; reduction: C in % */
+    unsigned col_j;         /* qualitative: the judgement cell */
     pe_kind kind;
     pe_direction dir;
     int has_base;
     int percent_unit;       /* level in %: the pace is in 个百分点, no rate */
+    int prev;               /* the year-before evaluation */
+    unsigned col_y_now;     /* with prev: this year's y */
 } pe_xlsx_row;
+
+/* The tolerance of pe_state_for_ratio (src/eval.c PE_RATIO_EPS), as a literal. */
+#define PE_XLSX_RATIO_EPS "1E-9"
 
 /* Formula builders: each appends one formula, starting with '=', to `b`.
  * They follow SPEC §4 as pe_indicator_evaluate does, reading the thresholds and
@@ -78,13 +90,24 @@ typedef struct {
  * wherever the model's figure is undefined. */
 void pe_xlsx_f_latest_year(pe_buf *b, const pe_xlsx_row *r);    /* y */
 void pe_xlsx_f_latest_actual(pe_buf *b, const pe_xlsx_row *r);  /* A */
-void pe_xlsx_f_factor(pe_buf *b, const pe_xlsx_row *r);         /* growth F */
+void pe_xlsx_f_factor(pe_buf *b, const pe_xlsx_row *r);         /* growth F = ∏(1 + r/100) */
+void pe_xlsx_f_sum(pe_buf *b, const pe_xlsx_row *r);            /* cumulative S (SUM) */
+void pe_xlsx_f_reduced(pe_buf *b, const pe_xlsx_row *r);        /* reduction C = (1 − ∏(1 − r/100))·100 */
 void pe_xlsx_f_time_progress(pe_buf *b, const pe_xlsx_row *r);  /* τ */
-void pe_xlsx_f_progress(pe_buf *b, const pe_xlsx_row *r);       /* p */
+void pe_xlsx_f_progress(pe_buf *b, const pe_xlsx_row *r);       /* p (kinds with progress) */
 void pe_xlsx_f_ratio(pe_buf *b, const pe_xlsx_row *r);          /* ρ */
-void pe_xlsx_f_status(pe_buf *b, const pe_xlsx_row *r);         /* status text */
-void pe_xlsx_f_needed_delta(pe_buf *b, const pe_xlsx_row *r);   /* per year, unit */
-void pe_xlsx_f_needed_rate(pe_buf *b, const pe_xlsx_row *r);    /* % per year */
+/* The computed status of every kind: the thresholds on ρ, the bound test of
+ * ceiling and floor, the milestone test, the judgement of a qualitative row. */
+void pe_xlsx_f_status(pe_buf *b, const pe_xlsx_row *r);
+void pe_xlsx_f_needed_delta(pe_buf *b, const pe_xlsx_row *r);   /* per year, unit (level, cumulative) */
+void pe_xlsx_f_needed_rate(pe_buf *b, const pe_xlsx_row *r);    /* % per year (level, growth, reduction) */
+/* The status shown: IF(judgement<>"", judgement, computed). */
+void pe_xlsx_f_final_status(pe_buf *b, unsigned row, unsigned col_judgement,
+                            unsigned col_computed);
+/* 较上年: "—" without an actual, 新增数据 without one the year before, else
+ * 好转/持平/下滑 by the rank of the status shown against the year before's. */
+void pe_xlsx_f_change(pe_buf *b, unsigned row, unsigned col_y, unsigned col_prev_y,
+                      unsigned col_status, unsigned col_prev_status);
 
 /* County sheet: a county's (or, with several rows, the 合计 row's) status from
  * its target cells, actual cells (each the same shape, rows r1..r2) and the
@@ -134,7 +157,8 @@ double pe_xlsx_col_points(double width);
 /* Width in points of sheet (at 100 %) that one A4 page holds across. */
 double pe_xlsx_page_points(int landscape);
 /* Column page breaks: the first `nkey` columns repeat on every printed page;
- * the others are packed left to right into pages `avail` points wide, and a
+ * the others (a negative width: hidden, not printed) are packed left to right
+ * into pages `avail` points wide, and a
  * new page also starts before every column c with force[c] (force may be NULL).
  * Writes up to `cap` break columns (each the first column of a new page) to
  * `brk`; returns how many breaks there are (may exceed cap). */
@@ -148,9 +172,9 @@ size_t pe_xlsx_page_breaks(const double *width, size_t n, size_t nkey,
  * row's range when |v| > FACTOR·R or 0 < FACTOR·|v| < R, where R is the
  * largest of |base|, |target| (a total: per year) and |median of the years|. */
 #define PE_XLSX_CHECK_TEXT      "为文本，请改为数字；"
-#define PE_XLSX_CHECK_NEGATIVE  "为负数，请核对；"
-#define PE_XLSX_CHECK_OUTLIER   "数值与本指标其他年份相差20倍以上，请核对单位；"
-#define PE_XLSX_CHECK_GAP       "空缺，请补齐中间年份；"
+#define PE_XLSX_CHECK_NEGATIVE  "为负数；"
+#define PE_XLSX_CHECK_OUTLIER   "数值相差20倍以上，请核对单位；"
+#define PE_XLSX_CHECK_GAP       "空缺，请补填；"
 #define PE_XLSX_CHECK_FACTOR    "20"
 #define PE_XLSX_CHECK_FACTOR_N  20.0
 
@@ -165,11 +189,18 @@ typedef struct {
     int series;             /* growth, reduction, cumulative: a blank between two years is a gap */
     int nonneg;             /* negative values are implausible (counts, amounts, shares) */
     int outliers;           /* compare each year with the row's scale R */
+    unsigned col_scale;     /* the cell holding R (pe_xlsx_f_check_scale), or PE_XLSX_NOCOL: inline */
 } pe_xlsx_check_row;
 
 /* The 数据检查 formula: per year, a text-typed number, then for a number a
  * negative value and one far outside the row's range, for a blank a gap. */
 void pe_xlsx_f_check(pe_buf *b, const pe_xlsx_check_row *r);
+/* The scale R of a row as a formula of its own (0 when no year is filled in). */
+void pe_xlsx_f_check_scale(pe_buf *b, const pe_xlsx_check_row *r);
+/* R for numeric inputs (the cached value); 0 on OOM. */
+int pe_xlsx_check_scale(const pe_xlsx_check_row *r, const int *has, const double *v,
+                        int has_base, double base, int has_target, double target,
+                        double period_years, double *out);
 /* What that formula yields for numeric inputs (the cached value): has[i]/v[i]
  * per year column. Returns 0 on OOM. */
 int pe_xlsx_check_text(pe_buf *b, const pe_xlsx_check_row *r, const int *has, const double *v,

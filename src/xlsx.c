@@ -5,6 +5,7 @@
 #include "pe_xlsx.h"
 #include "pe_fields.h"
 #include "pe_collect.h"
+#include "pe_eval.h"
 
 #include <errno.h>
 #include <math.h>
@@ -85,6 +86,7 @@ static const struct { pe_state st; lxw_color_t fill, font; } status_colors[] = {
     { PE_ST_ON_TRACK,   0xE2EFDA, 0x375623 },
     { PE_ST_LAGGING,    0xFFEB9C, 0x9C5700 },
     { PE_ST_SLOW,       0xFFC7CE, 0x9C0006 },
+    { PE_ST_MISSED,     0xFFC7CE, 0x9C0006 },
     { PE_ST_NO_DATA,    0xEDEDED, 0x595959 },
 };
 #define NSTATUS_COLORS (sizeof status_colors / sizeof status_colors[0])
@@ -114,7 +116,6 @@ typedef struct {
     pe_buf fb;              /* formula scratch buffer */
     pe_ident *id;           /* the hidden identification `merge` reads back */
     int oom;
-    int values_only;        /* the row being written has no live formulas yet: cached values only */
 } xctx;
 
 /* A text cell that may wrap: its width decides its row's height once the
@@ -149,6 +150,7 @@ typedef struct {
     double *cap;
     unsigned char *force;   /* [ncols] a printed page starts at this column */
     unsigned char *shrink;  /* [ncols] may narrow (and wrap) to fit the page */
+    unsigned char *hidden;  /* [ncols] hidden (and not printed) */
     size_t nkey;            /* leading columns repeated on every printed page */
     int fit;                /* narrow `shrink` columns to fit one page across */
     int landscape;          /* set by sheet_close */
@@ -432,10 +434,7 @@ static void put_fnum(xctx *x, xsheet *s, size_t row, size_t col, double v,
         return;
     }
     track(s, row, col, shown, 0, 0);
-    if (x->values_only)
-        note_err(x, s, worksheet_write_number(s->ws, R(row), C(col), v, f));
-    else
-        note_err(x, s, worksheet_write_formula_num(s->ws, R(row), C(col), x->fb.s, f, v));
+    note_err(x, s, worksheet_write_formula_num(s->ws, R(row), C(col), x->fb.s, f, v));
 }
 
 static void put_fstr(xctx *x, xsheet *s, size_t row, size_t col, const char *v,
@@ -446,11 +445,7 @@ static void put_fstr(xctx *x, xsheet *s, size_t row, size_t col, const char *v,
         return;
     }
     track(s, row, col, v, 0, 0);
-    if (x->values_only)
-        note_err(x, s, *v ? worksheet_write_string(s->ws, R(row), C(col), v, f)
-                          : worksheet_write_blank(s->ws, R(row), C(col), f));
-    else
-        note_err(x, s, worksheet_write_formula_str(s->ws, R(row), C(col), x->fb.s, f, v));
+    note_err(x, s, worksheet_write_formula_str(s->ws, R(row), C(col), x->fb.s, f, v));
 }
 
 /* Records an input cell in the identification (ind_id NULL: contact block). */
@@ -514,11 +509,12 @@ static int sheet_open(xctx *x, xsheet *s, const char *name, size_t ncols)
     s->cap = calloc(s->ncols, sizeof *s->cap);
     s->force = calloc(s->ncols, 1);
     s->shrink = calloc(s->ncols, 1);
+    s->hidden = calloc(s->ncols, 1);
     s->repeat_first = 1;
     s->repeat_last = 0;
     s->first_page_end = s->ncols - 1;
     s->landscape = 1;
-    if (!s->width || !s->cap || !s->force || !s->shrink) {
+    if (!s->width || !s->cap || !s->force || !s->shrink || !s->hidden) {
         x->oom = 1;
         return 0;
     }
@@ -543,6 +539,15 @@ static void sheet_cap(xsheet *s, size_t col, double cap)
 }
 
 /* ---- data validation (Chinese prompts; no lists over 255 bytes) ---- */
+
+/* The status words an office may give as its judgement (SPEC §4), NULL-ended. */
+static void judgement_words(const char *words[PE_ST_COUNT + 1])
+{
+    int k;
+    for (k = 0; k < PE_ST_COUNT; k++)
+        words[k] = pe_state_name((pe_state)k);
+    words[PE_ST_COUNT] = NULL;
+}
 
 /* A text input of at most INPUT_TEXT_MAX characters over [r1..r2] × [c1..c2]. */
 static void validate_text(xctx *x, xsheet *s, size_t r1, size_t c1, size_t r2, size_t c2,
@@ -587,7 +592,7 @@ static void validate_number(xctx *x, xsheet *s, size_t r1, size_t c1, size_t r2,
 
 /* A choice among `words` (NULL-terminated) when their list stays under 255
  * bytes (libxlsxwriter 1.1.4 overflows on longer lists); else free text. */
-static __attribute__((unused)) void validate_list(xctx *x, xsheet *s, size_t r1, size_t c1, size_t r2, size_t c2,
+static void validate_list(xctx *x, xsheet *s, size_t r1, size_t c1, size_t r2, size_t c2,
                           const char *const *words, const char *title, const char *msg)
 {
     lxw_data_validation dv;
@@ -678,16 +683,20 @@ static void sheet_layout_pages(xctx *x, xsheet *s)
 {
     size_t *brk = NULL, nb, i;
     lxw_col_t *vb = NULL;
+    double *visible = NULL;
     int banded;
 
     s->landscape = s->fit ? fit_columns(s) : 1;
     brk = calloc(s->ncols + 1, sizeof *brk);
     vb = calloc(s->ncols + 1, sizeof *vb);
-    if (!brk || !vb) {
+    visible = calloc(s->ncols, sizeof *visible);
+    if (!brk || !vb || !visible) {
         x->oom = 1;
         goto cleanup;
     }
-    nb = pe_xlsx_page_breaks(s->width, s->ncols, s->nkey, s->force,
+    for (i = 0; i < s->ncols; i++)
+        visible[i] = s->hidden[i] ? -1.0 : s->width[i];
+    nb = pe_xlsx_page_breaks(visible, s->ncols, s->nkey, s->force,
                              pe_xlsx_page_points(s->landscape), brk, s->ncols);
     if (nb > s->ncols)
         nb = s->ncols;
@@ -743,6 +752,7 @@ static void sheet_layout_pages(xctx *x, xsheet *s)
     if (s->repeat_last >= s->repeat_first)
         note_err(x, s, worksheet_repeat_rows(s->ws, R(s->repeat_first), R(s->repeat_last)));
 cleanup:
+    free(visible);
     free(vb);
     free(brk);
 }
@@ -799,8 +809,12 @@ static void sheet_close(xctx *x, xsheet *s)
             s->width[c] = s->cap[c];
     }
     sheet_layout_pages(x, s);
-    for (c = 0; c < s->ncols; c++)
-        note_err(x, s, worksheet_set_column(s->ws, C(c), C(c), s->width[c], NULL));
+    for (c = 0; c < s->ncols; c++) {
+        lxw_row_col_options opt;
+        memset(&opt, 0, sizeof opt);
+        opt.hidden = s->hidden[c];
+        note_err(x, s, worksheet_set_column_opt(s->ws, C(c), C(c), s->width[c], NULL, &opt));
+    }
     for (i = 0; i < s->nwraps; i++)
         if (s->wraps[i].row + 1 > nrows)
             nrows = s->wraps[i].row + 1;
@@ -864,6 +878,8 @@ cleanup:
     free(s->width);
     free(s->force);
     free(s->shrink);
+    free(s->hidden);
+    s->hidden = NULL;
     free(s->print_title);
     s->print_title = NULL;
     s->spans = NULL;
@@ -929,6 +945,7 @@ static void put_title(xctx *x, xsheet *s, size_t row, const char *title)
 
 typedef struct {
     size_t base_year, target_year, eval_year, ahead, on_track, at_risk;
+    size_t rank_first, rank_last;   /* the 状态排序 table */
 } readme_rows;
 
 /* One 项目 | 内容 | 说明 line of 说明, advancing *row. */
@@ -975,13 +992,14 @@ static const char *const guide_calc[][2] = {
     { "时间进度", "（数据年份 − 基期年）÷（目标年 − 基期年）。数据年份为该指标有实际值的最近年份。" },
     { "完成进度", "水平值：（最新值 − 基期值）÷（目标值 − 基期值），无基期值时为 最新值 ÷ 目标值；年均增长：按各年增长率连乘得到累计增长，折算为目标累计增长的比例；累计：各年之和 ÷ 目标值；累计降低：按各年降低率连乘得到累计降低，折算为目标降低的比例。上限、下限、节点和定性指标不计算完成进度，显示“—”。" },
     { "进度比", "完成进度 ÷ 时间进度，与下方阈值比较（显示方式与阈值相同）。" },
-    { "状态", "已达到目标的为“已完成”（在目标年以前达到的为“提前完成”）；其余按进度比：不低于“快于”阈值为快于序时进度，不低于“符合”阈值为符合序时进度，不低于“滞后”阈值为滞后序时进度，低于的为进展缓慢；尚无数据的为暂无数据。上限、下限指标最新值在限值以内为符合序时进度，超出为滞后序时进度；节点指标已实现为已完成（提前完成），未实现为滞后序时进度。" },
+    { "测算状态", "已达到目标的为“已完成”（在目标年以前达到的为“提前完成”）；目标年数据已填报仍未达到目标的为“未完成”；其余按进度比：不低于“快于”阈值为快于序时进度，不低于“符合”阈值为符合序时进度，不低于“滞后”阈值为滞后序时进度，低于的为进展缓慢；尚无数据的为暂无数据。上限、下限指标最新值在限值以内为符合序时进度（目标年为已完成），超出为滞后序时进度（目标年为未完成）；节点指标已实现为已完成（目标年以前为提前完成），未实现为滞后序时进度（目标年为未完成）；定性指标以评估结论为准。" },
+    { "状态", "填写了评估结论的，以评估结论为准；否则与测算状态相同。" },
     { "较上年", "按上一年的数据再测算一次状态，比较得出好转、持平、下滑或新增数据。" },
     { "尚需", "按剩余年份平均，达到目标每年还需提高的数量或年均增速。" },
 };
 
 static const char *const guide_other[][2] = {
-    { "数据检查", "每行的“数据检查”列自动检查本行填报：数字被存成文本、年均增长等序列中间年份空缺、某年数值与本指标其他年份相差20倍以上（常见于单位错误，如把 0.6% 输入成“0.6%”）或为负数时，写明年份和问题，并以红色底色标出。请逐条核对改正，改正后提示自动消失。" },
+    { "数据检查", "每行的“数据检查”列自动检查本行填报：数字被存成文本、年均增长等序列中间年份空缺、某年数值与本指标的基期值、目标值或各年中位数相差20倍以上（常见于单位错误：在单位为“%”的单元格中输入“0.6%”，会被存成 0.006）或为负数时，写明年份和问题，并以红色底色标出。请逐条核对改正，改正后提示自动消失。" },
     { "工作表保护", "各工作表均已保护，防止误改公式，未设密码。确需修改锁定内容时，在 WPS 表格或 Excel 中点击“审阅—撤销工作表保护”，在 LibreOffice 中点击“工具—保护工作表”取消勾选，即可修改；修改后请重新保护。" },
     { "打印", "各工作表按 A4 纸设置打印：列数较多的表按“序号、指标名称、单位”重复的方式分页打印，先打印填报内容，再打印测算结果；进度图在单独的工作表中打印。" },
     { "报送", "填报完成并经审核人审核后，保存为 .xlsx 格式报送，请勿更改工作表名称、增删行列或另存为其他格式。" },
@@ -1045,6 +1063,15 @@ static void readme_write(xctx *x, readme_rows *rr)
     readme_section(x, &s, &row, "三、测算方法");
     for (i = 0; i < sizeof guide_calc / sizeof guide_calc[0]; i++)
         guide_line(x, &s, &row, guide_calc[i][0], guide_calc[i][1]);
+    readme_section(x, &s, &row, "状态排序（较上年比较用，数值大者为好）");
+    rr->rank_first = row;
+    for (i = 0; i < PE_ST_COUNT; i++) {
+        put_text(x, &s, row, 0, pe_state_name((pe_state)i), x->f.key);
+        put_number(x, &s, row, 1, pe_state_rank((pe_state)i), 0, x->f.num[0]);
+        put_blank(x, &s, row, 2, x->f.plain);
+        row++;
+    }
+    rr->rank_last = row - 1;
 
     readme_section(x, &s, &row, "四、检查、保护与报送");
     for (i = 0; i < sizeof guide_other / sizeof guide_other[0]; i++)
@@ -1089,6 +1116,9 @@ static void define_names(xctx *x, const readme_rows *rr)
         snprintf(ref, sizeof ref, "='" SHEET_README "'!$B$%zu", rows[i] + 1);
         note_err(x, NULL, workbook_define_name(x->wb, names[i], ref));
     }
+    snprintf(ref, sizeof ref, "='" SHEET_README "'!$A$%zu:$B$%zu", rr->rank_first + 1,
+             rr->rank_last + 1);
+    note_err(x, NULL, workbook_define_name(x->wb, PE_XLSX_NAME_RANK, ref));
 }
 
 /* ---- 核心指标 / 量化目标 ---- */
@@ -1099,15 +1129,22 @@ static void define_names(xctx *x, const readme_rows *rr)
  * the evaluated figures. */
 typedef struct {
     size_t id, name, unit;                                   /* key */
-    size_t chapter, kind, dir, nature, base, target, target_max;   /* plan */
+    size_t chapter, kind, dir, nature, base, target, target_max, target_text;   /* plan */
     size_t year0, check, source, remark;                     /* inputs */
-    size_t y, a, f, tau, p, rho, status, need_delta, need_rate, dept, evnote;
+    size_t y, a, f, s, c, tau, p, rho, cstatus, judge, jnote, status, change;
+    size_t need_delta, need_rate, dept, evnote;
+    /* the year before (hidden): 较上年 compares with its status */
+    size_t py, pa, pf, ps, pc, ptau, pp, prho, pstatus;
+    size_t scale;           /* hidden: the 数据检查 scale R of the row */
     size_t ncols;
     int dec_value;          /* decimals of every value column (one per column) */
     int dec_need;           /* decimals of 尚需每年提高 */
 } icols;
 
 #define NOCOL ((size_t)-1)
+#define DEC_FACTOR  4       /* 累计增长系数 */
+#define DEC_REDUCED 2       /* 累计降低率（%） */
+#define DEC_RATE    1       /* 尚需年均增速（%） */
 
 /* Decimals of 尚需每年提高 for one indicator, as pe_fmt_needed prints it. */
 static int need_decimals(const pe_indicator *ind)
@@ -1116,10 +1153,22 @@ static int need_decimals(const pe_indicator *ind)
     return clamp_dec(dec + 1 > 2 ? dec + 1 : 2);
 }
 
+static int is_percent(const pe_indicator *ind)
+{
+    return ind->unit && strcmp(ind->unit, "%") == 0;
+}
+
+/* The kinds whose yearly values are inputs (a qualitative row has none). */
+static int has_inputs(const pe_indicator *ind)
+{
+    return ind->kind != PE_KIND_QUALITATIVE;
+}
+
 /* Lays out an indicator sheet: optional columns only when some row uses them. */
 static void icols_plan(const pe_indicator_table *t, icols *c)
 {
-    int chapter = 0, nature = 0, range = 0, growth = 0, dept = 0, evnote = 0, down = 0;
+    int chapter = 0, nature = 0, range = 0, dept = 0, evnote = 0, down = 0, text = 0;
+    int kinds[PE_KIND_COUNT] = { 0 };
     size_t i, n = 0;
 
     c->dec_value = 0;
@@ -1129,10 +1178,12 @@ static void icols_plan(const pe_indicator_table *t, icols *c)
         chapter |= ind->chapter != NULL;
         nature |= ind->nature != NULL;
         range |= ind->has_target_max;
-        growth |= ind->kind == PE_KIND_GROWTH;
         dept |= ind->dept != NULL;
         evnote |= ind->ev.note != NULL;
         down |= ind->dir == PE_DIR_DOWN;
+        text |= ind->target_text != NULL;
+        if ((unsigned)ind->kind < PE_KIND_COUNT)
+            kinds[ind->kind] = 1;
         if (clamp_dec(ind->decimals) > c->dec_value)
             c->dec_value = clamp_dec(ind->decimals);
         if (need_decimals(ind) > c->dec_need)
@@ -1148,6 +1199,7 @@ static void icols_plan(const pe_indicator_table *t, icols *c)
     c->base = n++;
     c->target = n++;
     c->target_max = range ? n++ : NOCOL;
+    c->target_text = text ? n++ : NOCOL;
     c->year0 = n;
     n += t->nyears;
     c->check = n++;
@@ -1155,16 +1207,39 @@ static void icols_plan(const pe_indicator_table *t, icols *c)
     c->remark = n++;
     c->y = n++;
     c->a = n++;
-    c->f = growth ? n++ : NOCOL;
+    c->f = kinds[PE_KIND_GROWTH] ? n++ : NOCOL;
+    c->s = kinds[PE_KIND_CUMULATIVE] ? n++ : NOCOL;
+    c->c = kinds[PE_KIND_REDUCTION] ? n++ : NOCOL;
     c->tau = n++;
     c->p = n++;
     c->rho = n++;
+    c->cstatus = n++;
+    c->judge = n++;
+    c->jnote = n++;
     c->status = n++;
+    c->change = n++;
     c->need_delta = n++;
     c->need_rate = n++;
     c->dept = dept ? n++ : NOCOL;
     c->evnote = evnote ? n++ : NOCOL;
+    c->py = n++;
+    c->pa = n++;
+    c->pf = c->f != NOCOL ? n++ : NOCOL;
+    c->ps = c->s != NOCOL ? n++ : NOCOL;
+    c->pc = c->c != NOCOL ? n++ : NOCOL;
+    c->ptau = n++;
+    c->pp = n++;
+    c->prho = n++;
+    c->pstatus = n++;
+    c->scale = n++;
     c->ncols = n;
+}
+
+/* One header cell, unless the column is absent. */
+static void hdr(xctx *x, xsheet *s, size_t row, size_t col, const char *text)
+{
+    if (col != NOCOL)
+        put_text(x, s, row, col, text, x->f.header);
 }
 
 /* The header row of an indicator sheet, in the column order of icols_plan. */
@@ -1173,51 +1248,61 @@ static void indicator_header(xctx *x, xsheet *s, const pe_indicator_table *t,
 {
     char buf[64];
     size_t j;
-    lxw_format *h = x->f.header;
 
-    put_text(x, s, row, c->id, "序号", h);
-    put_text(x, s, row, c->name, "指标名称", h);
-    put_text(x, s, row, c->unit, "单位", h);
-    if (c->chapter != NOCOL)
-        put_text(x, s, row, c->chapter, "章节", h);
-    put_text(x, s, row, c->kind, "类型", h);
-    if (c->dir != NOCOL)
-        put_text(x, s, row, c->dir, "方向", h);
-    if (c->nature != NOCOL)
-        put_text(x, s, row, c->nature, "属性", h);
+    hdr(x, s, row, c->id, "序号");
+    hdr(x, s, row, c->name, "指标名称");
+    hdr(x, s, row, c->unit, "单位");
+    hdr(x, s, row, c->chapter, "章节");
+    hdr(x, s, row, c->kind, "类型");
+    hdr(x, s, row, c->dir, "方向");
+    hdr(x, s, row, c->nature, "属性");
     snprintf(buf, sizeof buf, "基期值（%d年）", x->m->base_year);
-    put_text(x, s, row, c->base, buf, h);
+    hdr(x, s, row, c->base, buf);
     snprintf(buf, sizeof buf, "目标值（%d年）", x->m->target_year);
-    put_text(x, s, row, c->target, buf, h);
-    if (c->target_max != NOCOL)
-        put_text(x, s, row, c->target_max, "目标上限", h);
+    hdr(x, s, row, c->target, buf);
+    hdr(x, s, row, c->target_max, "目标上限");
+    hdr(x, s, row, c->target_text, "目标表述");
     for (j = 0; j < t->nyears; j++) {
         snprintf(buf, sizeof buf, "%d年", t->years[j]);
-        put_text(x, s, row, c->year0 + j, buf, h);
+        hdr(x, s, row, c->year0 + j, buf);
         id_locked_text(x, s, row, c->year0 + j, buf);
     }
-    put_text(x, s, row, c->check, "数据检查", h);
-    put_text(x, s, row, c->source, "数据来源", h);
-    put_text(x, s, row, c->remark, "备注", h);
-    put_text(x, s, row, c->y, "数据年份", h);
-    put_text(x, s, row, c->a, "最新值", h);
-    if (c->f != NOCOL)
-        put_text(x, s, row, c->f, "累计增长系数", h);
-    put_text(x, s, row, c->tau, "时间进度", h);
-    put_text(x, s, row, c->p, "完成进度", h);
-    put_text(x, s, row, c->rho, "进度比", h);
-    put_text(x, s, row, c->status, "状态", h);
-    put_text(x, s, row, c->need_delta, "尚需每年提高", h);
-    put_text(x, s, row, c->need_rate, "尚需年均增速（%）", h);
-    if (c->dept != NOCOL)
-        put_text(x, s, row, c->dept, "牵头部门", h);
-    if (c->evnote != NOCOL)
-        put_text(x, s, row, c->evnote, "评估说明", h);
+    hdr(x, s, row, c->check, "数据检查");
+    hdr(x, s, row, c->source, "数据来源");
+    hdr(x, s, row, c->remark, "备注");
+    hdr(x, s, row, c->y, "数据年份");
+    hdr(x, s, row, c->a, "最新值");
+    hdr(x, s, row, c->f, "累计增长系数");
+    hdr(x, s, row, c->s, "累计值");
+    hdr(x, s, row, c->c, "累计降低率（%）");
+    hdr(x, s, row, c->tau, "时间进度");
+    hdr(x, s, row, c->p, "完成进度");
+    hdr(x, s, row, c->rho, "进度比");
+    hdr(x, s, row, c->cstatus, "测算状态");
+    hdr(x, s, row, c->judge, "评估结论");
+    hdr(x, s, row, c->jnote, "研判说明");
+    hdr(x, s, row, c->status, "状态");
+    hdr(x, s, row, c->change, "较上年");
+    hdr(x, s, row, c->need_delta, "尚需每年提高");
+    hdr(x, s, row, c->need_rate, "尚需年均增速（%）");
+    hdr(x, s, row, c->dept, "牵头部门");
+    hdr(x, s, row, c->evnote, "评估说明");
+    hdr(x, s, row, c->py, "上年数据年份");
+    hdr(x, s, row, c->pa, "上年最新值");
+    hdr(x, s, row, c->pf, "上年累计增长系数");
+    hdr(x, s, row, c->ps, "上年累计值");
+    hdr(x, s, row, c->pc, "上年累计降低率（%）");
+    hdr(x, s, row, c->ptau, "上年时间进度");
+    hdr(x, s, row, c->pp, "上年完成进度");
+    hdr(x, s, row, c->prho, "上年进度比");
+    hdr(x, s, row, c->pstatus, "上年测算状态");
+    hdr(x, s, row, c->scale, "检查基准");
 }
 
-/* Fills the formula builders' view of one indicator row of sheet layout c. */
+/* Fills the formula builders' view of one indicator row of sheet layout c:
+ * this year's figures, or with `prev` the year before's. */
 static void row_refs(const pe_model *m, const pe_indicator_table *t, const icols *c,
-                     const pe_indicator *ind, size_t row, pe_xlsx_row *r)
+                     const pe_indicator *ind, size_t row, int prev, pe_xlsx_row *r)
 {
     memset(r, 0, sizeof *r);
     r->row = (unsigned)row;
@@ -1227,32 +1312,39 @@ static void row_refs(const pe_model *m, const pe_indicator_table *t, const icols
     r->years = t->years;
     r->nyears = t->nyears;
     r->base_year = m->base_year;
-    r->col_y = (unsigned)c->y;
-    r->col_a = (unsigned)c->a;
-    r->col_f = c->f != NOCOL ? (unsigned)c->f : 0;
-    r->col_tau = (unsigned)c->tau;
-    r->col_p = (unsigned)c->p;
-    r->col_rho = (unsigned)c->rho;
+    r->col_y = (unsigned)(prev ? c->py : c->y);
+    r->col_a = (unsigned)(prev ? c->pa : c->a);
+    r->col_f = (unsigned)(prev ? c->pf : c->f);
+    r->col_s = (unsigned)(ind->kind == PE_KIND_CUMULATIVE ? (prev ? c->ps : c->s)
+                                                           : (prev ? c->pc : c->c));
+    r->col_tau = (unsigned)(prev ? c->ptau : c->tau);
+    r->col_p = (unsigned)(prev ? c->pp : c->p);
+    r->col_rho = (unsigned)(prev ? c->prho : c->rho);
+    r->col_j = (unsigned)c->judge;
     r->kind = ind->kind;
     r->dir = ind->dir;
     r->has_base = ind->has_base;
-    r->percent_unit = ind->unit && strcmp(ind->unit, "%") == 0;
-}
-
-static int is_percent(const pe_indicator *ind)
-{
-    return ind->unit && strcmp(ind->unit, "%") == 0;
+    r->percent_unit = is_percent(ind);
+    r->prev = prev;
+    r->col_y_now = (unsigned)c->y;
 }
 
 /* The plausible range of one indicator's yearly inputs (SPEC §3.2 units):
- * growth rates above −100 %, shares in % within 0–100, counts and amounts
- * not negative; widened to hold every value the plan already has. */
+ * growth and reduction rates within ±100 %, shares in % within 0–100,
+ * counts and amounts not negative, milestones 0 or 1; widened to hold every
+ * value the plan already has. */
 static void input_range(const pe_indicator *ind, size_t nyears, double *lo, double *hi)
 {
     size_t j;
     if (ind->kind == PE_KIND_GROWTH) {
         *lo = -99.99;
         *hi = 1000.0;
+    } else if (ind->kind == PE_KIND_REDUCTION) {
+        *lo = -99.99;
+        *hi = 99.99;
+    } else if (ind->kind == PE_KIND_MILESTONE) {
+        *lo = 0.0;
+        *hi = 1.0;
     } else if (is_percent(ind)) {
         *lo = 0.0;
         *hi = 100.0;
@@ -1271,15 +1363,22 @@ static void input_range(const pe_indicator *ind, size_t nyears, double *lo, doub
 }
 
 /* The yearly inputs of one indicator: values in the input fill, unlocked,
- * with a validation that names the unit and the range. */
+ * with a validation that names the unit and the range. A qualitative row
+ * has no actuals: its year cells stay locked and empty. */
 static void indicator_inputs(xctx *x, xsheet *s, const pe_indicator_table *t, const icols *c,
                              const pe_indicator *ind, size_t row)
 {
     lxw_format *in = x->f.in_num[c->dec_value];
+    const char *unit = ind->unit && *ind->unit ? ind->unit : "—";
     double lo, hi;
     char msg[256], err[256], lo_t[64], hi_t[64];
     size_t j;
 
+    if (!has_inputs(ind)) {
+        for (j = 0; j < t->nyears; j++)
+            put_blank(x, s, row, c->year0 + j, x->f.num[c->dec_value]);
+        return;
+    }
     for (j = 0; j < t->nyears; j++) {
         if (ind->has_value[j])
             put_number(x, s, row, c->year0 + j, ind->value[j], c->dec_value, in);
@@ -1292,19 +1391,32 @@ static void indicator_inputs(xctx *x, xsheet *s, const pe_indicator_table *t, co
     input_range(ind, t->nyears, &lo, &hi);
     pe_number_format(lo, 2, lo_t, sizeof lo_t);
     pe_number_format(hi, 2, hi_t, sizeof hi_t);
-    if (ind->kind == PE_KIND_GROWTH)
+    switch (ind->kind) {
+    case PE_KIND_GROWTH:
         snprintf(msg, sizeof msg, "填写当年增长率（%%），只填数字，如增长8.5%%填 8.5。");
-    else if (is_percent(ind))
-        snprintf(msg, sizeof msg, "单位为%%：只填数字，如 0.54%% 填 0.54，不要输入“%%”号。");
+        break;
+    case PE_KIND_REDUCTION:
+        snprintf(msg, sizeof msg, "填写当年降低率（%%），只填数字，如降低2.7%%填 2.7。");
+        break;
+    case PE_KIND_CUMULATIVE:
+        snprintf(msg, sizeof msg, "填写当年新增量（单位：%s），不是累计数；只填数字。", unit);
+        break;
+    case PE_KIND_MILESTONE:
+        snprintf(msg, sizeof msg, "已实现填 1，未实现填 0。");
+        break;
+    default:
+        if (is_percent(ind))
+            snprintf(msg, sizeof msg, "单位为%%：只填数字，如 0.54%% 填 0.54，不要输入“%%”号。");
+        else
+            snprintf(msg, sizeof msg, "单位为%s：只填数字，不要输入单位或文字。", unit);
+        break;
+    }
+    if (ind->kind == PE_KIND_MILESTONE)
+        snprintf(err, sizeof err, "只能填 1（已实现）或 0（未实现）。");
+    else if (hi == HUGE_VAL)
+        snprintf(err, sizeof err, "请填写不小于 %s 的数字（单位：%s）。", lo_t, unit);
     else
-        snprintf(msg, sizeof msg, "单位为%s：只填数字，不要输入单位或文字。",
-                 ind->unit && *ind->unit ? ind->unit : "—");
-    if (hi == HUGE_VAL)
-        snprintf(err, sizeof err, "请填写不小于 %s 的数字（单位：%s）。", lo_t,
-                 ind->unit && *ind->unit ? ind->unit : "—");
-    else
-        snprintf(err, sizeof err, "请填写 %s 至 %s 之间的数字（单位：%s）。", lo_t, hi_t,
-                 ind->unit && *ind->unit ? ind->unit : "—");
+        snprintf(err, sizeof err, "请填写 %s 至 %s 之间的数字（单位：%s）。", lo_t, hi_t, unit);
     validate_number(x, s, row, c->year0, row, c->year0 + t->nyears - 1, lo, hi, "填写实际值",
                     msg, err);
 }
@@ -1317,9 +1429,7 @@ static void indicator_check(xctx *x, xsheet *s, const pe_indicator_table *t, con
     const pe_model *m = x->m;
     pe_xlsx_check_row cr;
     pe_buf cached;
-    int values_only = x->values_only;
 
-    x->values_only = 0;     /* the check is live for every kind */
     memset(&cr, 0, sizeof cr);
     cr.row = (unsigned)row;
     cr.col_year0 = (unsigned)c->year0;
@@ -1328,9 +1438,26 @@ static void indicator_check(xctx *x, xsheet *s, const pe_indicator_table *t, con
     cr.years = t->years;
     cr.nyears = t->nyears;
     cr.base_year = m->base_year;
-    cr.series = ind->kind == PE_KIND_GROWTH;
-    cr.nonneg = ind->kind != PE_KIND_GROWTH;
-    cr.outliers = 1;
+    cr.target_is_total = ind->kind == PE_KIND_CUMULATIVE;
+    cr.series = ind->kind == PE_KIND_GROWTH || ind->kind == PE_KIND_REDUCTION ||
+                ind->kind == PE_KIND_CUMULATIVE;
+    cr.nonneg = ind->kind != PE_KIND_GROWTH && ind->kind != PE_KIND_REDUCTION;
+    cr.outliers = ind->kind != PE_KIND_MILESTONE;
+    cr.col_scale = (unsigned)c->scale;
+    fb_reset(x);
+    pe_xlsx_f_check_scale(&x->fb, &cr);
+    {
+        double scale = 0.0;
+        char txt[64];
+        if (!pe_xlsx_check_scale(&cr, ind->has_value, ind->value, ind->has_base, ind->base,
+                                 ind->has_target, ind->target,
+                                 (double)(m->target_year - m->base_year), &scale)) {
+            x->oom = 1;
+            return;
+        }
+        pe_number_format(scale, 2, txt, sizeof txt);
+        put_fnum(x, s, row, c->scale, scale, txt, x->f.plain);
+    }
     fb_reset(x);
     pe_xlsx_f_check(&x->fb, &cr);
     if (x->fb.len > FORMULA_MAX) {
@@ -1341,13 +1468,195 @@ static void indicator_check(xctx *x, xsheet *s, const pe_indicator_table *t, con
     pe_buf_init(&cached);
     pe_buf_puts(&cached, "");
     if (!pe_xlsx_check_text(&cached, &cr, ind->has_value, ind->value, ind->has_base, ind->base,
-                            1, ind->target, (double)(m->target_year - m->base_year)) ||
+                            ind->has_target, ind->target,
+                            (double)(m->target_year - m->base_year)) ||
         cached.oom)
         x->oom = 1;
     else
         put_fstr(x, s, row, c->check, cached.s ? cached.s : "", x->f.check);
     pe_buf_release(&cached);
-    x->values_only = values_only;
+}
+
+/* What one row's figures are: this year's, or the year before's. */
+typedef struct {
+    const pe_eval *ev;
+    size_t y, a, f, s, c, tau, p, rho, status;
+} ifig;
+
+/* The figures of one indicator from y to the computed status: live formulas
+ * cached with the model's values, "—" where its kind has no such figure. */
+static void indicator_figures(xctx *x, xsheet *s, const icols *c, const pe_indicator *ind,
+                              const pe_xlsx_row *r, const ifig *g)
+{
+    const pe_eval *ev = g->ev;
+    const int dec = c->dec_value, progress = pe_kind_has_progress(ind->kind);
+    char txt[64];
+
+    if (ind->kind == PE_KIND_QUALITATIVE && r->prev) {
+        /* no actuals, no year before: 较上年 is “—” */
+        size_t cols[9], k;
+        cols[0] = g->y; cols[1] = g->a; cols[2] = g->f; cols[3] = g->s; cols[4] = g->c;
+        cols[5] = g->tau; cols[6] = g->p; cols[7] = g->rho; cols[8] = g->status;
+        for (k = 0; k < 9; k++)
+            if (cols[k] != NOCOL)
+                put_text(x, s, r->row, cols[k], "—", x->f.center);
+        return;
+    }
+    fb_reset(x);
+    pe_xlsx_f_latest_year(&x->fb, r);
+    if (ev->has_actual) {
+        snprintf(txt, sizeof txt, "%d", ev->year);
+        put_fnum(x, s, r->row, g->y, ev->year, txt, x->f.year);
+    } else {
+        put_fstr(x, s, r->row, g->y, "", x->f.year);
+    }
+
+    fb_reset(x);
+    pe_xlsx_f_latest_actual(&x->fb, r);
+    if (ev->has_actual) {
+        pe_number_format(ev->actual, dec, txt, sizeof txt);
+        put_fnum(x, s, r->row, g->a, ev->actual, txt, x->f.num[dec]);
+    } else {
+        put_fstr(x, s, r->row, g->a, "", x->f.num[dec]);
+    }
+
+    if (g->f != NOCOL) {
+        if (ind->kind == PE_KIND_GROWTH) {
+            fb_reset(x);
+            pe_xlsx_f_factor(&x->fb, r);
+            if (ev->has_actual) {
+                pe_number_format(ev->cum_factor, DEC_FACTOR, txt, sizeof txt);
+                put_fnum(x, s, r->row, g->f, ev->cum_factor, txt, x->f.num[DEC_FACTOR]);
+            } else {
+                put_fstr(x, s, r->row, g->f, "", x->f.num[DEC_FACTOR]);
+            }
+        } else {
+            put_text(x, s, r->row, g->f, "—", x->f.center);
+        }
+    }
+    if (g->s != NOCOL) {
+        if (ind->kind == PE_KIND_CUMULATIVE) {
+            fb_reset(x);
+            pe_xlsx_f_sum(&x->fb, r);
+            if (ev->has_actual) {
+                pe_number_format(ev->sum, dec, txt, sizeof txt);
+                put_fnum(x, s, r->row, g->s, ev->sum, txt, x->f.num[dec]);
+            } else {
+                put_fstr(x, s, r->row, g->s, "", x->f.num[dec]);
+            }
+        } else {
+            put_text(x, s, r->row, g->s, "—", x->f.center);
+        }
+    }
+    if (g->c != NOCOL) {
+        if (ind->kind == PE_KIND_REDUCTION) {
+            fb_reset(x);
+            pe_xlsx_f_reduced(&x->fb, r);
+            if (ev->has_actual) {
+                pe_number_format(ev->reduced, DEC_REDUCED, txt, sizeof txt);
+                put_fnum(x, s, r->row, g->c, ev->reduced, txt, x->f.num[DEC_REDUCED]);
+            } else {
+                put_fstr(x, s, r->row, g->c, "", x->f.num[DEC_REDUCED]);
+            }
+        } else {
+            put_text(x, s, r->row, g->c, "—", x->f.center);
+        }
+    }
+
+    fb_reset(x);
+    pe_xlsx_f_time_progress(&x->fb, r);
+    pe_percent_format(ev->time_progress, txt, sizeof txt);
+    put_fnum(x, s, r->row, g->tau, ev->time_progress, txt, x->f.pct);
+
+    if (progress) {
+        fb_reset(x);
+        pe_xlsx_f_progress(&x->fb, r);
+        if (ev->has_progress) {
+            pe_percent_format(ev->progress, txt, sizeof txt);
+            put_fnum(x, s, r->row, g->p, ev->progress, txt, x->f.pct);
+        } else {
+            put_fstr(x, s, r->row, g->p, "", x->f.pct);
+        }
+        fb_reset(x);
+        pe_xlsx_f_ratio(&x->fb, r);
+        if (ev->has_ratio) {
+            pe_number_format(ev->ratio, ratio_dec(x->m), txt, sizeof txt);
+            put_fnum(x, s, r->row, g->rho, ev->ratio, txt, x->f.ratio);
+        } else {
+            put_fstr(x, s, r->row, g->rho, "", x->f.ratio);
+        }
+    } else {
+        /* ceiling, floor, milestone, qualitative: no progress figure (SPEC §4) */
+        put_text(x, s, r->row, g->p, "—", x->f.center);
+        put_text(x, s, r->row, g->rho, "—", x->f.center);
+    }
+
+    fb_reset(x);
+    pe_xlsx_f_status(&x->fb, r);
+    put_fstr(x, s, r->row, g->status,
+             pe_state_name(r->prev ? ev->state : ev->computed_state), x->f.status);
+}
+
+/* The pace still needed: per year in the unit (level, cumulative) and as a
+ * yearly rate (level outside %, growth, reduction); “—” for the others. */
+static void indicator_needed(xctx *x, xsheet *s, const icols *c, const pe_indicator *ind,
+                             const pe_xlsx_row *r)
+{
+    const pe_eval *ev = &ind->ev;
+    char txt[64];
+    int delta = ind->kind == PE_KIND_LEVEL || ind->kind == PE_KIND_CUMULATIVE;
+    int rate = ind->kind == PE_KIND_GROWTH || ind->kind == PE_KIND_REDUCTION ||
+               (ind->kind == PE_KIND_LEVEL && !r->percent_unit);
+
+    if (delta) {
+        fb_reset(x);
+        pe_xlsx_f_needed_delta(&x->fb, r);
+        if (ev->need == PE_NEED_LEVEL || ev->need == PE_NEED_CUMULATIVE) {
+            pe_number_format(ev->needed_delta, c->dec_need, txt, sizeof txt);
+            put_fnum(x, s, r->row, c->need_delta, ev->needed_delta, txt, x->f.num[c->dec_need]);
+        } else {
+            put_fstr(x, s, r->row, c->need_delta, "", x->f.num[c->dec_need]);
+        }
+    } else {
+        put_text(x, s, r->row, c->need_delta, "—", x->f.center);
+    }
+    if (rate) {
+        fb_reset(x);
+        pe_xlsx_f_needed_rate(&x->fb, r);
+        if (ev->has_needed_rate) {
+            pe_number_format(ev->needed_rate, DEC_RATE, txt, sizeof txt);
+            put_fnum(x, s, r->row, c->need_rate, ev->needed_rate, txt, x->f.num[DEC_RATE]);
+        } else {
+            put_fstr(x, s, r->row, c->need_rate, "", x->f.num[DEC_RATE]);
+        }
+    } else {
+        put_text(x, s, r->row, c->need_rate, "—", x->f.center);
+    }
+}
+
+/* The evaluation of `ind` as of the year before its latest actual (SPEC §4
+ * year over year), by pe_indicator_evaluate itself on the actuals before
+ * that year and without the judgement: the cached values of the hidden
+ * year-before columns. Returns 0 on OOM. */
+static int evaluate_year_before(const pe_model *m, const pe_indicator_table *t,
+                                const pe_indicator *ind, pe_eval *out)
+{
+    pe_period p = { m->base_year, m->target_year, m->eval_year, m->ahead, m->on_track,
+                    m->at_risk };
+    pe_indicator copy = *ind;
+    int *has = calloc(t->nyears ? t->nyears : 1, sizeof *has);
+    size_t j;
+
+    if (!has)
+        return 0;
+    for (j = 0; j < t->nyears; j++)
+        has[j] = ind->has_value[j] && ind->ev.has_actual && t->years[j] < ind->ev.year;
+    copy.has_value = has;
+    copy.has_judgement = 0;
+    pe_indicator_evaluate(&p, t->years, t->nyears, &copy);
+    *out = copy.ev;
+    free(has);
+    return 1;
 }
 
 /* One indicator: its plan data locked, its inputs unlocked, every evaluated
@@ -1359,7 +1668,8 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
     const int dec = c->dec_value;
     lxw_format *num = x->f.num[dec];
     pe_xlsx_row r;
-    char txt[64];
+    pe_eval prev;
+    ifig g;
 
     put_text(x, s, row, c->id, ind->id, x->f.center);
     if (c->chapter != NOCOL)
@@ -1367,24 +1677,29 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
     put_text(x, s, row, c->name, ind->name, x->f.text);
     put_text(x, s, row, c->unit, ind->unit, x->f.center);
     put_text(x, s, row, c->kind, pe_kind_name(ind->kind), x->f.center);
-    /* Only level and growth rows have live formulas here; the other kinds
-     * carry the model's figures as values. */
-    x->values_only = ind->kind != PE_KIND_LEVEL && ind->kind != PE_KIND_GROWTH;
-    if (c->dir != NOCOL)
-        put_text(x, s, row, c->dir, ind->dir == PE_DIR_DOWN ? "逆向" : "正向", x->f.center);
+    if (c->dir != NOCOL) {
+        int has_dir = ind->kind == PE_KIND_LEVEL || ind->kind == PE_KIND_GROWTH;
+        put_text(x, s, row, c->dir, !has_dir ? "—" : ind->dir == PE_DIR_DOWN ? "逆向" : "正向",
+                 x->f.center);
+    }
     if (c->nature != NOCOL)
         put_text(x, s, row, c->nature, ind->nature, x->f.center);
     if (ind->has_base)
         put_number(x, s, row, c->base, ind->base, dec, num);
     else
         put_text(x, s, row, c->base, "—", x->f.center);
-    put_number(x, s, row, c->target, ind->target, dec, num);
+    if (ind->has_target)
+        put_number(x, s, row, c->target, ind->target, dec, num);
+    else
+        put_text(x, s, row, c->target, "—", x->f.center);
     if (c->target_max != NOCOL) {
         if (ind->has_target_max)
             put_number(x, s, row, c->target_max, ind->target_max, dec, num);
         else
             put_blank(x, s, row, c->target_max, num);
     }
+    if (c->target_text != NOCOL)
+        put_text(x, s, row, c->target_text, ind->target_text, x->f.center);
     indicator_inputs(x, s, t, c, ind, row);
     indicator_check(x, s, t, c, ind, row);
     put_text(x, s, row, c->source, NULL, x->f.in_text);
@@ -1396,101 +1711,47 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
     id_locked_text(x, s, row, c->unit, ind->unit);
     if (ind->has_base)
         id_locked_number(x, s, row, c->base, ind->base);
-    id_locked_number(x, s, row, c->target, ind->target);
+    if (ind->has_target)
+        id_locked_number(x, s, row, c->target, ind->target);
 
-    row_refs(x->m, t, c, ind, row, &r);
+    /* this year's figures and computed status */
+    row_refs(x->m, t, c, ind, row, 0, &r);
+    g.ev = ev;
+    g.y = c->y; g.a = c->a; g.f = c->f; g.s = c->s; g.c = c->c;
+    g.tau = c->tau; g.p = c->p; g.rho = c->rho; g.status = c->cstatus;
+    indicator_figures(x, s, c, ind, &r, &g);
 
+    /* the office's judgement (an input) and the status shown */
+    put_text(x, s, row, c->judge, ind->has_judgement ? pe_state_name(ind->judgement) : NULL,
+             x->f.in_center);
+    put_text(x, s, row, c->jnote, ind->judgement_note, x->f.in_text);
+    id_input(x, s, row, c->judge, PE_ID_JUDGEMENT, t->key, ind->id, 0, NULL);
+    id_input(x, s, row, c->jnote, PE_ID_JUDGEMENT_NOTE, t->key, ind->id, 0, NULL);
     fb_reset(x);
-    pe_xlsx_f_latest_year(&x->fb, &r);
-    if (ev->has_actual) {
-        snprintf(txt, sizeof txt, "%d", ev->year);
-        put_fnum(x, s, row, c->y, ev->year, txt, x->f.year);
-    } else {
-        put_fstr(x, s, row, c->y, "", x->f.year);
-    }
-
-    fb_reset(x);
-    pe_xlsx_f_latest_actual(&x->fb, &r);
-    if (ev->has_actual) {
-        pe_number_format(ev->actual, dec, txt, sizeof txt);
-        put_fnum(x, s, row, c->a, ev->actual, txt, num);
-    } else {
-        put_fstr(x, s, row, c->a, "", num);
-    }
-
-    if (c->f != NOCOL) {
-        if (ind->kind == PE_KIND_GROWTH) {
-            fb_reset(x);
-            pe_xlsx_f_factor(&x->fb, &r);
-            if (ev->has_actual) {
-                pe_number_format(ev->cum_factor, 4, txt, sizeof txt);
-                put_fnum(x, s, row, c->f, ev->cum_factor, txt, x->f.num[4]);
-            } else {
-                put_fstr(x, s, row, c->f, "", x->f.num[4]);
-            }
-        } else {
-            put_text(x, s, row, c->f, "—", x->f.center);
-        }
-    }
-
-    fb_reset(x);
-    pe_xlsx_f_time_progress(&x->fb, &r);
-    pe_percent_format(ev->time_progress, txt, sizeof txt);
-    put_fnum(x, s, row, c->tau, ev->time_progress, txt, x->f.pct);
-
-    fb_reset(x);
-    pe_xlsx_f_progress(&x->fb, &r);
-    if (ev->has_progress) {
-        pe_percent_format(ev->progress, txt, sizeof txt);
-        put_fnum(x, s, row, c->p, ev->progress, txt, x->f.pct);
-    } else {
-        put_fstr(x, s, row, c->p, "", x->f.pct);
-    }
-
-    fb_reset(x);
-    pe_xlsx_f_ratio(&x->fb, &r);
-    if (ev->has_ratio) {
-        pe_number_format(ev->ratio, ratio_dec(x->m), txt, sizeof txt);
-        put_fnum(x, s, row, c->rho, ev->ratio, txt, x->f.ratio);
-    } else {
-        put_fstr(x, s, row, c->rho, "", x->f.ratio);
-    }
-
-    fb_reset(x);
-    pe_xlsx_f_status(&x->fb, &r);
+    pe_xlsx_f_final_status(&x->fb, (unsigned)row, (unsigned)c->judge, (unsigned)c->cstatus);
     put_fstr(x, s, row, c->status, pe_state_name(ev->state), x->f.status);
 
-    if (ind->kind == PE_KIND_LEVEL) {
-        fb_reset(x);
-        pe_xlsx_f_needed_delta(&x->fb, &r);
-        if (ev->need == PE_NEED_LEVEL) {
-            pe_number_format(ev->needed_delta, c->dec_need, txt, sizeof txt);
-            put_fnum(x, s, row, c->need_delta, ev->needed_delta, txt, x->f.num[c->dec_need]);
-        } else {
-            put_fstr(x, s, row, c->need_delta, "", x->f.num[c->dec_need]);
-        }
-    } else {
-        put_text(x, s, row, c->need_delta, "—", x->f.center);
+    /* the year before, for 较上年 */
+    if (!evaluate_year_before(x->m, t, ind, &prev)) {
+        x->oom = 1;
+        return;
     }
+    row_refs(x->m, t, c, ind, row, 1, &r);
+    g.ev = &prev;
+    g.y = c->py; g.a = c->pa; g.f = c->pf; g.s = c->ps; g.c = c->pc;
+    g.tau = c->ptau; g.p = c->pp; g.rho = c->prho; g.status = c->pstatus;
+    indicator_figures(x, s, c, ind, &r, &g);
+    fb_reset(x);
+    pe_xlsx_f_change(&x->fb, (unsigned)row, (unsigned)c->y, (unsigned)c->py,
+                     (unsigned)c->status, (unsigned)c->pstatus);
+    put_fstr(x, s, row, c->change, pe_change_name(ev->change), x->f.status);
 
-    if (ind->kind == PE_KIND_GROWTH || !r.percent_unit) {
-        fb_reset(x);
-        pe_xlsx_f_needed_rate(&x->fb, &r);
-        if (ev->has_needed_rate) {
-            pe_number_format(ev->needed_rate, 1, txt, sizeof txt);
-            put_fnum(x, s, row, c->need_rate, ev->needed_rate, txt, x->f.num[1]);
-        } else {
-            put_fstr(x, s, row, c->need_rate, "", x->f.num[1]);
-        }
-    } else {
-        put_text(x, s, row, c->need_rate, "—", x->f.center);
-    }
-
+    row_refs(x->m, t, c, ind, row, 0, &r);
+    indicator_needed(x, s, c, ind, &r);
     if (c->dept != NOCOL)
         put_text(x, s, row, c->dept, ind->dept, x->f.text);
     if (c->evnote != NOCOL)
         put_text(x, s, row, c->evnote, ev->note, x->f.text);
-    x->values_only = 0;
 }
 
 #define FILL_IN_ROWS 5
@@ -1646,6 +1907,7 @@ static void indicator_sheet(xctx *x, const pe_indicator_table *t, const char *na
     size_t i, last = head_row;
     int opened;
     char buf[512];
+    const char *words[PE_ST_COUNT + 1];
 
     icols_plan(t, &c);
     opened = sheet_open(x, &s, name, c.ncols);
@@ -1653,6 +1915,11 @@ static void indicator_sheet(xctx *x, const pe_indicator_table *t, const char *na
         goto cleanup;
     s.nkey = c.unit + 1;
     s.force[c.y] = 1;               /* the results print apart from the inputs */
+    for (i = c.py; i < c.ncols; i++)
+        s.hidden[i] = 1;            /* the year before: only 较上年 reads them */
+    sheet_cap(&s, c.jnote, TEXT_COL_WIDTH);
+    sheet_min(&s, c.jnote, TEXT_COL_WIDTH / 2);
+    sheet_min(&s, c.judge, 13.0);
     sheet_cap(&s, c.name, TEXT_COL_WIDTH);
     if (c.chapter != NOCOL)
         sheet_cap(&s, c.chapter, TEXT_COL_WIDTH / 2);
@@ -1684,6 +1951,11 @@ static void indicator_sheet(xctx *x, const pe_indicator_table *t, const char *na
                       "填写数据出处，如统计年鉴、统计公报、部门统计报表。");
         validate_text(x, &s, first, c.remark, last, c.remark, "备注",
                       "填写口径变化、数据说明等，不超过255个字。");
+        judgement_words(words);
+        validate_list(x, &s, first, c.judge, last, c.judge, words, "评估结论",
+                      "一般留空（按公式测算）。确需调整时从列表中选择状态，并在“研判说明”中写明理由。");
+        validate_text(x, &s, first, c.jnote, last, c.jnote, "研判说明",
+                      "评估结论与测算状态不同时，写明理由，不超过255个字。");
         check_fills(x, &s, first, last, c.check, c.year0, t->nyears);
     }
     fill_in_block(x, &s, last + 2, s.nkey, t->key);
@@ -1696,8 +1968,10 @@ static void indicator_sheet(xctx *x, const pe_indicator_table *t, const char *na
 
     worksheet_freeze_panes(s.ws, R(first), C(c.name + 1));
     note_err(x, &s, worksheet_autofilter(s.ws, R(head_row), 0, R(last), C(c.ncols - 1)));
-    if (t->n > 0)
+    if (t->n > 0) {
         status_colours(x, &s, first, last, c.status);
+        status_colours(x, &s, first, last, c.cstatus);
+    }
     sheet_print_rows(&s, head_row, head_row);
 cleanup:
     sheet_close(x, &s);
@@ -1812,6 +2086,7 @@ static void county_check(xctx *x, xsheet *s, size_t row, size_t c_a0, size_t c_c
     cr.nyears = t->nyears;
     cr.base_year = x->m->base_year;
     cr.nonneg = 1;
+    cr.col_scale = PE_XLSX_NOCOL;
     fb_reset(x);
     pe_xlsx_f_check(&x->fb, &cr);
     pe_buf_init(&cached);

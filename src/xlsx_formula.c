@@ -168,21 +168,52 @@ static void put_cell(pe_buf *b, const pe_xlsx_row *r, unsigned col)
     put_ref(b, r->row, col);
 }
 
+/* Appends a year literal (years may be negative in tests). */
+static void put_year(pe_buf *b, int year)
+{
+    if (year < 0)
+        pe_buf_puts(b, "-");
+    put_uint(b, (unsigned long)(year < 0 ? -(long)year : year));
+}
+
+/* Year column i takes part: after the base year, and for the year-before
+ * evaluation (r->prev) before this year's y. Appends the condition of the
+ * latter ("2022<K5") and returns 1 when there is one to test. */
+static int put_cut(pe_buf *b, const pe_xlsx_row *r, size_t i)
+{
+    if (!r->prev)
+        return 0;
+    put_year(b, r->years[i]);
+    pe_buf_puts(b, "<");
+    put_cell(b, r, r->col_y_now);
+    return 1;
+}
+
 /* Appends the chain IF(ISNUMBER(last),<what last>,IF(…,"")) over the year
- * columns, newest first: `years` selects the year literal, else the cell. */
+ * columns, newest first: `years` selects the year literal, else the cell.
+ * The year-before evaluation skips the years from this year's y on. */
 static void put_latest_chain(pe_buf *b, const pe_xlsx_row *r, int years)
 {
     size_t i, opened = 0;
 
+    if (r->prev) {
+        pe_buf_puts(b, "IF(");
+        put_cell(b, r, r->col_y_now);
+        pe_buf_puts(b, "=\"\",\"\",");
+    }
     for (i = r->nyears; i-- > 0;) {
         unsigned col = r->col_year0 + (unsigned)i;
-        pe_buf_puts(b, "IF(ISNUMBER(");
+        pe_buf_puts(b, r->prev ? "IF(AND(ISNUMBER(" : "IF(ISNUMBER(");
         put_cell(b, r, col);
-        pe_buf_puts(b, "),");
-        if (years && r->years[i] < 0)
-            pe_buf_puts(b, "-");
+        pe_buf_puts(b, ")");
+        if (r->prev) {
+            pe_buf_puts(b, ",");
+            put_cut(b, r, i);
+            pe_buf_puts(b, ")");
+        }
+        pe_buf_puts(b, ",");
         if (years)
-            put_uint(b, (unsigned long)(r->years[i] < 0 ? -(long)r->years[i] : r->years[i]));
+            put_year(b, r->years[i]);
         else
             put_cell(b, r, col);
         pe_buf_puts(b, ",");
@@ -190,6 +221,8 @@ static void put_latest_chain(pe_buf *b, const pe_xlsx_row *r, int years)
     }
     pe_buf_puts(b, "\"\"");
     while (opened-- > 0)
+        pe_buf_puts(b, ")");
+    if (r->prev)
         pe_buf_puts(b, ")");
 }
 
@@ -213,26 +246,72 @@ static void put_no_data_guard(pe_buf *b, const pe_xlsx_row *r)
     pe_buf_puts(b, "=\"\",\"\",");
 }
 
-void pe_xlsx_f_factor(pe_buf *b, const pe_xlsx_row *r)
+/* Appends the value of year column i as a number, 0 when blank, text or (in
+ * the year-before evaluation) not before this year: N(K5) / IF(2022<X5,N(K5),0). */
+static void put_year_value(pe_buf *b, const pe_xlsx_row *r, size_t i)
+{
+    int cut;
+    pe_buf_puts(b, r->prev ? "IF(" : "");
+    cut = put_cut(b, r, i);
+    pe_buf_puts(b, cut ? ",N(" : "N(");
+    put_cell(b, r, r->col_year0 + (unsigned)i);
+    pe_buf_puts(b, cut ? "),0)" : ")");
+}
+
+/* Appends ∏(1 + sign·r/100) over the years after the base year ("1" when none). */
+static void put_rate_product(pe_buf *b, const pe_xlsx_row *r, const char *sign)
 {
     size_t i;
     int any = 0;
+    for (i = 0; i < r->nyears; i++) {
+        if (r->years[i] <= r->base_year)
+            continue;
+        if (any)
+            pe_buf_puts(b, "*");
+        pe_buf_puts(b, "(1");
+        pe_buf_puts(b, sign);
+        put_year_value(b, r, i);
+        pe_buf_puts(b, "/100)");
+        any = 1;
+    }
+    if (!any)
+        pe_buf_puts(b, "1");
+}
 
+void pe_xlsx_f_factor(pe_buf *b, const pe_xlsx_row *r)
+{
+    pe_buf_puts(b, "=");
+    put_no_data_guard(b, r);
+    put_rate_product(b, r, "+");
+    pe_buf_puts(b, ")");
+}
+
+void pe_xlsx_f_sum(pe_buf *b, const pe_xlsx_row *r)
+{
+    size_t i;
+    int any = 0;
     pe_buf_puts(b, "=");
     put_no_data_guard(b, r);
     for (i = 0; i < r->nyears; i++) {
         if (r->years[i] <= r->base_year)
             continue;
         if (any)
-            pe_buf_puts(b, "*");
-        pe_buf_puts(b, "(1+N(");
-        put_cell(b, r, r->col_year0 + (unsigned)i);
-        pe_buf_puts(b, ")/100)");
+            pe_buf_puts(b, "+");
+        put_year_value(b, r, i);
         any = 1;
     }
     if (!any)
-        pe_buf_puts(b, "1");
+        pe_buf_puts(b, "0");
     pe_buf_puts(b, ")");
+}
+
+void pe_xlsx_f_reduced(pe_buf *b, const pe_xlsx_row *r)
+{
+    pe_buf_puts(b, "=");
+    put_no_data_guard(b, r);
+    pe_buf_puts(b, "(1-");
+    put_rate_product(b, r, "-");
+    pe_buf_puts(b, ")*100)");
 }
 
 void pe_xlsx_f_time_progress(pe_buf *b, const pe_xlsx_row *r)
@@ -255,6 +334,24 @@ void pe_xlsx_f_progress(pe_buf *b, const pe_xlsx_row *r)
         pe_buf_puts(b, "LN(");
         put_cell(b, r, r->col_f);
         pe_buf_puts(b, ")/((" PE_XLSX_NAME_TARGET_YEAR "-" PE_XLSX_NAME_BASE_YEAR ")*LN(1+");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, "/100))");
+    } else if (r->kind == PE_KIND_CUMULATIVE) {
+        /* p = S/target, for a positive target */
+        pe_buf_puts(b, "IF(");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, ">0,");
+        put_cell(b, r, r->col_s);
+        pe_buf_puts(b, "/");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, ",\"\")");
+    } else if (r->kind == PE_KIND_REDUCTION) {
+        /* p = ln(1 − C) / ln(1 − G/100); none for a 0 % target */
+        pe_buf_puts(b, "IF(");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, "=0,\"\",LN(1-");
+        put_cell(b, r, r->col_s);
+        pe_buf_puts(b, "/100)/LN(1-");
         put_cell(b, r, r->col_target);
         pe_buf_puts(b, "/100))");
     } else if (r->has_base) {
@@ -303,10 +400,14 @@ void pe_xlsx_f_ratio(pe_buf *b, const pe_xlsx_row *r)
     pe_buf_puts(b, ",\"\")");
 }
 
-/* Appends the condition "target reached" for a row known to have an actual. */
+/* Appends the condition "target reached" for a row known to have an actual
+ * (ceiling/floor: the latest actual within the bound; milestone: a year
+ * with a non-zero value). */
 static void put_reached(pe_buf *b, const pe_xlsx_row *r)
 {
-    if (r->kind == PE_KIND_GROWTH) {
+    size_t i;
+    switch (r->kind) {
+    case PE_KIND_GROWTH:
         /* p ≥ 1; with a 0 % target (no p) the cumulative growth decides */
         pe_buf_puts(b, "IF(");
         put_cell(b, r, r->col_target);
@@ -315,10 +416,43 @@ static void put_reached(pe_buf *b, const pe_xlsx_row *r)
         pe_buf_puts(b, r->dir == PE_DIR_DOWN ? "<=1,N(" : ">=1,N(");
         put_cell(b, r, r->col_p);
         pe_buf_puts(b, ")>=1)");
-    } else {
+        break;
+    case PE_KIND_CUMULATIVE:
+        put_cell(b, r, r->col_s);
+        pe_buf_puts(b, ">=");
+        put_cell(b, r, r->col_target);
+        break;
+    case PE_KIND_REDUCTION:
+        /* C ≥ G, as p ≥ 1 with the ratio tolerance; a 0 % target: C ≥ 0 */
+        pe_buf_puts(b, "IF(");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, "=0,");
+        put_cell(b, r, r->col_s);
+        pe_buf_puts(b, ">=0,N(");
+        put_cell(b, r, r->col_p);
+        pe_buf_puts(b, ")>=1-" PE_XLSX_RATIO_EPS ")");
+        break;
+    case PE_KIND_CEILING:
+    case PE_KIND_FLOOR:
+        put_cell(b, r, r->col_a);
+        pe_buf_puts(b, r->kind == PE_KIND_CEILING ? "<=" : ">=");
+        put_cell(b, r, r->col_target);
+        break;
+    case PE_KIND_MILESTONE:
+        pe_buf_puts(b, "OR(");
+        for (i = 0; i < r->nyears; i++) {
+            if (i > 0)
+                pe_buf_puts(b, ",");
+            put_year_value(b, r, i);
+            pe_buf_puts(b, "<>0");
+        }
+        pe_buf_puts(b, r->nyears ? ")" : "FALSE)");
+        break;
+    default:
         put_cell(b, r, r->col_a);
         pe_buf_puts(b, r->dir == PE_DIR_DOWN ? "<=" : ">=");
         put_cell(b, r, r->col_target);
+        break;
     }
 }
 
@@ -343,22 +477,55 @@ static void put_threshold_chain(pe_buf *b, unsigned row, unsigned col)
     pe_buf_puts(b, ")))");
 }
 
+/* Appends IF(y<T,early,late) — or IF(y>=T,…) with `at_target` first. */
+static void put_by_year(pe_buf *b, const pe_xlsx_row *r, pe_state before_t, pe_state at_t)
+{
+    pe_buf_puts(b, "IF(");
+    put_cell(b, r, r->col_y);
+    pe_buf_puts(b, "<" PE_XLSX_NAME_TARGET_YEAR ",");
+    put_state(b, before_t);
+    pe_buf_puts(b, ",");
+    put_state(b, at_t);
+    pe_buf_puts(b, ")");
+}
+
 void pe_xlsx_f_status(pe_buf *b, const pe_xlsx_row *r)
 {
+    if (r->kind == PE_KIND_QUALITATIVE) {
+        /* no arithmetic: the judgement is the status, else 暂无数据 */
+        pe_buf_puts(b, "=IF(");
+        put_cell(b, r, r->col_j);
+        pe_buf_puts(b, "=\"\",");
+        put_state(b, PE_ST_NO_DATA);
+        pe_buf_puts(b, ",");
+        put_cell(b, r, r->col_j);
+        pe_buf_puts(b, ")");
+        return;
+    }
     pe_buf_puts(b, "=IF(");
     put_cell(b, r, r->col_y);
     pe_buf_puts(b, "=\"\",");
     put_state(b, PE_ST_NO_DATA);
     pe_buf_puts(b, ",IF(");
     put_reached(b, r);
-    pe_buf_puts(b, ",IF(");
-    put_cell(b, r, r->col_y);
-    pe_buf_puts(b, "<" PE_XLSX_NAME_TARGET_YEAR ",");
-    put_state(b, PE_ST_DONE_EARLY);
     pe_buf_puts(b, ",");
-    put_state(b, PE_ST_DONE);
+    if (r->kind == PE_KIND_CEILING || r->kind == PE_KIND_FLOOR) {
+        /* within the bound: 符合序时进度, 已完成 once y = T; outside: 滞后, 未完成 */
+        put_by_year(b, r, PE_ST_ON_TRACK, PE_ST_DONE);
+        pe_buf_puts(b, ",");
+        put_by_year(b, r, PE_ST_LAGGING, PE_ST_MISSED);
+        pe_buf_puts(b, "))");
+        return;
+    }
+    put_by_year(b, r, PE_ST_DONE_EARLY, PE_ST_DONE);
+    pe_buf_puts(b, ",");
+    if (r->kind == PE_KIND_MILESTONE) {
+        put_by_year(b, r, PE_ST_LAGGING, PE_ST_MISSED);
+        pe_buf_puts(b, "))");
+        return;
+    }
     /* the target year's actual is in and the target was missed: 未完成 */
-    pe_buf_puts(b, "),IF(");
+    pe_buf_puts(b, "IF(");
     put_cell(b, r, r->col_y);
     pe_buf_puts(b, ">=" PE_XLSX_NAME_TARGET_YEAR ",");
     put_state(b, PE_ST_MISSED);
@@ -370,6 +537,59 @@ void pe_xlsx_f_status(pe_buf *b, const pe_xlsx_row *r)
     pe_buf_puts(b, ",");
     put_threshold_chain(b, r->row, r->col_rho);
     pe_buf_puts(b, "))))");
+}
+
+void pe_xlsx_f_final_status(pe_buf *b, unsigned row, unsigned col_judgement,
+                            unsigned col_computed)
+{
+    pe_buf_puts(b, "=IF(");
+    put_ref(b, row, col_judgement);
+    pe_buf_puts(b, "<>\"\",");
+    put_ref(b, row, col_judgement);
+    pe_buf_puts(b, ",");
+    put_ref(b, row, col_computed);
+    pe_buf_puts(b, ")");
+}
+
+/* Appends the rank of the status in cell (row, col) for the year-over-year
+ * comparison, looked up in the 状态排序 table (pe_state_rank; −1 if absent). */
+static void put_rank(pe_buf *b, unsigned row, unsigned col)
+{
+    pe_buf_puts(b, "IFERROR(VLOOKUP(");
+    put_ref(b, row, col);
+    pe_buf_puts(b, "," PE_XLSX_NAME_RANK ",2,FALSE),-1)");
+}
+
+void pe_xlsx_f_change(pe_buf *b, unsigned row, unsigned col_y, unsigned col_prev_y,
+                      unsigned col_status, unsigned col_prev_status)
+{
+    pe_buf_puts(b, "=IF(");
+    put_ref(b, row, col_y);
+    pe_buf_puts(b, "=\"\",");
+    put_quoted(b, pe_change_name(PE_CHANGE_NONE));
+    pe_buf_puts(b, ",IF(");
+    put_ref(b, row, col_prev_y);
+    pe_buf_puts(b, "=\"\",");
+    put_quoted(b, pe_change_name(PE_CHANGE_NEW));
+    pe_buf_puts(b, ",IF(");
+    put_rank(b, row, col_status);
+    pe_buf_puts(b, "<0,");
+    put_quoted(b, pe_change_name(PE_CHANGE_NONE));
+    pe_buf_puts(b, ",IF(");
+    put_rank(b, row, col_status);
+    pe_buf_puts(b, ">");
+    put_rank(b, row, col_prev_status);
+    pe_buf_puts(b, ",");
+    put_quoted(b, pe_change_name(PE_CHANGE_BETTER));
+    pe_buf_puts(b, ",IF(");
+    put_rank(b, row, col_status);
+    pe_buf_puts(b, "<");
+    put_rank(b, row, col_prev_status);
+    pe_buf_puts(b, ",");
+    put_quoted(b, pe_change_name(PE_CHANGE_WORSE));
+    pe_buf_puts(b, ",");
+    put_quoted(b, pe_change_name(PE_CHANGE_SAME));
+    pe_buf_puts(b, ")))))");
 }
 
 /* Appends `IF(y="","",IF(OR(reached,y>=T),"",` — no pace once reached or at T. */
@@ -387,11 +607,11 @@ void pe_xlsx_f_needed_delta(pe_buf *b, const pe_xlsx_row *r)
 {
     pe_buf_puts(b, "=");
     put_need_guard(b, r);
-    /* (target − A)/(T − y) */
+    /* (target − A)/(T − y); cumulative: (target − S)/(T − y) */
     pe_buf_puts(b, "(");
     put_cell(b, r, r->col_target);
     pe_buf_puts(b, "-");
-    put_cell(b, r, r->col_a);
+    put_cell(b, r, r->kind == PE_KIND_CUMULATIVE ? r->col_s : r->col_a);
     pe_buf_puts(b, ")/(" PE_XLSX_NAME_TARGET_YEAR "-");
     put_cell(b, r, r->col_y);
     pe_buf_puts(b, ")))");
@@ -402,6 +622,17 @@ void pe_xlsx_f_needed_rate(pe_buf *b, const pe_xlsx_row *r)
     pe_buf_puts(b, "=");
     put_need_guard(b, r);
     pe_buf_puts(b, "IFERROR(");
+    if (r->kind == PE_KIND_REDUCTION) {
+        /* (1 − ((1 − G/100)/(1 − C/100))^(1/(T−y)))·100 */
+        pe_buf_puts(b, "(1-((1-");
+        put_cell(b, r, r->col_target);
+        pe_buf_puts(b, "/100)/(1-");
+        put_cell(b, r, r->col_s);
+        pe_buf_puts(b, "/100))^(1/(" PE_XLSX_NAME_TARGET_YEAR "-");
+        put_cell(b, r, r->col_y);
+        pe_buf_puts(b, ")))*100,\"\")))");
+        return;
+    }
     if (r->kind == PE_KIND_GROWTH) {
         /* (((1 + g/100)^(T−B) / F)^(1/(T−y)) − 1)·100 */
         pe_buf_puts(b, "(((1+");
@@ -521,7 +752,10 @@ size_t pe_xlsx_page_breaks(const double *width, size_t n, size_t nkey,
         key += pe_xlsx_col_points(width[c]);
     start = nkey;
     for (c = nkey; c < n; c++) {
-        double w = pe_xlsx_col_points(width[c]);
+        double w;
+        if (width[c] < 0)
+            continue;           /* hidden: prints nothing */
+        w = pe_xlsx_col_points(width[c]);
         int full = c > start && key + used + w > avail;
         int forced = c > start && force && force[c];
         if (full || forced) {
@@ -542,6 +776,10 @@ size_t pe_xlsx_page_breaks(const double *width, size_t n, size_t nkey,
  * |target|/(T − B) for a total over the period) and |median of the years|. */
 static void put_check_scale(pe_buf *b, const pe_xlsx_check_row *r)
 {
+    if (r->col_scale != PE_XLSX_NOCOL) {
+        put_ref(b, r->row, r->col_scale);
+        return;
+    }
     pe_buf_puts(b, "MAX(");
     if (r->col_base != PE_XLSX_NOCOL) {
         pe_buf_puts(b, "ABS(N(");
@@ -559,6 +797,28 @@ static void put_check_scale(pe_buf *b, const pe_xlsx_check_row *r)
     pe_buf_puts(b, ":");
     put_ref(b, r->row, r->col_year0 + (unsigned)(r->nyears ? r->nyears - 1 : 0));
     pe_buf_puts(b, ")))");
+}
+
+void pe_xlsx_f_check_scale(pe_buf *b, const pe_xlsx_check_row *r)
+{
+    /* as put_check_scale, with no year filled in: the median counts 0 */
+    pe_buf_puts(b, "=MAX(");
+    if (r->col_base != PE_XLSX_NOCOL) {
+        pe_buf_puts(b, "ABS(N(");
+        put_ref(b, r->row, r->col_base);
+        pe_buf_puts(b, ")),");
+    }
+    if (r->col_target != PE_XLSX_NOCOL) {
+        pe_buf_puts(b, "ABS(N(");
+        put_ref(b, r->row, r->col_target);
+        pe_buf_puts(b, r->target_is_total ? "))/(" PE_XLSX_NAME_TARGET_YEAR "-"
+                    PE_XLSX_NAME_BASE_YEAR ")," : ")),");
+    }
+    pe_buf_puts(b, "IFERROR(ABS(MEDIAN(");
+    put_ref(b, r->row, r->col_year0);
+    pe_buf_puts(b, ":");
+    put_ref(b, r->row, r->col_year0 + (unsigned)(r->nyears ? r->nyears - 1 : 0));
+    pe_buf_puts(b, ")),0))");
 }
 
 /* Appends the year as a string literal prefix: "2022年 */
@@ -660,12 +920,12 @@ static void put_year_msg(pe_buf *b, int year, const char *what)
     pe_buf_printf(b, "%d年%s", year, what);
 }
 
-int pe_xlsx_check_text(pe_buf *b, const pe_xlsx_check_row *r, const int *has, const double *v,
-                       int has_base, double base, int has_target, double target,
-                       double period_years)
+int pe_xlsx_check_scale(const pe_xlsx_check_row *r, const int *has, const double *v,
+                        int has_base, double base, int has_target, double target,
+                        double period_years, double *out)
 {
     double *sorted = NULL, scale = 0.0, med = 0.0;
-    size_t i, n = 0, s0 = series_first(r);
+    size_t i, n = 0;
 
     if (r->nyears > 0) {
         sorted = malloc(r->nyears * sizeof *sorted);
@@ -690,7 +950,20 @@ int pe_xlsx_check_text(pe_buf *b, const pe_xlsx_check_row *r, const int *has, co
     }
     if (fabs(med) > scale)
         scale = fabs(med);
+    *out = scale;
+    return 1;
+}
 
+int pe_xlsx_check_text(pe_buf *b, const pe_xlsx_check_row *r, const int *has, const double *v,
+                       int has_base, double base, int has_target, double target,
+                       double period_years)
+{
+    double scale = 0.0;
+    size_t i, s0 = series_first(r);
+
+    if (!pe_xlsx_check_scale(r, has, v, has_base, base, has_target, target, period_years,
+                             &scale))
+        return 0;
     for (i = 0; i < r->nyears; i++) {
         if (has[i]) {
             double a = fabs(v[i]);

@@ -522,6 +522,7 @@ static void test_f_check(void **state)
     r.series = 1;
     r.nonneg = 1;
     r.outliers = 1;
+    r.col_scale = PE_XLSX_NOCOL;
     pe_buf_init(&b);
     pe_xlsx_f_check(&b, &r);
     assert_false(b.oom);
@@ -529,6 +530,18 @@ static void test_f_check(void **state)
     assert_non_null(strstr(b.s, "IF(E5<0,\"2021年" PE_XLSX_CHECK_NEGATIVE "\""));
     assert_non_null(strstr(b.s, "ABS(MEDIAN(E5:G5))"));
     assert_non_null(strstr(b.s, "IF(AND(COUNT(E5:E5)>0,COUNT(G5:G5)>0),\"2022年" PE_XLSX_CHECK_GAP));
+    pe_buf_release(&b);
+    /* the scale in a cell of its own: referenced, and 0 with no year filled in */
+    r.col_scale = 30;
+    pe_buf_init(&b);
+    pe_xlsx_f_check(&b, &r);
+    assert_null(strstr(b.s, "MEDIAN"));
+    assert_non_null(strstr(b.s, "IF(AND(AE5>0,E5<>0,OR(ABS(E5)>20*AE5,ABS(E5)*20<AE5))"));
+    pe_buf_release(&b);
+    pe_buf_init(&b);
+    pe_xlsx_f_check_scale(&b, &r);
+    assert_string_equal(b.s, "=MAX(ABS(N(C5)),ABS(N(D5)),IFERROR(ABS(MEDIAN(E5:G5)),0))");
+    r.col_scale = PE_XLSX_NOCOL;
     /* a gap is only a gap between two years: none for the first or last */
     assert_null(strstr(b.s, "\"2021年" PE_XLSX_CHECK_GAP));
     assert_null(strstr(b.s, "\"2023年" PE_XLSX_CHECK_GAP));
@@ -565,6 +578,72 @@ static void test_f_check(void **state)
     pe_buf_release(&b);
 }
 
+/* The formulas of the kinds of issue 10: S, C, the bound and milestone tests,
+ * the judgement and 较上年 (row4: years in H–J, y K, A L, F M, τ N, p O, ρ P;
+ * here S/C in Q and the judgement in R). */
+static void test_f_kinds(void **state)
+{
+    pe_xlsx_row r = row4(PE_KIND_CUMULATIVE, PE_DIR_UP, 0);
+    pe_buf b;
+    (void)state;
+    r.col_s = 16;
+    r.col_j = 17;
+    expect(pe_xlsx_f_sum, &r, "=IF(K4=\"\",\"\",N(H4)+N(I4)+N(J4))");
+    expect(pe_xlsx_f_progress, &r, "=IF(K4=\"\",\"\",IFERROR(IF(G4>0,Q4/G4,\"\"),\"\"))");
+    expect(pe_xlsx_f_needed_delta, &r,
+           "=IF(K4=\"\",\"\",IF(OR(Q4>=G4,K4>=TargetYear),\"\",(G4-Q4)/(TargetYear-K4)))");
+
+    r.kind = PE_KIND_REDUCTION;
+    expect(pe_xlsx_f_reduced, &r,
+           "=IF(K4=\"\",\"\",(1-(1-N(H4)/100)*(1-N(I4)/100)*(1-N(J4)/100))*100)");
+    expect(pe_xlsx_f_progress, &r,
+           "=IF(K4=\"\",\"\",IFERROR(IF(G4=0,\"\",LN(1-Q4/100)/LN(1-G4/100)),\"\"))");
+    expect(pe_xlsx_f_needed_rate, &r,
+           "=IF(K4=\"\",\"\",IF(OR(IF(G4=0,Q4>=0,N(O4)>=1-1E-9),K4>=TargetYear),\"\","
+           "IFERROR((1-((1-G4/100)/(1-Q4/100))^(1/(TargetYear-K4)))*100,\"\")))");
+
+    r.kind = PE_KIND_CEILING;
+    expect(pe_xlsx_f_status, &r,
+           "=IF(K4=\"\",\"暂无数据\",IF(L4<=G4,IF(K4<TargetYear,\"符合序时进度\",\"已完成\"),"
+           "IF(K4<TargetYear,\"滞后序时进度\",\"未完成\")))");
+    r.kind = PE_KIND_FLOOR;
+    expect(pe_xlsx_f_status, &r,
+           "=IF(K4=\"\",\"暂无数据\",IF(L4>=G4,IF(K4<TargetYear,\"符合序时进度\",\"已完成\"),"
+           "IF(K4<TargetYear,\"滞后序时进度\",\"未完成\")))");
+    r.kind = PE_KIND_MILESTONE;
+    expect(pe_xlsx_f_status, &r,
+           "=IF(K4=\"\",\"暂无数据\",IF(OR(N(H4)<>0,N(I4)<>0,N(J4)<>0),"
+           "IF(K4<TargetYear,\"提前完成\",\"已完成\"),IF(K4<TargetYear,\"滞后序时进度\",\"未完成\")))");
+    r.kind = PE_KIND_QUALITATIVE;
+    expect(pe_xlsx_f_status, &r, "=IF(R4=\"\",\"暂无数据\",R4)");
+
+    /* the year before: only the years before this year's y (K4) count */
+    r = row4(PE_KIND_CUMULATIVE, PE_DIR_UP, 0);
+    r.prev = 1;
+    r.col_y_now = 10;
+    r.col_y = 20;       /* U: the year before's y */
+    r.col_s = 21;
+    expect(pe_xlsx_f_latest_year, &r,
+           "=IF(K4=\"\",\"\",IF(AND(ISNUMBER(J4),2023<K4),2023,IF(AND(ISNUMBER(I4),2022<K4),2022,"
+           "IF(AND(ISNUMBER(H4),2021<K4),2021,\"\"))))");
+    expect(pe_xlsx_f_sum, &r,
+           "=IF(U4=\"\",\"\",IF(2021<K4,N(H4),0)+IF(2022<K4,N(I4),0)+IF(2023<K4,N(J4),0))");
+
+    pe_buf_init(&b);
+    pe_xlsx_f_final_status(&b, 3, 17, 15);
+    assert_string_equal(b.s, "=IF(R4<>\"\",R4,P4)");
+    pe_buf_release(&b);
+
+    pe_buf_init(&b);
+    pe_xlsx_f_change(&b, 3, 10, 20, 18, 22);
+    assert_string_equal(b.s,
+        "=IF(K4=\"\",\"—\",IF(U4=\"\",\"新增数据\",IF(IFERROR(VLOOKUP(S4,StatusRank,2,FALSE),-1)<0,"
+        "\"—\",IF(IFERROR(VLOOKUP(S4,StatusRank,2,FALSE),-1)>IFERROR(VLOOKUP(W4,StatusRank,2,FALSE),-1),"
+        "\"好转\",IF(IFERROR(VLOOKUP(S4,StatusRank,2,FALSE),-1)<IFERROR(VLOOKUP(W4,StatusRank,2,FALSE),-1),"
+        "\"下滑\",\"持平\")))))");
+    pe_buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -584,6 +663,7 @@ int main(void)
         cmocka_unit_test(test_page_breaks),
         cmocka_unit_test(test_keep_tail),
         cmocka_unit_test(test_f_check),
+        cmocka_unit_test(test_f_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,6 +39,7 @@ ID_SHEET = "planeval_id"    # include/pe_collect.h
 INPUT_FILL = "FFF2CC"       # src/xlsx.c COLOR_INPUT_BG
 PRINT_SCALE = 85            # include/pe_xlsx.h PE_XLSX_PRINT_SCALE
 LIST_MAX_BYTES = 255        # libxlsxwriter 1.1.4 overflows on longer lists
+KINDS_WITH_PROGRESS = {"水平值", "年均增长", "累计", "累计降低"}
 STATUSES = {"提前完成", "已完成", "快于序时进度", "符合序时进度", "滞后序时进度", "进展缓慢", "未完成", "暂无数据"}
 failures = []
 
@@ -146,7 +147,8 @@ def check_indicator_sheet(wf, wv, name, key, fields):
     if not check(hr is not None, "%s: no header row with 序号" % name):
         return
     h = header_map(ws, hr)
-    for col in ("数据年份", "最新值", "时间进度", "完成进度", "进度比", "状态"):
+    for col in ("数据年份", "最新值", "时间进度", "完成进度", "进度比", "测算状态", "评估结论",
+                "研判说明", "状态", "较上年"):
         check(col in h, "%s: column %s missing" % (name, col))
     n = 0
     for r in range(hr + 1, ws.max_row + 1):
@@ -156,10 +158,39 @@ def check_indicator_sheet(wf, wv, name, key, fields):
         n += 1
         pre = "%s.%s" % (key, ident)
         where = "%s!row %d (id %s)" % (name, r, ident)
-        live = "类型" not in h or vs.cell(r, h["类型"]).value in ("水平值", "年均增长")
-        for col in ("数据年份", "最新值", "时间进度", "完成进度", "进度比", "状态"):
-            # rows of the kinds added in issue 10 carry values until their formulas land
-            check(not live or is_formula(ws.cell(r, h[col])), "%s: %s is not a formula" % (where, col))
+        kind = vs.cell(r, h["类型"]).value
+        progress = kind in KINDS_WITH_PROGRESS
+        for col in ("数据年份", "最新值", "时间进度", "测算状态", "状态", "较上年") + \
+                (("完成进度", "进度比") if progress else ()):
+            check(is_formula(ws.cell(r, h[col])), "%s: %s is not a formula" % (where, col))
+        if not progress:
+            # ceiling, floor, milestone, qualitative: no progress figure, never a made-up one
+            for col in ("完成进度", "进度比"):
+                check(vs.cell(r, h[col]).value == "—", "%s: %s of a %s row is %r, not —"
+                      % (where, col, kind, vs.cell(r, h[col]).value))
+        # every kind has its own live formula
+        # every kind has its own live formula: the sum, the products, the bound test
+        own = {"累计": ("累计值", "N("), "年均增长": ("累计增长系数", "(1+N("),
+               "累计降低": ("累计降低率（%）", "(1-N(")}.get(kind)
+        if own:
+            f = ws.cell(r, h[own[0]]).value
+            check(is_formula(ws.cell(r, h[own[0]])) and own[1] in f,
+                  "%s: %s of a %s row is %r" % (where, own[0], kind, f))
+        if kind in ("上限", "下限"):
+            st_f = ws.cell(r, h["测算状态"]).value
+            check(("<=" if kind == "上限" else ">=") in st_f, "%s: no bound test in %s" % (where, st_f))
+        # the final status is the judgement where given, else the computed status
+        fin = ws.cell(r, h["状态"]).value
+        jref = ws.cell(r, h["评估结论"]).coordinate
+        cref = ws.cell(r, h["测算状态"]).coordinate
+        check(fin == '=IF(%s<>"",%s,%s)' % (jref, jref, cref), "%s: status formula %s" % (where, fin))
+        check(is_input(ws.cell(r, h["评估结论"])) and is_input(ws.cell(r, h["研判说明"])),
+              "%s: judgement cells are not inputs" % where)
+        for col, field in (("测算状态", ".computed_status"), ("较上年", ".change")):
+            if pre + field in fields:
+                got = vs.cell(r, h[col]).value
+                check(got == fields[pre + field], "%s: cached %s %r, planeval says %r"
+                      % (where, col, got, fields[pre + field]))
         status = vs.cell(r, h["状态"]).value
         check(status in STATUSES, "%s: status %r is not a status word" % (where, status))
         if pre + ".status" in fields:
@@ -173,8 +204,8 @@ def check_indicator_sheet(wf, wv, name, key, fields):
             if isinstance(p, (int, float)):
                 check(pct(p) == want, "%s: cached progress %s, planeval says %s" % (where, pct(p), want))
             else:
-                check(empty(p) and not want.endswith("%"),
-                      "%s: progress empty in workbook but planeval says %s" % (where, want))
+                check((empty(p) or p == "—") and not want.endswith("%"),
+                      "%s: progress %r in workbook but planeval says %s" % (where, p, want))
         tau = vs.cell(r, h["时间进度"]).value
         if pre + ".time_progress" in fields and isinstance(tau, (int, float)):
             check(pct(tau) == fields[pre + ".time_progress"],
@@ -197,13 +228,16 @@ def check_indicator_sheet(wf, wv, name, key, fields):
            if isinstance(c.value, float) and c.offset(0, -1).value == "快于序时进度阈值"]
     if check(thr, "填报说明: no 快于序时进度阈值 cell"):
         for r in range(hr + 1, hr + 1 + n):
+            if ws.cell(r, h["进度比"]).value == "—":
+                continue
             fmt = ws.cell(r, h["进度比"]).number_format
             check(fmt == thr[0].number_format, "%s row %d: ratio format %r, thresholds %r"
                   % (name, r, fmt, thr[0].number_format))
     # every actual is an input: unlocked, in the input fill, validated
     years = [c for t, c in h.items() if isinstance(t, str) and re.fullmatch(r"\d{4}年", t)]
     for r in range(hr + 1, hr + 1 + n):
-        for c in years + [h["数据来源"], h["备注"]]:
+        qualitative = ws.cell(r, h["类型"]).value == "定性"    # no actuals to fill in
+        for c in ([] if qualitative else years) + [h["数据来源"], h["备注"]]:
             check(is_input(ws.cell(r, c)), "%s!%s: an input cell that is locked or unfilled"
                   % (name, ws.cell(r, c).coordinate))
 
@@ -769,8 +803,8 @@ def check_libreoffice(args):
             break
         rho = ws2.cell(r, h["进度比"]).value
         st = ws2.cell(r, h["状态"]).value
-        if "类型" in h and ws2.cell(r, h["类型"]).value not in ("水平值", "年均增长"):
-            continue    # the kinds of issue 10 carry values until their formulas land
+        if "类型" in h and ws2.cell(r, h["类型"]).value not in KINDS_WITH_PROGRESS:
+            continue    # no ratio: the threshold does not apply
         if isinstance(rho, (int, float)) and rho >= 0 and st not in ("提前完成", "已完成", "未完成"):
             check(st == "快于序时进度", "row %d: ratio %s with threshold 0 gives %r" % (r, rho, st))
             turned += 1

@@ -90,6 +90,18 @@ def plan_edits(path):
         r = counts[2]
         y, c = rows[r][2][-1]
         edits.append((r, letter(c), "number", -3.0, "为负数", y))
+        used |= set(counts[:3])
+    # the office's judgement on a row nobody else touched: 状态 follows it,
+    # 测算状态 stays the arithmetic's
+    judged = None
+    if "评估结论" in h:
+        wv = openpyxl.load_workbook(path, data_only=True)["核心指标"]
+        judged = next((r for r in rows if r not in used and rows[r][2]
+                       and not wv.cell(r, h["评估结论"]).value), None)
+        if check(judged, "no row left for a judgement"):
+            computed = wv.cell(judged, h["测算状态"]).value
+            word = "符合序时进度" if computed != "符合序时进度" else "进展缓慢"
+            edits.append((judged, letter(h["评估结论"]), "text", word, None, 0))
     return h, hr, edits
 
 
@@ -156,7 +168,9 @@ def run_uno(src, out_xlsx, out_pdf, edits, h, hr, profile):
                 break
             chk = sheet.getCellRangeByName("%s%d" % (letter(h["数据检查"]), r)).getString()
             st = sheet.getCellRangeByName("%s%d" % (letter(h["状态"]), r)).getString()
-            result[r] = (chk, st)
+            cst = sheet.getCellRangeByName("%s%d" % (letter(h["测算状态"]), r)).getString() \
+                if "测算状态" in h else st
+            result[r] = (chk, st, cst)
         pct_cell = edits[0]
         v = sheet.getCellRangeByName("%s%d" % (pct_cell[1], pct_cell[0])).getValue()
         check(abs(v - 0.006) < 1e-12, "0.6%% typed into %s%d became %r, not 0.006"
@@ -206,10 +220,21 @@ def main():
     after = run_uno(src, out_xlsx, out_pdf, edits, h, hr, os.path.join(args.workdir, "profile"))
 
     edited = {}
+    judged = {}
     for row, col, how, value, want, year in edits:
+        if want is None:
+            judged[row] = value
+            continue
         edited.setdefault(row, []).append((want, year, "%s%d" % (col, row), value))
-    for r, (chk, st) in sorted(after.items()):
+    for r, (chk, st, cst) in sorted(after.items()):
         old = before.cell(r, h["状态"]).value
+        if r in judged:
+            old_cst = before.cell(r, h["测算状态"]).value
+            check(st == judged[r] and cst == old_cst,
+                  "核心指标 row %d: judgement %r gives 状态 %r, 测算状态 %r (was %r)"
+                  % (r, judged[r], st, cst, old_cst))
+            print("row %d: judgement %s → 状态 %s, 测算状态 %s" % (r, judged[r], st, cst))
+            continue
         if r in edited:
             for want, year, ref, value in edited[r]:
                 check("%d年" % year in chk and want in chk,
