@@ -510,11 +510,15 @@ static size_t str_hash(const char *s)
     return h;
 }
 
+/* vals holds 2 × cap entries: the values, then each key's hash, so that
+ * growing never reads the keys again and probes compare hashes first. */
+#define STRMAP_HASH(m, i) ((m)->vals[(m)->cap + (i)])
+
 static int strmap_grow(pe_strmap *m)
 {
     size_t cap = m->cap ? m->cap * 2 : 64;
     const char **keys = calloc(cap, sizeof(char *));
-    size_t *vals = calloc(cap, sizeof(size_t));
+    size_t *vals = calloc(2 * cap, sizeof(size_t));
     if (!keys || !vals) {
         free(keys);
         free(vals);
@@ -523,11 +527,12 @@ static int strmap_grow(pe_strmap *m)
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->keys[i])
             continue;
-        size_t j = str_hash(m->keys[i]) & (cap - 1);
+        size_t h = STRMAP_HASH(m, i), j = h & (cap - 1);
         while (keys[j])
             j = (j + 1) & (cap - 1);
         keys[j] = m->keys[i];
         vals[j] = m->vals[i];
+        vals[cap + j] = h;
     }
     free(m->keys);
     free(m->vals);
@@ -541,9 +546,10 @@ int pe_strmap_put(pe_strmap *m, const char *key, size_t val, size_t *old)
 {
     if ((m->n + 1) * 2 > m->cap && strmap_grow(m) != 0)
         return -1;
-    size_t j = str_hash(key) & (m->cap - 1);
+    size_t h = str_hash(key);
+    size_t j = h & (m->cap - 1);
     while (m->keys[j]) {
-        if (strcmp(m->keys[j], key) == 0) {
+        if (STRMAP_HASH(m, j) == h && strcmp(m->keys[j], key) == 0) {
             if (old)
                 *old = m->vals[j];
             return 1;
@@ -552,6 +558,7 @@ int pe_strmap_put(pe_strmap *m, const char *key, size_t val, size_t *old)
     }
     m->keys[j] = key;
     m->vals[j] = val;
+    STRMAP_HASH(m, j) = h;
     m->n++;
     return 0;
 }
@@ -560,9 +567,10 @@ int pe_strmap_get(const pe_strmap *m, const char *key, size_t *val)
 {
     if (!m->cap)
         return 0;
-    size_t j = str_hash(key) & (m->cap - 1);
+    size_t h = str_hash(key);
+    size_t j = h & (m->cap - 1);
     while (m->keys[j]) {
-        if (strcmp(m->keys[j], key) == 0) {
+        if (STRMAP_HASH(m, j) == h && strcmp(m->keys[j], key) == 0) {
             *val = m->vals[j];
             return 1;
         }
