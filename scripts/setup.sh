@@ -11,7 +11,11 @@ packages=(
   poppler-utils qpdf python3 python3-openpyxl bc time
   fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-gkai00mp fonts-wqy-zenhei
   fonts-wqy-microhei
+  chromium mupdf-tools python3-numpy python3-pil
 )
+# node and npm (the OFD reader test, tests/e2e/ofd) are installed by test.sh only
+# when no npm is on the PATH: a NodeSource nodejs already bundles npm and conflicts
+# with Debian's npm package.
 
 missing=()
 for p in "${packages[@]}"; do

@@ -28,6 +28,15 @@ if ! /usr/bin/python3 -c 'import uno' >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends python3-uno ||
     echo "test.sh: python3-uno could not be installed; the LibreOffice round trip will be skipped" >&2
 fi
+# The OFD reader test (tests/e2e/ofd) drives chromium from node with npm packages.
+# Debian's nodejs + npm only when no npm is present (a NodeSource nodejs has its own).
+if ! command -v npm >/dev/null 2>&1; then
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  echo "test.sh: installing nodejs and npm for the OFD reader test" >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends nodejs npm ||
+    echo "test.sh: node/npm could not be installed; the OFD reader test will be skipped" >&2
+fi
 jobs=$(nproc)
 
 echo "== strict build + ctest =="
