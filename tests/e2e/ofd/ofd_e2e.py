@@ -17,6 +17,10 @@ Usage:
       planeval --format pdf,ofd on INI into a temporary directory, then `check`.
       Exits 77 (ctest SKIP) with a message when planeval does not offer OFD output
       yet, or when chromium / node / npm / the npm packages cannot be had.
+  ofd_e2e.py negative PLANEVAL INI CACHE_DIR
+      the negative control: plants three defects in one page of planeval's OFD (a
+      TextObject moved 1 mm, a rule PathObject removed, one drawn 4× as wide) and
+      fails unless `check` reports each of them.
   ofd_e2e.py check OFD PDF OUT_DIR CACHE_DIR
       compare an OFD with a PDF; pages, diff images and report.txt go to OUT_DIR.
   ofd_e2e.py reader OFD OUT_DIR CACHE_DIR
@@ -510,7 +514,8 @@ def reader_vs_textcode(pkg, rendered, report):
     return ok, worst
 
 
-def check(ofd, pdf, out_dir, cache_dir):
+def check(ofd, pdf, out_dir, cache_dir, pdf_pages=None):
+    """PDF_PAGES: the PDF page number of each OFD page (default: the same numbers)."""
     need_tools()
     npm_install(cache_dir)
     report = []
@@ -528,12 +533,12 @@ def check(ofd, pdf, out_dir, cache_dir):
     ok_reader, reader_worst = reader_vs_textcode(pkg, rendered, report)
     n_pdf = int(subprocess.run(['qpdf', '--show-npages', pdf], capture_output=True, text=True).stdout or 0) \
         if shutil.which('qpdf') else None
-    if n_pdf is not None and n_pdf != len(rendered['pages']):
+    if pdf_pages is None and n_pdf is not None and n_pdf != len(rendered['pages']):
         report.append(f'the OFD has {len(rendered["pages"])} pages, the PDF {n_pdf}')
     px_per_mm = SCALE * DSF
     summary = []
     for rp in rendered['pages']:
-        n = rp['index']
+        n = rp['index'] if pdf_pages is None else pdf_pages[rp['index'] - 1]
         if n_pdf is not None and n > n_pdf:
             break
         if abs(rp['widthMm'] - 210) > 0.5 or abs(rp['heightMm'] - 297) > 0.5:
@@ -561,13 +566,15 @@ def check(ofd, pdf, out_dir, cache_dir):
         if len(msgs) > 30:
             msgs = msgs[:30] + [f'page {n}: … {len(msgs) - 30} more text mismatches']
         report += msgs
+        if n != rp['index']:
+            report.append(f'(OFD page {rp["index"]} is compared with PDF page {n})')
         rule_problems, st = compare_rules(pdf, n, rp['png'], out_dir, px_per_mm)
         report += [f'page {n}: {m}' for m in rule_problems]
         summary.append(f'page {n:3d}: {len(pairs):4d} chars, max text error {worst:.3f} mm, '
                        f'{len(far) + len(uo) + len(up)} text mismatches; rules {st["pdf_rule_px"]} px (PDF) / '
                        f'{st["ofd_rule_px"]} px (OFD), unmatched {st["unmatched_pdf_px"]}/{st["unmatched_ofd_px"]} px, '
                        f'rule width differs by up to {st["worst_width_diff_mm"]:.3f} mm')
-    fonts = ', '.join(f'{f["id"]}→"{f["family"]}" {f["status"]}' for f in rendered['fontFaces'])
+    fonts = ', '.join(f'{f["id"]}→"{f["family"] or "-"}" {f["status"]}' for f in rendered['fontFaces'])
     text = '\n'.join([f'ofd.js 0.2.6 rendering of {ofd} against {pdf}',
                       f'embedded fonts registered: {fonts}',
                       f'reader vs TextCode: max {reader_worst:.4f} mm'] + summary +
@@ -575,6 +582,7 @@ def check(ofd, pdf, out_dir, cache_dir):
     with open(os.path.join(out_dir, 'report.txt'), 'w') as fh:
         fh.write(text + '\n')
     print(text)
+    check.report = report
     return 0 if not report else 1
 
 
@@ -585,7 +593,7 @@ def reader_only(ofd, out_dir, cache_dir):
     rendered = render(ofd, out_dir, cache_dir, pkg)
     report = [f'package: {p}' for p in pkg.problems] + [f'reader: {p}' for p in rendered['problems']]
     ok, worst = reader_vs_textcode(pkg, rendered, report)
-    fonts = ', '.join(f'{f["id"]}→"{f["family"]}" {f["status"]}' for f in rendered['fontFaces'])
+    fonts = ', '.join(f'{f["id"]}→"{f["family"] or "-"}" {f["status"]}' for f in rendered['fontFaces'])
     n = sum(len(p['chars']) for p in rendered['pages'])
     print(f'{ofd}: {len(rendered["pages"])} pages, {n} characters drawn, reader vs TextCode max {worst:.4f} mm; '
           f'fonts: {fonts or "none embedded"}')
@@ -627,9 +635,106 @@ def run(planeval, ini, cache_dir):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+def mutate(ofd, dest):
+    """A copy of ONE page of OFD with three known defects (the negative control):
+    a TextObject moved 1 mm right, a stroked PathObject removed, another one drawn
+    four times as wide. Returns (page number, description) or None."""
+    pkg = OfdPackage(ofd)
+    ET.register_namespace('ofd', OFD_NS)
+    for n, (pid, ppath) in enumerate(pkg.pages, 1):
+        page = pkg.xml(ppath)
+        layer = None
+        for content in kids(page, 'Content'):
+            for lay in kids(content, 'Layer'):
+                layer = lay
+        if layer is None:
+            continue
+        texts = [t for t in kids(layer, 'TextObject')
+                 if sum(len((c.text or '').strip()) for c in kids(t, 'TextCode')) >= 5]
+        paths = [p for p in kids(layer, 'PathObject') if p.get('Stroke') != 'false' and p.get('LineWidth')
+                 and len(kid(p, 'AbbreviatedData').text.split(' M ')) >= 3]
+        if not texts or len(paths) < 2:
+            continue
+        t = texts[0]
+        b = t.get('Boundary').split()
+        b[0] = f'{float(b[0]) + 1.0:g}'
+        t.set('Boundary', ' '.join(b))
+        gone, wide = paths[0], paths[1]
+        layer.remove(gone)
+        wide.set('LineWidth', f'{float(wide.get("LineWidth")) * 4:g}')
+        # the package keeps only this page
+        doc = pkg.xml(pkg.doc_path)
+        pages = kid(doc, 'Pages')
+        for p in kids(pages, 'Page'):
+            if p.get('ID') != pid:
+                pages.remove(p)
+        with zipfile.ZipFile(dest, 'w', zipfile.ZIP_DEFLATED) as out:
+            for name in pkg.zip.namelist():
+                if name == pkg.doc_path:
+                    out.writestr(name, ET.tostring(doc, encoding='utf-8', xml_declaration=True))
+                elif name == ppath:
+                    out.writestr(name, ET.tostring(page, encoding='utf-8', xml_declaration=True))
+                elif '/Pages/' in name and name != ppath:
+                    continue
+                else:
+                    out.writestr(name, pkg.zip.read(name))
+        text = ''.join((c.text or '') for c in kids(t, 'TextCode'))
+        return n, {'text': text, 'removed': gone.get('ID'), 'widened': wide.get('ID')}
+    return None
+
+
+def negative(planeval, ini, cache_dir):
+    """The check must find three defects planted in planeval's own OFD."""
+    need_tools()
+    chromium_path()
+    tmp = tempfile.mkdtemp(prefix='pe-ofd-neg-')
+    try:
+        out = os.path.join(tmp, 'out')
+        r = subprocess.run([planeval, '-q', '--format', 'pdf,ofd', '-o', out, ini],
+                           capture_output=True, text=True)
+        if r.returncode == 2:
+            helptext = subprocess.run([planeval, '--help'], capture_output=True, text=True).stdout
+            if 'ofd' not in helptext.lower():
+                skip('this planeval does not write OFD yet (--format pdf,ofd is not accepted)')
+        if r.returncode != 0:
+            print(r.stderr)
+            raise SystemExit(f'FAIL: planeval --format pdf,ofd exited {r.returncode}')
+        bad = os.path.join(tmp, 'planted.ofd')
+        found = mutate(os.path.join(out, 'report.ofd'), bad)
+        if not found:
+            raise SystemExit('FAIL: no page with text and two stroked paths to plant defects in')
+        n, what = found
+        work = os.path.join(tmp, 'check')
+        os.makedirs(work)
+        rc = check(bad, os.path.join(out, 'report.pdf'), work, cache_dir, pdf_pages=[n])
+        rep = check.report
+        fail = 0
+        expect = [
+            (f'TextObject moved 1 mm (“{what["text"][:12]}”)',
+             lambda m: 'Δx +1.0' in m or 'Δx +0.9' in m),
+            (f'PathObject {what["removed"]} removed', lambda m: 'rule in the PDF but not in the OFD' in m),
+            (f'PathObject {what["widened"]} four times as wide',
+             lambda m: 'rule weight differs' in m or 'rule in the OFD but not in the PDF' in m),
+        ]
+        for name, hit in expect:
+            if not any(hit(m) for m in rep):
+                print(f'FAIL: the check does not report the planted defect: {name}')
+                fail = 1
+        if rc == 0:
+            print('FAIL: the check passes an OFD with planted defects')
+            fail = 1
+        if not fail:
+            print(f'negative control: all three planted defects on page {n} reported')
+        return fail
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main(argv):
     if len(argv) == 4 and argv[0] == 'run':
         return run(*argv[1:])
+    if len(argv) == 4 and argv[0] == 'negative':
+        return negative(*argv[1:])
     if len(argv) == 5 and argv[0] == 'check':
         os.makedirs(argv[3], exist_ok=True)
         return check(*argv[1:])

@@ -48,6 +48,11 @@ for (const f of job.fonts) {
 
 const server = http.createServer((req, res) => {
   const entry = files.get(new URL(req.url, 'http://x').pathname);
+  if (req.url === '/favicon.ico') {
+    res.writeHead(204);
+    res.end();
+    return;
+  }
   if (!entry) {
     res.writeHead(404);
     res.end();
