@@ -346,32 +346,51 @@ def context_of(line_text, c):
 
 
 # ---------------------------------------------------------------- rules
-def rule_mask(gray, px_per_mm):
+def shifted(m, k, axis):
+    """M moved by K pixels along AXIS (k > 0: towards lower indices), zero-filled."""
     import numpy as np
-    dark = gray < RULE_DARK
-    L = int(round(RULE_MIN_MM * px_per_mm))
+    out = np.zeros_like(m)
+    src = [slice(None)] * 2
+    dst = [slice(None)] * 2
+    if k > 0:
+        src[axis], dst[axis] = slice(k, None), slice(None, -k)
+    else:
+        src[axis], dst[axis] = slice(None, k), slice(-k, None)
+    out[tuple(dst)] = m[tuple(src)]
+    return out
 
-    def runs(d):          # pixels in runs of >= L along axis 1
-        c = np.cumsum(np.pad(d, ((0, 0), (1, 0))).astype(np.int32), axis=1)
-        full = (c[:, L:] - c[:, :-L]) == L          # window starting at j all dark
-        f = np.pad(full, ((0, 0), (0, L - 1))).astype(np.int32)
-        c2 = np.cumsum(np.pad(f, ((0, 0), (L, 0))), axis=1)
-        return (c2[:, L:] - c2[:, :-L]) > 0
-    return runs(dark), runs(dark.T).T     # (horizontal rules, vertical rules)
+
+def run_filter(m, n, axis, op):
+    """op=and: out[j] = all(m[j:j+n]); op=or: out[j] = any(m[j-n+1:j+1]);
+    op=orf: out[j] = any(m[j:j+n]) (boolean erosion / dilation along AXIS by
+    doubling, log2(n) passes)."""
+    out = m.copy()
+    span = 1
+    while span < n:
+        step = min(span, n - span)
+        if op == 'and':
+            out &= shifted(out, step, axis)
+        elif op == 'orf':
+            out |= shifted(out, step, axis)
+        else:
+            out |= shifted(out, -step, axis)
+        span += step
+    return out
+
+
+def rule_mask(gray, px_per_mm):
+    """(horizontal, vertical): pixels of dark straight runs at least RULE_MIN_MM long."""
+    dark = gray < RULE_DARK
+    n = int(round(RULE_MIN_MM * px_per_mm))
+    return tuple(run_filter(run_filter(dark, n, axis, 'and'), n, axis, 'or') for axis in (1, 0))
 
 
 def dilate(mask, r):
-    import numpy as np
-    m = mask.astype(np.int32)
+    """Square dilation by R pixels."""
+    out = mask
     for axis in (0, 1):
-        pad = [(0, 0), (0, 0)]
-        pad[axis] = (r + 1, r)
-        c = np.cumsum(np.pad(m, pad), axis=axis)
-        if axis == 0:
-            m = ((c[2 * r + 1:, :] - c[:-2 * r - 1, :]) > 0).astype(np.int32)
-        else:
-            m = ((c[:, 2 * r + 1:] - c[:, :-2 * r - 1]) > 0).astype(np.int32)
-    return m > 0
+        out = run_filter(out, r + 1, axis, 'or') | run_filter(out, r + 1, axis, 'orf')
+    return out
 
 
 def clusters(mask, cell):
