@@ -5,8 +5,9 @@ The OFD is rendered by the npm package ofd.js 0.2.6 in headless Debian chromium
 (playwright-core, render.mjs) with the fonts embedded in the OFD registered through
 the FontFace API, and every rendered page is compared with the PDF page:
   * text: every character ofd.js draws must be a character of the PDF page
-    (`mutool draw -F stext`) at the same baseline origin within 0.5 mm, and every
-    PDF character must be drawn; the positions the OFD's TextCode elements give
+    (`mutool draw -F stext`) at the same baseline origin within 0.5 mm and with the
+    same advance within 0.05 mm (drawn with the same font), and every PDF character
+    must be drawn; the positions the OFD's TextCode elements give
     (X/Y, DeltaX with the g repeat form, Boundary, CTM) must be those ofd.js drew;
   * rules: long straight dark runs (table and chart rules, bars) of the screenshot
     and of `pdftoppm` of the PDF page at the same resolution must coincide within
@@ -50,6 +51,7 @@ OFD_NS = 'http://www.ofdspec.org/2016'
 SCALE = 5          # CSS px per mm (ofd.js's largest default scale)
 DSF = 2            # device pixels per CSS px: screenshots at 10 px/mm (254 dpi)
 TEXT_TOL_MM = 0.5  # the issue's tolerance for text positions
+ADV_TOL_MM = 0.05  # a character's rendered advance against the PDF glyph's
 MATCH_MM = 3.0     # a character farther than this from its PDF twin is "missing"
 RULE_TOL_MM = 0.5  # rule pixels must have a counterpart this close
 RULE_MIN_MM = 8.0  # a dark straight run at least this long is a rule
@@ -567,7 +569,17 @@ def check(ofd, pdf, out_dir, cache_dir, pdf_pages=None):
         pairs, uo, up = match_chars(oc, pc, MATCH_MM)
         worst = max((d for _, _, d in pairs), default=0.0)
         far = [(i, j, d) for i, j, d in pairs if d > TEXT_TOL_MM]
+        # The advance the browser gives each character comes from the font it really
+        # used: it must be the PDF glyph's, or the character was drawn with another
+        # font (a FontFile not applied, or a glyph missing from the subset).
+        adv = [(abs(oc[i][3] - pc[j][3]), i, j) for i, j, _ in pairs]
+        worst_adv = max((a for a, _, _ in adv), default=0.0)
+        bad_adv = [(a, i, j) for a, i, j in adv if a > ADV_TOL_MM]
         msgs = []
+        for a, i, j in sorted(bad_adv, reverse=True)[:10]:
+            o, p = oc[i], pc[j]
+            msgs.append(f'page {n}: {o[0]!r} in “{context_of(p[4], p[0])}” at {fmt(p)} is {o[3]:.2f} mm wide in '
+                        f'the OFD rendering, {p[3]:.2f} mm in the PDF (font {o[4]}: drawn with another font?)')
         for i, j, d in sorted(far, key=lambda p: -p[2]):
             o, p = oc[i], pc[j]
             msgs.append(f'page {n}: {o[0]!r} in “{context_of(p[4], p[0])}”: PDF {fmt(p)}, OFD {fmt(o)} '
@@ -590,7 +602,7 @@ def check(ofd, pdf, out_dir, cache_dir, pdf_pages=None):
         rule_problems, st = compare_rules(pdf, n, rp['png'], out_dir, px_per_mm)
         report += [f'page {n}: {m}' for m in rule_problems]
         summary.append(f'page {n:3d}: {len(pairs):4d} chars, max text error {worst:.3f} mm, '
-                       f'{len(far) + len(uo) + len(up)} text mismatches; rules {st["pdf_rule_px"]} px (PDF) / '
+                       f'{len(far) + len(uo) + len(up)} text mismatches, advances within {worst_adv:.3f} mm; rules {st["pdf_rule_px"]} px (PDF) / '
                        f'{st["ofd_rule_px"]} px (OFD), unmatched {st["unmatched_pdf_px"]}/{st["unmatched_ofd_px"]} px, '
                        f'rule width differs by up to {st["worst_width_diff_mm"]:.3f} mm')
     fonts = ', '.join(f'{f["id"]}→"{f["family"] or "-"}" {f["status"]}' for f in rendered['fontFaces'])
