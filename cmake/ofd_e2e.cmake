@@ -17,7 +17,7 @@ add_test(NAME ofd_reader_other_city
           $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR}/tests/fixtures/other_city/report.ini
           ${PE_OFD_NODE_CACHE})
 # Negative control: three defects planted in one page of the sample's OFD (text moved
-# 1 mm, a rule removed, a rule 4× as wide) must each be reported by the check.
+# 1 mm, a rule removed, a rule twice as wide) must each be reported by the check.
 add_test(NAME ofd_reader_negative
   COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/ofd/ofd_e2e.py negative
           $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR}/input/report.ini ${PE_OFD_NODE_CACHE})
