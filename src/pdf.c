@@ -2,6 +2,7 @@
  * libharu on the HarfBuzz subset fonts, with outline and document info. It
  * measures nothing and decides no position: layout is done in src/pages.c. */
 #include "pe_pdf.h"
+#include "pdfa.h"
 
 #include <hpdf.h>
 #include <math.h>
@@ -213,7 +214,6 @@ static void draw_outline(pdf_ctx *c)
     for (i = 0; i < c->p->noutline; i++) {
         const pe_page_outline *e = &c->p->outline[i];
         HPDF_Outline parent = NULL, ol;
-        HPDF_Destination dst;
         int depth = e->level < 1 ? 1 : e->level > OUTLINE_DEPTH ? OUTLINE_DEPTH : e->level, k;
 
         if (e->page < 0 || (size_t)e->page >= c->p->npages)
@@ -223,11 +223,7 @@ static void draw_outline(pdf_ctx *c)
         ol = HPDF_CreateOutline(c->pdf, parent, e->title, c->enc);
         if (!ol)
             return;
-        dst = HPDF_Page_CreateDestination(c->pages[e->page]);
-        if (dst) {
-            HPDF_Destination_SetXYZ(dst, 0, R(e->y + OUTLINE_RISE), 1);
-            HPDF_Outline_SetDestination(ol, dst);
-        }
+        pe_pdfa_outline_dest(ol, c->pages[e->page], 0, R(e->y + OUTLINE_RISE), 1);
         HPDF_Outline_SetOpened(ol, depth == 1 ? HPDF_TRUE : HPDF_FALSE);
         open[depth] = ol;
         for (k = depth + 1; k <= OUTLINE_DEPTH; k++)
@@ -313,6 +309,9 @@ pe_status pe_pdf_write(const pe_pages *p, const char *file, const char *shown, p
         st = PE_ERR_IO;
         goto cleanup;
     }
+    st = pe_pdfa_finish(c.pdf, d);
+    if (st != PE_OK)
+        goto cleanup;
     if (HPDF_SaveToFile(c.pdf, file) != HPDF_OK || c.herr) {
         pe_error(d, at, "写入 PDF 失败（libharu 错误 0x%04X）；请检查磁盘空间与权限",
                  (unsigned)c.herr);

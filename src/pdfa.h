@@ -1,0 +1,40 @@
+/* pdfa.h — private to the PDF backend: makes a libharu 2.3.0 document
+ * PDF/A-1b (ISO 19005-1 = GB/T 23286.1) with libharu's own object API.
+ * Two calls: pe_pdfa_outline_dest() when an outline item is made, and
+ * pe_pdfa_finish() after the last page is drawn, just before saving. */
+#ifndef PE_PDFA_H
+#define PE_PDFA_H
+
+#include "pe_util.h"
+
+#include <hpdf.h>
+
+/* The sRGB profile of Debian's icc-profiles-free; PLANEVAL_SRGB_ICC names
+ * another ICC v2 RGB profile (used by the tests for the missing-file case). */
+#define PE_PDFA_ICC_PATH "/usr/share/color/icc/sRGB.icc"
+#define PE_PDFA_ICC_ENV "PLANEVAL_SRGB_ICC"
+
+/* Points outline item `ol` at (left, top, zoom) on `page` with a direct
+ * /Dest [page /XYZ left top zoom] array (libharu's HPDF_Destination is an
+ * indirect object, which PDF/A validators reject). On failure raises the
+ * error through the document's libharu error handler and returns it. */
+HPDF_STATUS pe_pdfa_outline_dest(HPDF_Outline ol, HPDF_Page page, HPDF_REAL left,
+                                 HPDF_REAL top, HPDF_REAL zoom);
+
+/* Completes `pdf` as PDF/A-1b. Call once, after every page is drawn (the
+ * embedded glyph sets are final) and right before HPDF_SaveTo*:
+ * - every Type0/CIDFontType2 font on the UTF-8 encoder gets a valid
+ *   ToUnicode CMap (bfrange/bfchar over the code points its subset maps;
+ *   libharu writes a `begincidrange` that readers reject), and its font
+ *   descriptor CapHeight and a CIDSet of the CIDs whose glyphs are embedded;
+ * - an sRGB output intent (GTS_PDFA1) with the ICC profile read from
+ *   $PLANEVAL_SRGB_ICC or PE_PDFA_ICC_PATH;
+ * - XMP metadata built from the Info dictionary (title, author, subject,
+ *   creator tool, producer, dates) with pdfaid:part 1, conformance B;
+ * - PDF version 1.4 and a trailer /ID that is the MD5 of every stream and
+ *   Info value, so the same content gives the same bytes.
+ * Errors (a missing or unusable ICC file, a libharu failure) are recorded in
+ * `d` with Chinese messages; returns PE_OK, PE_ERR_IO or PE_ERR_NOMEM. */
+pe_status pe_pdfa_finish(HPDF_Doc pdf, pe_diags *d);
+
+#endif
