@@ -27,3 +27,9 @@ add_test(NAME pdf_microhei
   COMMAND bash ${PROJECT_SOURCE_DIR}/tests/e2e/pdf_microhei.sh $<TARGET_FILE:planeval>
           $<TARGET_FILE:glyphcheck>)
 set_tests_properties(pdf_microhei PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 120)
+
+# PDF/A-1b (src/pdfa.c): PDFBox Preflight, poppler and qpdf on the sample, every
+# fixture, Micro Hei and ~500 synthetic pages. Skipped (77) without Java/PDFBox.
+add_test(NAME pdfa_check
+  COMMAND bash ${PROJECT_SOURCE_DIR}/tests/e2e/pdfa_check.sh $<TARGET_FILE:planeval>)
+set_tests_properties(pdfa_check PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 900)

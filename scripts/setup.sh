@@ -12,6 +12,8 @@ packages=(
   fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-gkai00mp fonts-wqy-zenhei
   fonts-wqy-microhei
   chromium mupdf-tools python3-numpy python3-pil
+  icc-profiles-free
+  default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
 )
 # node and npm (the OFD reader test, tests/e2e/ofd) are installed by test.sh only
 # when no npm is on the PATH: a NodeSource nodejs already bundles npm and conflicts

@@ -25,6 +25,7 @@
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
+#include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
 #include <errno.h>
@@ -39,13 +40,24 @@
 
 /* ---- fonts ---- */
 
-/* `used` (CODES bytes) = 1 for every code the font's subset cmap maps to a
- * glyph other than .notdef (our subsets map unused codes to glyph 0). */
-static void font_codes(HPDF_FontDef def, unsigned char *used)
+/* gid[u] = the glyph the font's subset cmap gives code u (0 = .notdef; our
+ * subsets map every unused code to 0). Only codes inside the format-4
+ * segments are looked up, not all 65,536 (libharu scans the segments
+ * linearly on every lookup). */
+static void font_codes(HPDF_FontDef def, HPDF_UINT16 *gid)
 {
-    unsigned u;
-    for (u = 0; u < CODES; u++)
-        used[u] = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)u) != 0;
+    HPDF_TTFontDefAttr ta = def->attr;
+    unsigned i, u, nseg = ta->cmap.seg_count_x2 / 2u;
+
+    memset(gid, 0, CODES * sizeof *gid);
+    if (ta->cmap.format != 4) {
+        for (u = 0; u < CODES; u++)
+            gid[u] = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)u);
+        return;
+    }
+    for (i = 0; i < nseg; i++)
+        for (u = ta->cmap.start_count[i]; u <= ta->cmap.end_count[i] && u < CODES; u++)
+            gid[u] = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)u);
 }
 
 /* Writes `n` entries of one kind ("bfrange": lo hi dst, "bfchar": code dst)
@@ -86,7 +98,7 @@ static HPDF_STATUS bf_blocks(HPDF_Stream s, const unsigned (*run)[2], size_t nru
 /* Rewrites the ToUnicode stream `cm` in place as the identity map over the
  * used codes: runs inside one high byte are bfrange entries (a bfrange may
  * not cross a last-byte boundary), single codes bfchar entries. */
-static HPDF_STATUS tounicode_write(HPDF_Dict cm, const unsigned char *used)
+static HPDF_STATUS tounicode_write(HPDF_Dict cm, const HPDF_UINT16 *gid)
 {
     HPDF_Stream s = cm->stream;
     HPDF_STATUS ret = HPDF_OK;
@@ -97,7 +109,7 @@ static HPDF_STATUS tounicode_write(HPDF_Dict cm, const unsigned char *used)
     if (!run)
         return HPDF_FAILD_TO_ALLOC_MEM;
     for (u = 1; u < CODES; u++) {
-        if (!used[u])
+        if (!gid[u])
             continue;
         if (nruns && run[nruns - 1][1] + 1 == u && (u & 0xFFu) != 0) {
             run[nruns - 1][1] = u;
@@ -131,7 +143,7 @@ static HPDF_STATUS tounicode_write(HPDF_Dict cm, const unsigned char *used)
 /* Adds CapHeight and CIDSet to the descriptor of a CIDFontType2 font whose
  * descriptor exists. A CID is in the set when its glyph is in the embedded
  * program (libharu embeds the glyphs flagged as used, and glyph 0). */
-static HPDF_STATUS descriptor_complete(HPDF_Doc pdf, HPDF_FontDef def, const unsigned char *used)
+static HPDF_STATUS descriptor_complete(HPDF_Doc pdf, HPDF_FontDef def, const HPDF_UINT16 *gid)
 {
     HPDF_TTFontDefAttr ta = def->attr;
     HPDF_Dict desc = def->descriptor, cidset;
@@ -150,11 +162,7 @@ static HPDF_STATUS descriptor_complete(HPDF_Doc pdf, HPDF_FontDef def, const uns
         return HPDF_FAILD_TO_ALLOC_MEM;
     bits[0] = 0x80; /* CID 0, .notdef, is always embedded */
     for (u = 1; u < CODES; u++) {
-        HPDF_UINT16 gid;
-        if (!used[u])
-            continue;
-        gid = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)u);
-        if (gid < ta->num_glyphs && ta->glyph_tbl.flgs[gid]) {
+        if (gid[u] && gid[u] < ta->num_glyphs && ta->glyph_tbl.flgs[gid[u]]) {
             bits[u >> 3] |= (unsigned char)(0x80u >> (u & 7));
             maxcid = u;
         }
@@ -175,11 +183,11 @@ static HPDF_STATUS descriptor_complete(HPDF_Doc pdf, HPDF_FontDef def, const uns
 static pe_status fonts_complete(HPDF_Doc pdf, pe_diags *d)
 {
     pe_src at = { NULL, 0, 0 };
-    unsigned char *used = malloc(CODES);
+    HPDF_UINT16 *gid = malloc(CODES * sizeof *gid);
     HPDF_UINT i;
     pe_status st = PE_OK;
 
-    if (!used)
+    if (!gid)
         return PE_ERR_NOMEM;
     for (i = 0; i < pdf->font_mgr->count && st == PE_OK; i++) {
         HPDF_Font f = HPDF_List_ItemAt(pdf->font_mgr, i);
@@ -195,21 +203,21 @@ static pe_status fonts_complete(HPDF_Doc pdf, pe_diags *d)
             st = PE_ERR_IO;
             break;
         }
-        font_codes(fa->fontdef, used);
-        ret = tounicode_write(fa->cmap_stream, used);
+        font_codes(fa->fontdef, gid);
+        ret = tounicode_write(fa->cmap_stream, gid);
         /* CIDFontType2_BeforeWrite_Func: embeds the glyphs used so far and
          * makes the descriptor once; at save time it only re-links it */
         if (ret == HPDF_OK)
             ret = f->before_write_fn(f);
         if (ret == HPDF_OK && fa->fontdef->descriptor)
-            ret = descriptor_complete(pdf, fa->fontdef, used);
+            ret = descriptor_complete(pdf, fa->fontdef, gid);
         if (ret != HPDF_OK || !fa->fontdef->descriptor) {
             pe_error(d, at, "PDF/A：无法补全字体 %s 的 ToUnicode、CapHeight 或 CIDSet"
                      "（libharu 错误 0x%04X）", fa->fontdef->base_font, (unsigned)ret);
             st = ret == HPDF_FAILD_TO_ALLOC_MEM ? PE_ERR_NOMEM : PE_ERR_IO;
         }
     }
-    free(used);
+    free(gid);
     return st;
 }
 
@@ -470,9 +478,11 @@ static void md5_stream(HPDF_MD5_CTX *ctx, HPDF_Stream s)
     }
 }
 
-/* /ID [<h> <h>], h = MD5 of every in-memory stream (page contents, fonts,
- * CMaps, XMP, ICC) in object order and of the Info values: the same
- * content gives the same ID, different content a different one. */
+/* /ID [<h> <h>], h = MD5 of the Info values, the embedded fonts' names and
+ * every page's content stream: the same content gives the same ID (reruns
+ * stay byte-identical), different text, fonts or metadata a different one.
+ * Font programs, CMaps and the ICC profile follow from these and are not
+ * hashed again (they are most of the bytes). */
 static pe_status trailer_id(HPDF_Doc pdf, pe_diags *d)
 {
     static const HPDF_InfoType info[] = {
@@ -494,14 +504,18 @@ static pe_status trailer_id(HPDF_Doc pdf, pe_diags *d)
             HPDF_MD5Update(&ctx, (const HPDF_BYTE *)v, (HPDF_UINT32)strlen(v));
         HPDF_MD5Update(&ctx, &sep, 1);
     }
-    for (i = 0; i < pdf->xref->entries->count; i++) {
-        HPDF_XrefEntry e = HPDF_List_ItemAt(pdf->xref->entries, i);
-        HPDF_Obj_Header *h = e ? e->obj : NULL;
-        if (h && (h->obj_class & HPDF_OCLASS_ANY) == HPDF_OCLASS_DICT) {
-            HPDF_Dict dict = e->obj;
-            if (dict->stream && dict->stream->type == HPDF_STREAM_MEMORY)
-                md5_stream(&ctx, dict->stream);
-        }
+    for (i = 0; i < pdf->font_mgr->count; i++) {
+        HPDF_Font f = HPDF_List_ItemAt(pdf->font_mgr, i);
+        HPDF_FontAttr fa = f->attr;
+        HPDF_MD5Update(&ctx, (const HPDF_BYTE *)fa->fontdef->base_font,
+                       (HPDF_UINT32)strlen(fa->fontdef->base_font) + 1);
+    }
+    for (i = 0; i < pdf->page_list->count; i++) {
+        HPDF_Page pg = HPDF_List_ItemAt(pdf->page_list, i);
+        HPDF_PageAttr pa = pg->attr;
+        if (pa->contents && pa->contents->stream &&
+            pa->contents->stream->type == HPDF_STREAM_MEMORY)
+            md5_stream(&ctx, pa->contents->stream);
     }
     HPDF_MD5Final(digest, &ctx);
 
