@@ -80,7 +80,13 @@ n=0
 for ini in "$root"/tests/fixtures/*/report.ini; do
   name=fixture-$(basename "$(dirname "$ini")")
   "$bin" -q -o "$work/$name" "$ini"
-  check "$name" "$work/$name/report.pdf"
+  pdfs=("$work/$name"/*.pdf)     # named after the INI's [output] or its own name
+  if [ "${#pdfs[@]}" -ne 1 ] || [ ! -f "${pdfs[0]}" ]; then
+    echo "FAIL: $name: expected one PDF in the output directory"
+    fail=1
+    continue
+  fi
+  check "$name" "${pdfs[0]}"
   n=$((n + 1))
 done
 [ "$n" -ge 2 ] || { echo "FAIL: expected at least 2 fixtures, found $n"; fail=1; }
