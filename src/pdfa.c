@@ -60,83 +60,47 @@ static void font_codes(HPDF_FontDef def, HPDF_UINT16 *gid)
             gid[u] = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)u);
 }
 
-/* Writes `n` entries of one kind ("bfrange": lo hi dst, "bfchar": code dst)
- * from runs [lo, hi] with (hi > lo) == ranges, in blocks of CMAP_BLOCK. */
-static HPDF_STATUS bf_blocks(HPDF_Stream s, const unsigned (*run)[2], size_t nruns,
-                             int ranges, size_t n)
-{
-    const char *kind = ranges ? "bfrange" : "bfchar";
-    HPDF_STATUS ret = HPDF_OK;
-    char line[48];
-    size_t i, done = 0, inblock = 0;
-
-    for (i = 0; i < nruns; i++) {
-        unsigned lo = run[i][0], hi = run[i][1];
-        if ((hi > lo) != ranges)
-            continue;
-        if (inblock == 0) {
-            size_t left = n - done;
-            snprintf(line, sizeof line, "%zu begin%s\n", left < CMAP_BLOCK ? left : CMAP_BLOCK,
-                     kind);
-            ret |= HPDF_Stream_WriteStr(s, line);
-        }
-        if (ranges)
-            snprintf(line, sizeof line, "<%04X> <%04X> <%04X>\n", lo, hi, lo);
-        else
-            snprintf(line, sizeof line, "<%04X> <%04X>\n", lo, lo);
-        ret |= HPDF_Stream_WriteStr(s, line);
-        done++;
-        if (++inblock == CMAP_BLOCK || done == n) {
-            snprintf(line, sizeof line, "end%s\n", kind);
-            ret |= HPDF_Stream_WriteStr(s, line);
-            inblock = 0;
-        }
-    }
-    return ret;
-}
-
-/* Rewrites the ToUnicode stream `cm` in place as the identity map over the
- * used codes: runs inside one high byte are bfrange entries (a bfrange may
- * not cross a last-byte boundary), single codes bfchar entries. */
+/* Rewrites the ToUnicode stream `cm` in place. Codes are Unicode (the UTF-8
+ * encoder, Identity-H), so the map is the identity: one bfrange <HH00> <HHFF>
+ * <HH00> per high byte HH that holds a code the font draws (a bfrange may not
+ * cross a last-byte boundary). Codes without a glyph never occur in the
+ * content, so covering them costs nothing, and these uniform lines compress to
+ * a few bytes each (an exact map of the sample's body font was 3 KB). */
 static HPDF_STATUS tounicode_write(HPDF_Dict cm, const HPDF_UINT16 *gid)
 {
     HPDF_Stream s = cm->stream;
     HPDF_STATUS ret = HPDF_OK;
-    unsigned (*run)[2] = malloc(CODES * sizeof *run);
-    size_t nruns = 0, nranges = 0, i;
-    unsigned u;
+    unsigned hi, n = 0, done = 0, u;
+    unsigned char used[256] = { 0 };
+    char line[48];
 
-    if (!run)
-        return HPDF_FAILD_TO_ALLOC_MEM;
-    for (u = 1; u < CODES; u++) {
-        if (!gid[u])
-            continue;
-        if (nruns && run[nruns - 1][1] + 1 == u && (u & 0xFFu) != 0) {
-            run[nruns - 1][1] = u;
-        } else {
-            run[nruns][0] = run[nruns][1] = u;
-            nruns++;
+    for (u = 1; u < CODES; u++)
+        if (gid[u] && !used[u >> 8]) {
+            used[u >> 8] = 1;
+            n++;
         }
-    }
-    for (i = 0; i < nruns; i++)
-        nranges += run[i][1] > run[i][0];
-
     HPDF_MemStream_FreeData(s);
     HPDF_Dict_RemoveElement(cm, "Type");
     HPDF_Dict_RemoveElement(cm, "CMapName");
     HPDF_Dict_RemoveElement(cm, "CIDSystemInfo");
     HPDF_Dict_RemoveElement(cm, "WMode");
-    ret |= HPDF_Stream_WriteStr(s, "/CIDInit /ProcSet findresource begin\n"
-                                   "12 dict begin\nbegincmap\n"
-                                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
-                                   "/Supplement 0 >> def\n"
-                                   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-                                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
-    ret |= bf_blocks(s, (const unsigned (*)[2])run, nruns, 1, nranges);
-    ret |= bf_blocks(s, (const unsigned (*)[2])run, nruns, 0, nruns - nranges);
-    ret |= HPDF_Stream_WriteStr(s, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
-                                   "end\nend\n");
-    free(run);
+    ret |= HPDF_Stream_WriteStr(s, "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+                                   "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
+                                   "1 begincodespacerange <0000> <FFFF> endcodespacerange\n");
+    for (hi = 0; hi < 256; hi++) {
+        if (!used[hi])
+            continue;
+        if (done % CMAP_BLOCK == 0) {
+            snprintf(line, sizeof line, "%u beginbfrange\n",
+                     n - done < CMAP_BLOCK ? n - done : CMAP_BLOCK);
+            ret |= HPDF_Stream_WriteStr(s, line);
+        }
+        snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
+        ret |= HPDF_Stream_WriteStr(s, line);
+        if (++done % CMAP_BLOCK == 0 || done == n)
+            ret |= HPDF_Stream_WriteStr(s, "endbfrange\n");
+    }
+    ret |= HPDF_Stream_WriteStr(s, "endcmap CMapName currentdict /CMap defineresource pop end end\n");
     return ret;
 }
 
@@ -155,6 +119,13 @@ static HPDF_STATUS descriptor_complete(HPDF_Doc pdf, HPDF_FontDef def, const HPD
     /* libharu measures 'H' (hpdf_fontdef_tt.c); a subset without Latin
      * capitals has none, and then the ascent is the top of its capitals */
     cap = def->cap_height ? (HPDF_INT32)def->cap_height : (HPDF_INT32)def->ascent;
+    {   /* Length2/Length3 belong to Type 1 font files, not FontFile2 */
+        HPDF_Dict ff = HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT);
+        if (ff) {
+            HPDF_Dict_RemoveElement(ff, "Length2");
+            HPDF_Dict_RemoveElement(ff, "Length3");
+        }
+    }
     ret |= HPDF_Dict_AddNumber(desc, "CapHeight", cap);
 
     bits = calloc(CODES / 8, 1);
@@ -211,6 +182,8 @@ static pe_status fonts_complete(HPDF_Doc pdf, pe_diags *d)
             ret = f->before_write_fn(f);
         if (ret == HPDF_OK && fa->fontdef->descriptor)
             ret = descriptor_complete(pdf, fa->fontdef, gid);
+        /* vertical metrics of a horizontal font: not needed */
+        HPDF_Dict_RemoveElement(fa->descendant_font, "DW2");
         if (ret != HPDF_OK || !fa->fontdef->descriptor) {
             pe_error(d, at, "PDF/A：无法补全字体 %s 的 ToUnicode、CapHeight 或 CIDSet"
                      "（libharu 错误 0x%04X）", fa->fontdef->base_font, (unsigned)ret);
@@ -424,8 +397,7 @@ static pe_status metadata(HPDF_Doc pdf, pe_diags *d)
     pe_buf_puts(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
                     "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
                     "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-                    "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
-                    "<dc:format>application/pdf</dc:format>");
+                    "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">");
     xmp_prop(&b, "dc:title", "Alt", HPDF_GetInfoAttr(pdf, HPDF_INFO_TITLE));
     xmp_prop(&b, "dc:creator", "Seq", HPDF_GetInfoAttr(pdf, HPDF_INFO_AUTHOR));
     xmp_prop(&b, "dc:description", "Alt", HPDF_GetInfoAttr(pdf, HPDF_INFO_SUBJECT));
@@ -554,6 +526,8 @@ HPDF_STATUS pe_pdfa_outline_dest(HPDF_Outline ol, HPDF_Page page, HPDF_REAL left
     }
     if (HPDF_Dict_Add(ol, "Dest", dst) != HPDF_OK)
         return HPDF_CheckError(ol->error);
+    /* libharu gives items the root's /Type /Outlines; items have no Type */
+    HPDF_Dict_RemoveElement(ol, "Type");
     return HPDF_OK;
 }
 
