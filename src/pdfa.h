@@ -24,15 +24,18 @@ HPDF_STATUS pe_pdfa_outline_dest(HPDF_Outline ol, HPDF_Page page, HPDF_REAL left
 /* Completes `pdf` as PDF/A-1b. Call once, after every page is drawn (the
  * embedded glyph sets are final) and right before HPDF_SaveTo*:
  * - every Type0/CIDFontType2 font on the UTF-8 encoder gets a valid
- *   ToUnicode CMap (bfrange/bfchar over the code points its subset maps;
+ *   ToUnicode CMap (identity bfranges over the high bytes its subset uses;
  *   libharu writes a `begincidrange` that readers reject), and its font
  *   descriptor CapHeight and a CIDSet of the CIDs whose glyphs are embedded;
  * - an sRGB output intent (GTS_PDFA1) with the ICC profile read from
  *   $PLANEVAL_SRGB_ICC or PE_PDFA_ICC_PATH;
  * - XMP metadata built from the Info dictionary (title, author, subject,
  *   creator tool, producer, dates) with pdfaid:part 1, conformance B;
- * - PDF version 1.4 and a trailer /ID that is the MD5 of every stream and
- *   Info value, so the same content gives the same bytes.
+ * - PDF version 1.4 and a trailer /ID that is the MD5 of the Info values,
+ *   the fonts' names and every page's content stream, so the same content
+ *   gives the same bytes;
+ * - outline items lose libharu's /Type /Outlines, CIDFonts their /DW2 and
+ *   FontFile2 streams their Type 1 /Length2 /Length3 (bytes for nothing).
  * Errors (a missing or unusable ICC file, a libharu failure) are recorded in
  * `d` with Chinese messages; returns PE_OK, PE_ERR_IO or PE_ERR_NOMEM. */
 pe_status pe_pdfa_finish(HPDF_Doc pdf, pe_diags *d);
