@@ -216,11 +216,30 @@ static void add_remark(mctx *c, const char *where, const char *what, const char 
     r->remarks[r->nr++] = k;
 }
 
-/* Parses the answer in cell `x` for indicator `ind`; 0 and *v on success, 1
- * when the cell is empty (no answer), -1 on error (recorded at `where`). */
-static int answer_value(mctx *c, const pe_indicator *ind, const pe_xcell *x, const char *where,
-                        double *v)
+/* A milestone's words (SPEC §3.2): 1 or 0, or NULL when `t` is none of them. */
+static const char *milestone_word(const char *t, double *v)
 {
+    static const char *const yes[] = { "1", "是", "已实现" }, *const no[] = { "0", "否", "未实现" };
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(t, yes[i]) == 0) {
+            *v = 1;
+            return yes[i];
+        }
+        if (strcmp(t, no[i]) == 0) {
+            *v = 0;
+            return no[i];
+        }
+    }
+    return NULL;
+}
+
+/* Parses the answer in cell `x` for indicator `ind`; 0 and *v on success, 1
+ * when the cell is empty (no answer), -1 on error (recorded at `where`).
+ * *word gets a milestone's word as typed (written to the CSV as it is), else NULL. */
+static int answer_value(mctx *c, const pe_indicator *ind, const pe_xcell *x, const char *where,
+                        double *v, const char **word)
+{
+    *word = NULL;
     if (!x)
         return 1;
     int pct_unit = strcmp(ind->unit, "%") == 0;
@@ -254,6 +273,16 @@ static int answer_value(mctx *c, const pe_indicator *ind, const pe_xcell *x, con
         pe_trim(++t);
     if (!*t)
         return 1;
+    if (ind->kind == PE_KIND_MILESTONE) {
+        const char *w = milestone_word(t, v);
+        if (!w) {
+            pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                     "“%s”不是节点目标的填法：已实现填 1、是或已实现，尚未实现填 0、否或未实现", x->text);
+            return -1;
+        }
+        *word = (w[0] == '1' || w[0] == '0') ? NULL : w;
+        return 0;
+    }
     size_t tl = strlen(t);
     int has_pct = (tl >= 1 && t[tl - 1] == '%') || (tl >= 3 && strcmp(t + tl - 3, "％") == 0);
     int dec;
@@ -322,6 +351,7 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
     const pe_indicator_table *t = table_by_key(c->m, table);
     const pe_indicator *ind = find_indicator(t, id);
     double v;
+    const char *word;
     char why[256];
     if (!where) {
         c->oom = 1;
@@ -333,7 +363,7 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
                  id, table);
         return;
     }
-    int r = answer_value(c, ind, x, where, &v);
+    int r = answer_value(c, ind, x, where, &v, &word);
     if (r != 0)
         return;
     /* the shared workbook has columns up to the target year: only answers count */
@@ -393,9 +423,14 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
     if (has_old && fabs(old - v) <= 1e-9 * (1.0 + fabs(old)))
         return;
     char ot[64] = "", nt[64];
-    if (has_old)
+    if (has_old && ind->kind == PE_KIND_MILESTONE)
+        snprintf(ot, sizeof ot, "%s", old != 0 ? "1" : "0");
+    else if (has_old)
         number_text(old, ot, sizeof ot);
-    number_text(v, nt, sizeof nt);
+    if (word)
+        snprintf(nt, sizeof nt, "%s", word);
+    else
+        number_text(v, nt, sizeof nt);
     pe_merge_change ch = { t->key, ind->id, ind->name, year, pe_arena_strdup(a, ot),
                            pe_arena_strdup(a, nt), info->filler ? info->filler : info->dept, where };
     if (!ch.old_text || !ch.new_text) {

@@ -239,6 +239,14 @@ def plan_answers(wbpath, year, tables, encs):
             v = round(v, dec)
             txt = "%.*f" % (dec, v)
             ref = "%s%d" % (openpyxl.utils.get_column_letter(cur), r)
+            if kind == "节点" and variant % 2 == 0:
+                # a milestone answered in words, written to the CSV as typed
+                word = "是" if variant % 4 == 0 else "已实现"
+                cells.append((ws.title, ref, "text", word))
+                edits.setdefault(key, {})[(rid, year)] = word
+                shown.setdefault(key, {})[rid] = ("已实现（%d年）" % year,) * 2
+                r += 1
+                continue
             if unit == "%" and kind != "年均增长" and not any(k == "percent" for _, _, k, _ in cells):
                 kind_ = "percent"                   # typed as 0.69%: Excel stores 0.0069 as a percentage
                 val = txt
@@ -560,6 +568,25 @@ def bad_answers(args):
     cases.append(("an edited locked cell (target)", [p], "%s:核心指标!F%d: 错误：锁定的单元格被改动" % (p, cnt_row)))
     p = variant("locked2", set_cells([("B%d" % pct_row, "改过的指标名称")]))
     cases.append(("an edited locked cell (name)", [p], "%s:核心指标!B%d: 错误：锁定的单元格被改动" % (p, pct_row)))
+
+    # a milestone answered with a word it does not know
+    for f in files:
+        mw = openpyxl.load_workbook(f)
+        if "量化目标" not in mw.sheetnames:
+            continue
+        tws = mw["量化目标"]
+        thr, _, tcur, _ = sheet_layout(tws, year)
+        mrow = next((r for r in range(thr + 1, tws.max_row + 1) if tws.cell(r, 4).value == "节点"), None)
+        if mrow:
+            mref = "%s%d" % (openpyxl.utils.get_column_letter(tcur), mrow)
+            tws[mref] = "差不多"
+            mpath = os.path.join(work, "milestone", os.path.basename(f))
+            os.makedirs(os.path.dirname(mpath))
+            mw.save(mpath)
+            cases.append(("a milestone word it does not know", [mpath],
+                          "%s:量化目标!%s: 错误：“差不多”不是节点目标的填法" % (mpath, mref)))
+            break
+    check(any(c[0].startswith("a milestone") for c in cases), "no milestone row in the sample")
 
     # a foreign workbook: made elsewhere, and one from another plan
     foreign = os.path.join(work, "foreign", base)
