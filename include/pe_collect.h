@@ -139,7 +139,8 @@ pe_status pe_collect_write(const pe_model *m, const char *dir, long long timesta
 typedef struct {
     const char *table;      /* "indicators" / "targets" */
     const char *id, *name;
-    int year;
+    int year;               /* a year's actual; 0 for the columns below */
+    const char *column;     /* NULL for an actual, else "judgement" or "judgement_note" */
     const char *old_text;   /* the CSV's text ("" when empty) */
     const char *new_text;   /* what will be written */
     const char *dept;       /* 填报单位 (from the contact block, else the workbook's dept) */

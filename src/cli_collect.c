@@ -181,7 +181,10 @@ static void print_changes(const pe_merge_result *r)
         snprintf(name, sizeof name, "%s %s", c->id, c->name);
         snprintf(val, sizeof val, "%s → %s", *c->old_text ? c->old_text : "（空）", c->new_text);
         pad(stderr, name, wn);
-        fprintf(stderr, "  %d年  ", c->year);
+        if (c->column)
+            fprintf(stderr, "  %s", strcmp(c->column, "judgement") == 0 ? "评估结论" : "研判说明");
+        else
+            fprintf(stderr, "  %d年  ", c->year);
         pad(stderr, val, wv);
         fprintf(stderr, "  %s\n", c->dept);
     }

@@ -165,8 +165,10 @@ static void number_text(double v, char *out, size_t n)
 
 typedef struct {
     const char *table, *id;
-    int year;
+    int year;               /* 0: the text column `column` */
+    const char *column;
     double value;
+    const char *text;
     const char *where, *dept;
 } seen_value;
 
@@ -391,7 +393,7 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
     /* two workbooks, one cell */
     for (size_t i = 0; i < c->nseen; i++) {
         seen_value *s = &c->seen[i];
-        if (s->year == year && strcmp(s->table, table) == 0 && strcmp(s->id, id) == 0) {
+        if (s->year == year && !s->column && strcmp(s->table, table) == 0 && strcmp(s->id, id) == 0) {
             if (s->value != v)
                 pe_error(c->d, ((pe_src){ where, 0, 0 }),
                          "冲突：“%s”%d年的数值由两个单位填报且不一致（%s 填 %g，%s 填 %g），请与两个单位核实后只保留一份",
@@ -409,7 +411,7 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
         c->seen = ns;
         c->seencap = cap;
     }
-    c->seen[c->nseen++] = (seen_value){ table, id, year, v, where,
+    c->seen[c->nseen++] = (seen_value){ table, id, year, NULL, v, NULL, where,
                                         info->filler ? info->filler : info->dept };
 
     /* compare with the CSV */
@@ -431,13 +433,115 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
         snprintf(nt, sizeof nt, "%s", word);
     else
         number_text(v, nt, sizeof nt);
-    pe_merge_change ch = { t->key, ind->id, ind->name, year, pe_arena_strdup(a, ot),
+    pe_merge_change ch = { t->key, ind->id, ind->name, year, NULL, pe_arena_strdup(a, ot),
                            pe_arena_strdup(a, nt), info->filler ? info->filler : info->dept, where };
     if (!ch.old_text || !ch.new_text) {
         c->oom = 1;
         return;
     }
     add_change(c, &ch);
+}
+
+/* The office's judgement (status word) or its reason, typed in the shared
+ * workbook: checked and listed as a change of the CSV's judgement /
+ * judgement_note column. An empty cell is no answer. */
+static void check_judgement(mctx *c, const ident_info *info, const pe_xbook *b, const char *sheet,
+                            const char *ref, const char *table, const char *id, int role,
+                            const pe_xcell *x)
+{
+    pe_arena *a = c->res->arena;
+    const char *where = place(a, b->file, sheet, ref);
+    const pe_indicator *ind = find_indicator(table_by_key(c->m, table), id);
+    const char *column = role == PE_ID_JUDGEMENT ? "judgement" : "judgement_note";
+    if (!where) {
+        c->oom = 1;
+        return;
+    }
+    if (!ind) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                 "指标“%s”（%s）在本配置的指标表中不存在：可能已删除或改了序号，请用最新配置重新生成表格",
+                 id, table);
+        return;
+    }
+    if (!x)
+        return;
+    char *t = pe_arena_strdup(a, x->text);
+    if (!t) {
+        c->oom = 1;
+        return;
+    }
+    pe_trim(t);
+    if (!*t)
+        return;
+    const char *old = "";
+    if (role == PE_ID_JUDGEMENT) {
+        pe_state st;
+        if (!pe_state_parse(t, &st)) {
+            pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                     "“%s”不是评估结论用语：请填 提前完成、已完成、快于序时进度、符合序时进度、滞后序时进度、"
+                     "进展缓慢、未完成 或 暂无数据 之一，或留空（按测算结果）", t);
+            return;
+        }
+        if (ind->has_judgement)
+            old = pe_state_name(ind->judgement);
+    } else if (ind->judgement_note) {
+        old = ind->judgement_note;
+    }
+    for (size_t i = 0; i < c->nseen; i++) {
+        seen_value *s = &c->seen[i];
+        if (s->column && strcmp(s->column, column) == 0 && strcmp(s->table, table) == 0 &&
+            strcmp(s->id, id) == 0) {
+            if (strcmp(s->text, t) != 0)
+                pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                         "冲突：“%s”的%s由两份表格填写且不一致（%s 填“%s”，%s 填“%s”），请核实后只保留一份",
+                         ind->name, role == PE_ID_JUDGEMENT ? "评估结论" : "研判说明", s->where, s->text,
+                         b->file, t);
+            return;
+        }
+    }
+    if (c->nseen == c->seencap) {
+        size_t cap = c->seencap ? c->seencap * 2 : 64;
+        seen_value *ns = realloc(c->seen, cap * sizeof *ns);
+        if (!ns) {
+            c->oom = 1;
+            return;
+        }
+        c->seen = ns;
+        c->seencap = cap;
+    }
+    c->seen[c->nseen++] = (seen_value){ table, id, 0, column, 0, t, where,
+                                        info->filler ? info->filler : info->dept };
+    if (strcmp(old, t) == 0)
+        return;
+    pe_merge_change ch = { table_by_key(c->m, table)->key, ind->id, ind->name, 0, column,
+                           old, t, info->filler ? info->filler : info->dept, where };
+    add_change(c, &ch);
+}
+
+/* A judgement that differs from the computed status needs its reason (SPEC
+ * §3.2): checks the judgements as they will be after the merge. */
+static void check_judgement_reasons(mctx *c)
+{
+    for (size_t i = 0; i < c->res->n; i++) {
+        const pe_merge_change *ch = &c->res->changes[i];
+        if (!ch->column || strcmp(ch->column, "judgement") != 0)
+            continue;
+        const pe_indicator *ind = find_indicator(table_by_key(c->m, ch->table), ch->id);
+        pe_state st;
+        if (!ind || !pe_state_parse(ch->new_text, &st) || st == ind->ev.computed_state)
+            continue;
+        const char *note = ind->judgement_note;
+        for (size_t k = 0; k < c->res->n; k++) {
+            const pe_merge_change *o = &c->res->changes[k];
+            if (o->column && strcmp(o->column, "judgement_note") == 0 && strcmp(o->table, ch->table) == 0 &&
+                strcmp(o->id, ch->id) == 0)
+                note = o->new_text;
+        }
+        if (!note || !*note)
+            pe_error(c->d, ((pe_src){ ch->where, 0, 0 }),
+                     "评估结论“%s”与测算状态“%s”不同，须在“研判说明”中写明理由", ch->new_text,
+                     pe_state_name(ind->ev.computed_state));
+    }
 }
 
 /* Checks one workbook: locked cells, then every input cell. */
@@ -496,10 +600,12 @@ static void merge_book(mctx *c, const pe_xbook *b)
             check_actual(c, &info, b, sheet, ref, idcell(s, r, 4), idcell(s, r, 5),
                          (int)strtol(idcell(s, r, 6), NULL, 10), x);
             break;
-        case PE_ID_SOURCE:
-        case PE_ID_NOTE:
         case PE_ID_JUDGEMENT:
         case PE_ID_JUDGEMENT_NOTE:
+            check_judgement(c, &info, b, sheet, ref, idcell(s, r, 4), idcell(s, r, 5), role, x);
+            break;
+        case PE_ID_SOURCE:
+        case PE_ID_NOTE:
         case PE_ID_CONTACT:
             if (role == PE_ID_NOTE && x) {
                 /* the shared workbook shows the CSV's note: only a changed one is news */
@@ -511,9 +617,7 @@ static void merge_book(mctx *c, const pe_xbook *b)
             if (x && *x->text) {
                 const char *what = role == PE_ID_CONTACT ? idcell(s, r, 7)
                                    : role == PE_ID_SOURCE ? "数据来源"
-                                   : role == PE_ID_NOTE   ? "备注"
-                                   : role == PE_ID_JUDGEMENT ? "评估结论"
-                                                             : "研判说明";
+                                                          : "备注";
                 add_remark(c, where, what, x->text);
             }
             break;
@@ -525,6 +629,32 @@ static void merge_book(mctx *c, const pe_xbook *b)
 }
 
 /* ---- applying ---- */
+
+/* The header of the CSV column `key` ("judgement"/"judgement_note") as the
+ * table spells it (an alias of the loader); when the column is missing, the
+ * name to add: the key, or its Chinese alias when the id column is Chinese. */
+static const char *csv_column_name(const char *buf, size_t len, const char *key)
+{
+    static const char *const judge[] = { "judgement", "评估结论", "研判结论" };
+    static const char *const jnote[] = { "judgement_note", "研判说明", "结论说明" };
+    const char *const *names = strcmp(key, "judgement") == 0 ? judge : jnote;
+    const char *res = NULL;
+    pe_arena *a = pe_arena_new();
+    pe_diags d;
+    pe_csv *csv = NULL;
+    pe_diags_init(&d);
+    if (a && pe_csv_parse(buf, len, PE_ENC_AUTO, "", a, &d, &csv) == PE_OK && csv) {
+        for (size_t c = 0; c < csv->ncols && !res; c++)
+            for (int k = 0; k < 3 && !res; k++)
+                if (csv->header[c].text && strcmp(csv->header[c].text, names[k]) == 0)
+                    res = names[k];
+        if (!res && csv->ncols && csv->header[0].text && (unsigned char)csv->header[0].text[0] >= 0x80)
+            res = names[1];
+    }
+    pe_diags_release(&d);
+    pe_arena_free(a);
+    return res ? res : names[0];
+}
 
 static pe_status apply_changes(mctx *c)
 {
@@ -550,13 +680,17 @@ static pe_status apply_changes(mctx *c)
             free(years);
             return PE_ERR_NOMEM;
         }
-        for (size_t i = 0; i < r->n; i++)
+        st = pe_file_read(t->file, t->file, c->d, &buf, &len);
+        for (size_t i = 0; st == PE_OK && i < r->n; i++)
             if (strcmp(r->changes[i].table, t->key) == 0) {
-                snprintf(years[e], sizeof years[e], "%d", r->changes[i].year);
-                edits[e] = (pe_csv_edit){ r->changes[i].id, years[e], r->changes[i].new_text };
+                const char *col = years[e];
+                if (r->changes[i].column)
+                    col = csv_column_name(buf, len, r->changes[i].column);
+                else
+                    snprintf(years[e], sizeof years[e], "%d", r->changes[i].year);
+                edits[e] = (pe_csv_edit){ r->changes[i].id, col, r->changes[i].new_text };
                 e++;
             }
-        st = pe_file_read(t->file, t->file, c->d, &buf, &len);
         if (st == PE_OK)
             st = pe_csv_patch(buf, len, t->file, edits, n, c->d, &nb, &nlen);
         if (st == PE_OK)
@@ -624,6 +758,7 @@ pe_status pe_merge_run(const pe_model *m, const char *const *files, size_t nfile
         if (books[i])
             merge_book(&c, books[i]);
     }
+    check_judgement_reasons(&c);
     if (c.oom)
         st = PE_ERR_NOMEM;
     if (st == PE_OK && d->nerrors > errors_before)

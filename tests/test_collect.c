@@ -193,6 +193,118 @@ static void test_merge_shared_workbook(void **state)
     pe_diags_release(&d);
 }
 
+/* The office's judgement typed in a workbook: a status word and its reason
+ * become changes of the judgement columns; a differing judgement needs a reason. */
+static void test_merge_judgement(void **state)
+{
+    (void)state;
+    pe_diags d;
+    pe_diags_init(&d);
+    pe_model *m = NULL;
+    assert_int_equal(pe_model_load(PE_SOURCE_DIR "/input/report.ini", &d, &m), PE_OK);
+    pe_evaluate(m, &d);
+    const pe_indicator *ind = NULL;
+    for (size_t i = 0; i < m->indicators.n; i++)
+        if (strcmp(m->indicators.items[i].id, "2") == 0)
+            ind = &m->indicators.items[i];
+    assert_non_null(ind);
+    /* a status other than the computed one */
+    const char *word = ind->ev.computed_state == PE_ST_ON_TRACK ? "滞后序时进度" : "符合序时进度";
+    const char *path = PE_BINARY_DIR "/test_collect_judgement.xlsx";
+    const char *files[] = { path };
+    for (int with_note = 0; with_note < 2; with_note++) {
+        lxw_workbook *wb = workbook_new(path);
+        lxw_worksheet *ws = workbook_add_worksheet(wb, "核心指标");
+        pe_ident *id = pe_ident_new(m, NULL, m->eval_year);
+        worksheet_write_string(ws, 1, 1, word, NULL);
+        assert_int_equal(pe_ident_add_input(id, ws, 1, 1, PE_ID_JUDGEMENT, "indicators", "2", 0, NULL), 0);
+        if (with_note)
+            worksheet_write_string(ws, 1, 2, "已完成中期调度，数据口径调整", NULL);
+        assert_int_equal(pe_ident_add_input(id, ws, 1, 2, PE_ID_JUDGEMENT_NOTE, "indicators", "2", 0, NULL), 0);
+        worksheet_write_string(ws, 2, 1, "差不多", NULL);
+        assert_int_equal(pe_ident_add_input(id, ws, 2, 1, PE_ID_JUDGEMENT, "indicators", "3", 0, NULL), 0);
+        assert_int_equal(pe_ident_write(id, wb), LXW_NO_ERROR);
+        assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+        pe_ident_free(id);
+
+        pe_diags md;
+        pe_diags_init(&md);
+        pe_merge_result *res = NULL;
+        assert_int_equal(pe_merge_run(m, files, 1, 0, &md, &res), PE_ERR_INPUT);
+        int unknown_word = 0, no_reason = 0;
+        for (size_t i = 0; i < md.n; i++) {
+            if (strstr(md.items[i].file, "核心指标!B3") && strstr(md.items[i].msg, "“差不多”不是评估结论用语"))
+                unknown_word = 1;
+            if (strstr(md.items[i].file, "核心指标!B2") && strstr(md.items[i].msg, "须在“研判说明”中写明理由"))
+                no_reason = 1;
+        }
+        assert_true(unknown_word);
+        assert_int_equal(no_reason, !with_note);
+        assert_int_equal(pe_merge_nchanges(res), (size_t)(1 + with_note));
+        const pe_merge_change *ch = pe_merge_change_at(res, 0);
+        assert_string_equal(ch->column, "judgement");
+        assert_string_equal(ch->new_text, word);
+        assert_int_equal(ch->year, 0);
+        pe_merge_result_free(res);
+        pe_diags_release(&md);
+    }
+    unlink(path);
+    pe_model_free(m);
+    pe_diags_release(&d);
+}
+
+/* --apply on a copy of the sample: the judgement lands in the CSV's
+ * judgement column, the reason in judgement_note. */
+static void test_merge_judgement_apply(void **state)
+{
+    (void)state;
+    const char *dir = PE_BINARY_DIR "/test_collect_judge";
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && cp -r '%s/input' '%s/templates' '%s/'", dir,
+             dir, PE_SOURCE_DIR, PE_SOURCE_DIR, dir);
+    assert_int_equal(system(cmd), 0);
+    pe_diags d;
+    pe_diags_init(&d);
+    pe_model *m = NULL;
+    assert_int_equal(pe_model_load(PE_BINARY_DIR "/test_collect_judge/input/report.ini", &d, &m), PE_OK);
+    pe_evaluate(m, &d);
+    const char *path = PE_BINARY_DIR "/test_collect_judge/j.xlsx";
+    const char *files[] = { path };
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "核心指标");
+    pe_ident *id = pe_ident_new(m, NULL, m->eval_year);
+    worksheet_write_string(ws, 1, 1, "进展缓慢", NULL);
+    assert_int_equal(pe_ident_add_input(id, ws, 1, 1, PE_ID_JUDGEMENT, "indicators", "4", 0, NULL), 0);
+    worksheet_write_string(ws, 1, 2, "统计口径调整，, \"待核实\"", NULL);
+    assert_int_equal(pe_ident_add_input(id, ws, 1, 2, PE_ID_JUDGEMENT_NOTE, "indicators", "4", 0, NULL), 0);
+    assert_int_equal(pe_ident_write(id, wb), LXW_NO_ERROR);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    pe_ident_free(id);
+    pe_diags md;
+    pe_diags_init(&md);
+    pe_merge_result *res = NULL;
+    assert_int_equal(pe_merge_run(m, files, 1, 1, &md, &res), PE_OK);
+    assert_int_equal(pe_merge_nwritten(res), 1);
+    pe_merge_result_free(res);
+    pe_diags_release(&md);
+    pe_model_free(m);
+    /* the next load reads the judgement back */
+    pe_diags_release(&d);
+    pe_diags_init(&d);
+    assert_int_equal(pe_model_load(PE_BINARY_DIR "/test_collect_judge/input/report.ini", &d, &m), PE_OK);
+    assert_int_equal(d.nerrors, 0);
+    const pe_indicator *ind = NULL;
+    for (size_t i = 0; i < m->indicators.n; i++)
+        if (strcmp(m->indicators.items[i].id, "4") == 0)
+            ind = &m->indicators.items[i];
+    assert_non_null(ind);
+    assert_true(ind->has_judgement);
+    assert_int_equal(ind->judgement, PE_ST_SLOW);
+    assert_string_equal(ind->judgement_note, "统计口径调整，, \"待核实\"");
+    pe_model_free(m);
+    pe_diags_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +314,8 @@ int main(void)
         cmocka_unit_test(test_gbk_kept),
         cmocka_unit_test(test_add_several_columns),
         cmocka_unit_test(test_merge_shared_workbook),
+        cmocka_unit_test(test_merge_judgement),
+        cmocka_unit_test(test_merge_judgement_apply),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
