@@ -32,46 +32,6 @@ static void print_diags(const pe_diags *d)
     }
 }
 
-static long long timestamp_of(const pe_model *m)
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (*end == '\0' && v >= 0)
-            return v;
-    }
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = m->year - 1900;
-    tm.tm_mon = m->month - 1;
-    tm.tm_mday = m->day;
-    return (long long)timegm(&tm);
-}
-
-static int make_dirs(const char *path)
-{
-    char *p = strdup(path);
-    if (!p)
-        return -1;
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            free(p);
-            return -1;
-        }
-        *s = '/';
-    }
-    int rc = mkdir(p, 0777);
-    free(p);
-    if (rc != 0 && errno != EEXIST)
-        return -1;
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
-}
-
 /* Loads the model; prints its problems. NULL when it cannot be used. */
 static pe_model *load(const char *config, pe_diags *d)
 {
@@ -124,14 +84,14 @@ int pe_cli_collect(int argc, char **argv)
         pe_diags_release(&d);
         return EXIT_INPUT;
     }
-    if (make_dirs(outdir) != 0) {
+    if (pe_cli_make_dirs(outdir) != 0) {
         fprintf(stderr, "%s: 错误：无法创建输出目录（%s），请检查路径和权限\n", outdir, strerror(errno));
         rc = EXIT_IO;
     } else {
         pe_diags wd;
         pe_collect_result res;
         pe_diags_init(&wd);
-        pe_status st = pe_collect_write(m, outdir, timestamp_of(m), &wd, &res);
+        pe_status st = pe_collect_write(m, outdir, pe_cli_timestamp(m), &wd, &res);
         print_diags(&wd);
         if (st == PE_OK)
             fprintf(stderr, "已在 %s 生成 %d 份收集表（共 %.0f KB），填报年份 %d 年\n", outdir, res.files,

@@ -320,46 +320,6 @@ static void print_counties(const pe_county_table *t)
     printf("\n");
 }
 
-static long long output_timestamp(const pe_model *m)
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (*end == '\0' && v >= 0)
-            return v;
-    }
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = m->year - 1900;
-    tm.tm_mon = m->month - 1;
-    tm.tm_mday = m->day;
-    return (long long)timegm(&tm);
-}
-
-static int make_dir(const char *path)
-{
-    char *p = strdup(path);
-    if (!p)
-        return -1;
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            free(p);
-            return -1;
-        }
-        *s = '/';
-    }
-    int rc = mkdir(p, 0777);
-    free(p);
-    if (rc != 0 && errno != EEXIST)
-        return -1;
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
-}
-
 static const char *fonts_dir(const pe_model *m, char *buf, size_t n)
 {
     const char *env = getenv("PLANEVAL_FONTS");
@@ -569,7 +529,7 @@ int main(int argc, char **argv)
     pe_pages_options popts = { fdir, "planeval " PE_VERSION, 0 };
     /* one layout: the glyph check and every drawing backend share it */
     if (doc && d.nerrors == 0 && !o.list_fields) {
-        popts.timestamp = output_timestamp(m);
+        popts.timestamp = pe_cli_timestamp(m);
         pe_status lst = pe_pages_build(m, doc, &popts, &d, &pages);
         if (lst == PE_ERR_NOMEM)
             st = lst;
@@ -609,7 +569,7 @@ int main(int argc, char **argv)
 
     {
         const char *outdir = o.outdir ? o.outdir : m->out_dir ? m->out_dir : "out";
-        if (make_dir(outdir) != 0) {
+        if (pe_cli_make_dirs(outdir) != 0) {
             fprintf(stderr, "%s: 错误：无法创建输出目录（%s），请检查路径和权限\n", outdir, strerror(errno));
             rc = EXIT_IO;
             goto cleanup;

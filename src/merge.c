@@ -181,6 +181,24 @@ typedef struct {
     int oom;
 } mctx;
 
+/* Appends a value (or a text) answered by a workbook to the values seen so
+ * far; 0 (and c->oom) when memory runs out. */
+static int seen_push(mctx *c, seen_value v)
+{
+    if (c->nseen == c->seencap) {
+        size_t cap = c->seencap ? c->seencap * 2 : 64;
+        seen_value *ns = realloc(c->seen, cap * sizeof *ns);
+        if (!ns) {
+            c->oom = 1;
+            return 0;
+        }
+        c->seen = ns;
+        c->seencap = cap;
+    }
+    c->seen[c->nseen++] = v;
+    return 1;
+}
+
 static void add_change(mctx *c, const pe_merge_change *ch)
 {
     pe_merge_result *r = c->res;
@@ -401,18 +419,9 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
             return;
         }
     }
-    if (c->nseen == c->seencap) {
-        size_t cap = c->seencap ? c->seencap * 2 : 64;
-        seen_value *ns = realloc(c->seen, cap * sizeof *ns);
-        if (!ns) {
-            c->oom = 1;
-            return;
-        }
-        c->seen = ns;
-        c->seencap = cap;
-    }
-    c->seen[c->nseen++] = (seen_value){ table, id, year, NULL, v, NULL, where,
-                                        info->filler ? info->filler : info->dept };
+    if (!seen_push(c, (seen_value){ table, id, year, NULL, v, NULL, where,
+                                    info->filler ? info->filler : info->dept }))
+        return;
 
     /* compare with the CSV */
     int has_old = 0;
@@ -499,18 +508,9 @@ static void check_judgement(mctx *c, const ident_info *info, const pe_xbook *b, 
             return;
         }
     }
-    if (c->nseen == c->seencap) {
-        size_t cap = c->seencap ? c->seencap * 2 : 64;
-        seen_value *ns = realloc(c->seen, cap * sizeof *ns);
-        if (!ns) {
-            c->oom = 1;
-            return;
-        }
-        c->seen = ns;
-        c->seencap = cap;
-    }
-    c->seen[c->nseen++] = (seen_value){ table, id, 0, column, 0, t, where,
-                                        info->filler ? info->filler : info->dept };
+    if (!seen_push(c, (seen_value){ table, id, 0, column, 0, t, where,
+                                    info->filler ? info->filler : info->dept }))
+        return;
     if (strcmp(old, t) == 0)
         return;
     pe_merge_change ch = { table_by_key(c->m, table)->key, ind->id, ind->name, 0, column,
