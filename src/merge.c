@@ -332,6 +332,12 @@ static int answer_value(mctx *c, const pe_indicator *ind, const pe_xcell *x, con
 /* The plausible range of a year's actual; see value_range in collect.c. */
 static int in_range(const pe_indicator *ind, double v, char *why, size_t n)
 {
+    /* what the tables accept (pe_util.h): a number cell of 1e300 would
+     * otherwise be written to the CSV and refused only by the next run */
+    if (!(fabs(v) <= PE_NUM_MAX)) {
+        snprintf(why, n, "超出可接受的范围（绝对值不超过 10^15）");
+        return 0;
+    }
     if (ind->kind == PE_KIND_GROWTH) {
         if (v <= -100 || v > 10000) {
             snprintf(why, n, "增长率须大于 -100%%（单位 %%）");

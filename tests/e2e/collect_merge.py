@@ -564,6 +564,9 @@ def bad_answers(args):
     cases.append(("a percent sign on a count", [p], "%s:核心指标!%s%d: 错误：“30%%”带有百分号" % (p, col, cnt_row)))
     p = variant("negative", set_cells([("%s%d" % (col, cnt_row), -3)]))
     cases.append(("a negative count", [p], "%s:核心指标!%s%d: 错误：“-3”不合理" % (p, col, cnt_row)))
+    p = variant("huge", set_cells([("%s%d" % (col, cnt_row), 1e300)]))
+    cases.append(("a number cell of 1e300", [p],
+                  "%s:核心指标!%s%d: 错误：“1e+300”不合理：超出可接受的范围" % (p, col, cnt_row)))
     p = variant("locked", set_cells([("F%d" % cnt_row, 999)]))
     cases.append(("an edited locked cell (target)", [p], "%s:核心指标!F%d: 错误：锁定的单元格被改动" % (p, cnt_row)))
     p = variant("locked2", set_cells([("B%d" % pct_row, "改过的指标名称")]))
