@@ -14,6 +14,7 @@
 /* iniparser reports syntax errors through a printf-like callback; it is
  * captured here (the library must not print). Not thread-safe: one load at a time. */
 static char ini_errbuf[512];
+static int ini_capture(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int ini_capture(const char *fmt, ...)
 {
     va_list ap;
