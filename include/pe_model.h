@@ -127,6 +127,9 @@ typedef struct {
     pe_src target_src;
     pe_src judgement_src;   /* the judgement cell (row start when absent) */
     pe_eval ev;
+    pe_eval prev_ev;        /* as of the year before ev.year, without the judgement
+                               (SPEC §4 year over year): the workbook's hidden
+                               year-before columns; no actual when ev has none */
 } pe_indicator;
 
 typedef struct {

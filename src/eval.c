@@ -267,12 +267,14 @@ void pe_indicator_evaluate(const pe_period *p, const int *years, size_t nyears,
         ev->judged = 1;
     }
     ev->change = PE_CHANGE_NONE;
-    if (!ev->has_actual)
-        return;
     /* year over year: the same rules on the actuals up to y − 1; a judgement
      * counts only for the year it was given in */
-    pe_eval prev;
-    evaluate_as_of(p, years, nyears, ind, ev->year - 1, &prev);
+    pe_eval *pv = &ind->prev_ev;
+    evaluate_as_of(p, years, nyears, ind, ev->has_actual ? ev->year - 1 : INT_MIN, pv);
+    pv->computed_state = pv->state;
+    if (!ev->has_actual)
+        return;
+    const pe_eval prev = *pv;
     if (!prev.has_actual) {
         ev->change = PE_CHANGE_NEW;
         return;

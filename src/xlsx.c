@@ -1634,31 +1634,6 @@ static void indicator_needed(xctx *x, xsheet *s, const icols *c, const pe_indica
     }
 }
 
-/* The evaluation of `ind` as of the year before its latest actual (SPEC §4
- * year over year), by pe_indicator_evaluate itself on the actuals before
- * that year and without the judgement: the cached values of the hidden
- * year-before columns. Returns 0 on OOM. */
-static int evaluate_year_before(const pe_model *m, const pe_indicator_table *t,
-                                const pe_indicator *ind, pe_eval *out)
-{
-    pe_period p = { m->base_year, m->target_year, m->eval_year, m->ahead, m->on_track,
-                    m->at_risk };
-    pe_indicator copy = *ind;
-    int *has = calloc(t->nyears ? t->nyears : 1, sizeof *has);
-    size_t j;
-
-    if (!has)
-        return 0;
-    for (j = 0; j < t->nyears; j++)
-        has[j] = ind->has_value[j] && ind->ev.has_actual && t->years[j] < ind->ev.year;
-    copy.has_value = has;
-    copy.has_judgement = 0;
-    pe_indicator_evaluate(&p, t->years, t->nyears, &copy);
-    *out = copy.ev;
-    free(has);
-    return 1;
-}
-
 /* One indicator: its plan data locked, its inputs unlocked, every evaluated
  * figure as a formula cached with the model's value ("" where it has none). */
 static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const icols *c,
@@ -1668,7 +1643,6 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
     const int dec = c->dec_value;
     lxw_format *num = x->f.num[dec];
     pe_xlsx_row r;
-    pe_eval prev;
     ifig g;
 
     put_text(x, s, row, c->id, ind->id, x->f.center);
@@ -1731,13 +1705,9 @@ static void indicator_row(xctx *x, xsheet *s, const pe_indicator_table *t, const
     pe_xlsx_f_final_status(&x->fb, (unsigned)row, (unsigned)c->judge, (unsigned)c->cstatus);
     put_fstr(x, s, row, c->status, pe_state_name(ev->state), x->f.status);
 
-    /* the year before, for 较上年 */
-    if (!evaluate_year_before(x->m, t, ind, &prev)) {
-        x->oom = 1;
-        return;
-    }
+    /* the year before, for 较上年: the model's own evaluation of it */
     row_refs(x->m, t, c, ind, row, 1, &r);
-    g.ev = &prev;
+    g.ev = &ind->prev_ev;
     g.y = c->py; g.a = c->pa; g.f = c->pf; g.s = c->ps; g.c = c->pc;
     g.tau = c->ptau; g.p = c->pp; g.rho = c->prho; g.status = c->pstatus;
     indicator_figures(x, s, c, ind, &r, &g);
