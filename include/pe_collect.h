@@ -65,6 +65,8 @@ typedef enum {
     PE_ID_SOURCE,           /* 数据来源 ("source") */
     PE_ID_NOTE,             /* 备注 ("note") */
     PE_ID_CONTACT,          /* 填报单位/填报人/联系电话/填报日期/审核人 ("contact"; label names it) */
+    PE_ID_COUNTY_ACTUAL,    /* a county's actual of a year ("county_actual"; table "counties",
+                               id = the county's name) */
     PE_ID_ROLE_COUNT
 } pe_id_role;
 const char *pe_id_role_word(pe_id_role r);   /* "actual", "judgement", … */
@@ -137,8 +139,8 @@ pe_status pe_collect_write(const pe_model *m, const char *dir, long long timesta
 
 /* One applied (or, in a dry run, proposed) change. Strings live in the result. */
 typedef struct {
-    const char *table;      /* "indicators" / "targets" */
-    const char *id, *name;
+    const char *table;      /* "indicators" / "targets" / "counties" */
+    const char *id, *name;  /* counties: id is the county (or the 合计 label), name the measure */
     int year;               /* a year's actual; 0 for the columns below */
     const char *column;     /* NULL for an actual, else "judgement" or "judgement_note" */
     const char *old_text;   /* the CSV's text ("" when empty) */
@@ -180,11 +182,15 @@ pe_status pe_merge_run(const pe_model *m, const char *const *files, size_t nfile
  * the style of the other year headers (`2024` or `2024年`); rows without an
  * edit get an empty field there. The encoding of the original (UTF-8 with or
  * without BOM, or GB18030/GBK, detected as the loader does) is kept: new text
- * is converted to it. Line ends, BOM, quoting of other fields: untouched. */
+ * is converted to it. Line ends, BOM, quoting of other fields: untouched.
+ * An edit with a `year` finds its row in a long table instead (the county
+ * table, SPEC §3.3): the row whose county column (county/县区/县（市、区）) is
+ * `id` and whose year column (year/年份/年度) holds `year`. */
 typedef struct {
-    const char *id;         /* the row's id */
+    const char *id;         /* the row's id; with `year`, the county */
     const char *column;     /* header text, or a year as four digits */
     const char *text;       /* new UTF-8 text of the cell */
+    int year;               /* 0: row by id; else row by (county, year) */
 } pe_csv_edit;
 
 pe_status pe_csv_patch(const char *buf, size_t len, const char *file,

@@ -175,6 +175,10 @@ typedef struct {
     /* 合计 row (computed) */
     double *year_target, *year_actual;  /* [nyears] */
     int *year_has_actual;
+    /* the table's own 合计 rows, as stated (merge keeps them adding up) */
+    const char **stated_label;  /* [nyears]: the label as spelled, NULL without a 合计 row */
+    int *has_stated_actual;     /* [nyears] */
+    double *stated_actual;      /* [nyears] */
     double total_target, cum_target, cum_actual;
     int has_rate;
     double rate;

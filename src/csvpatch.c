@@ -40,6 +40,47 @@ static int is_id_header(const char *h)
     return strcmp(h, "id") == 0 || strcmp(h, "序号") == 0 || strcmp(h, "编号") == 0;
 }
 
+/* The county table's key columns, spelled as the loader accepts them. */
+static int is_county_header(const char *h)
+{
+    return strcmp(h, "county") == 0 || strcmp(h, "县区") == 0 || strcmp(h, "县（市、区）") == 0;
+}
+
+static int is_year_header(const char *h)
+{
+    return strcmp(h, "year") == 0 || strcmp(h, "年份") == 0 || strcmp(h, "年度") == 0;
+}
+
+/* The columns that find a row: the id column, or the county and year columns. */
+typedef struct {
+    size_t id, county, year;    /* (size_t)-1 when absent */
+} row_key;
+
+static row_key key_columns(const pe_csv *csv)
+{
+    row_key k = { (size_t)-1, (size_t)-1, (size_t)-1 };
+    for (size_t c = 0; c < csv->ncols; c++) {
+        const char *h = csv->header[c].text ? csv->header[c].text : "";
+        if (is_id_header(h) && k.id == (size_t)-1)
+            k.id = c;
+        if (is_county_header(h) && k.county == (size_t)-1)
+            k.county = c;
+        if (is_year_header(h) && k.year == (size_t)-1)
+            k.year = c;
+    }
+    return k;
+}
+
+/* Whether row `row` is the one edit `e` names. */
+static int row_matches(const pe_cell *row, const row_key *k, const pe_csv_edit *e)
+{
+    if (!e->year)
+        return k->id != (size_t)-1 && row[k->id].text && strcmp(row[k->id].text, e->id) == 0;
+    return k->county != (size_t)-1 && k->year != (size_t)-1 && row[k->county].text &&
+           strcmp(row[k->county].text, e->id) == 0 && row[k->year].text &&
+           header_year(row[k->year].text) == e->year;
+}
+
 typedef struct {
     const char *raw;
     size_t len;
@@ -156,27 +197,24 @@ static int op_cmp(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static int edit_matches(const pe_csv_edit *e, const char *header, const char *id)
+static int column_matches(const pe_csv_edit *e, const char *header)
 {
     int y = header_year(e->column);
-    return (strcmp(header, e->column) == 0 || (y && header_year(header) == y)) &&
-           strcmp(id, e->id) == 0;
+    return strcmp(header, e->column) == 0 || (y && header_year(header) == y);
 }
 
 /* Compares the tables before and after, column by header: every cell equal
  * except the edited ones, which must hold their new text, and the added
  * columns, empty where nothing was edited. Returns 0 when the patch is exact. */
-static int verify(const pe_csv *a, const pe_csv *b, size_t idcol, const pe_csv_edit *edits,
-                  size_t nedits, size_t nadded)
+static int verify(const pe_csv *a, const pe_csv *b, const pe_csv_edit *edits, size_t nedits,
+                  size_t nadded)
 {
     if (b->ncols != a->ncols + nadded || b->nrows != a->nrows)
         return -1;
-    size_t bid = (size_t)-1;
-    for (size_t cb = 0; cb < b->ncols; cb++)
-        if (b->header[cb].text && a->header[idcol].text &&
-            strcmp(b->header[cb].text, a->header[idcol].text) == 0)
-            bid = cb;
-    if (bid == (size_t)-1)
+    row_key ka = key_columns(a), kb = key_columns(b);
+    if ((ka.id == (size_t)-1) != (kb.id == (size_t)-1) ||
+        (ka.county == (size_t)-1) != (kb.county == (size_t)-1) ||
+        (ka.year == (size_t)-1) != (kb.year == (size_t)-1))
         return -1;
     for (size_t cb = 0; cb < b->ncols; cb++) {
         const char *hb = b->header[cb].text ? b->header[cb].text : "";
@@ -186,11 +224,10 @@ static int verify(const pe_csv *a, const pe_csv *b, size_t idcol, const pe_csv_e
                 ca = k;
         for (size_t r = 0; r < b->nrows; r++) {
             const char *tb = b->rows[r][cb].text ? b->rows[r][cb].text : "";
-            const char *id = b->rows[r][bid].text ? b->rows[r][bid].text : "";
             const char *want = ca == (size_t)-1 ? "" : a->rows[r][ca].text ? a->rows[r][ca].text : "";
             char *edited = NULL;
             for (size_t e = 0; e < nedits; e++)
-                if (edit_matches(&edits[e], hb, id)) {
+                if (column_matches(&edits[e], hb) && row_matches(b->rows[r], &kb, &edits[e])) {
                     free(edited);
                     edited = strdup(edits[e].text);
                     if (!edited)
@@ -216,7 +253,8 @@ pe_status pe_csv_patch(const char *buf, size_t len, const char *file,
     raw_text r;
     patch_op *ops = NULL;
     char **owned = NULL;
-    size_t nops = 0, nowned = 0, idcol = (size_t)-1, nadded = 0;
+    size_t nops = 0, nowned = 0, nadded = 0;
+    row_key key;
     added_col *adds = NULL;
     pe_buf ob;
     pe_diags scratch;
@@ -252,14 +290,20 @@ pe_status pe_csv_patch(const char *buf, size_t len, const char *file,
     size_t last_year_col = (size_t)-1;
     for (size_t c = 0; c < csv->ncols; c++) {
         const char *h = csv->header[c].text ? csv->header[c].text : "";
-        if (is_id_header(h) && idcol == (size_t)-1)
-            idcol = c;
         if (header_year(h))
             last_year_col = c;
     }
-    if (idcol == (size_t)-1) {
-        pe_error(d, ((pe_src){ file, csv->header_line, 1 }), "表头中没有 id（序号）列，无法定位要改写的行");
-        goto cleanup;
+    key = key_columns(csv);
+    for (size_t e = 0; e < nedits; e++) {
+        if (!edits[e].year && key.id == (size_t)-1) {
+            pe_error(d, ((pe_src){ file, csv->header_line, 1 }), "表头中没有 id（序号）列，无法定位要改写的行");
+            goto cleanup;
+        }
+        if (edits[e].year && (key.county == (size_t)-1 || key.year == (size_t)-1)) {
+            pe_error(d, ((pe_src){ file, csv->header_line, 1 }),
+                     "表头中没有 county（县区）或 year（年份）列，无法定位要改写的行");
+            goto cleanup;
+        }
     }
 
     /* columns to add: years the table lacks (after the last year column, in
@@ -320,10 +364,13 @@ pe_status pe_csv_patch(const char *buf, size_t len, const char *file,
                 col = c;
         }
         for (size_t i = 0; i < csv->nrows; i++)
-            if (csv->rows[i][idcol].text && strcmp(csv->rows[i][idcol].text, edits[e].id) == 0)
+            if (row_matches(csv->rows[i], &key, &edits[e]))
                 row = i;
         if (row == (size_t)-1) {
-            pe_error(d, ((pe_src){ file, 0, 0 }), "表中没有 id 为“%s”的行", edits[e].id);
+            if (edits[e].year)
+                pe_error(d, ((pe_src){ file, 0, 0 }), "表中没有“%s”%d 年的行", edits[e].id, edits[e].year);
+            else
+                pe_error(d, ((pe_src){ file, 0, 0 }), "表中没有 id 为“%s”的行", edits[e].id);
             goto cleanup;
         }
         if (col == (size_t)-1)
@@ -349,7 +396,7 @@ pe_status pe_csv_patch(const char *buf, size_t len, const char *file,
             size_t s = field_end(&r, raw_offset(&r, cell->line, cell->col));
             const char *val = i == 0 ? adds[k].header : "";
             for (size_t e = 0; i > 0 && e < nedits; e++)
-                if (rowc[idcol].text && strcmp(rowc[idcol].text, edits[e].id) == 0 &&
+                if (row_matches(rowc, &key, &edits[e]) &&
                     (adds[k].year ? header_year(edits[e].column) == adds[k].year
                                   : strcmp(edits[e].column, adds[k].column) == 0))
                     val = edits[e].text;
@@ -400,7 +447,7 @@ pe_status pe_csv_patch(const char *buf, size_t len, const char *file,
     /* read the result back: only the edited cells may differ */
     if (pe_csv_parse(ob.s ? ob.s : "", ob.len, r.gb ? PE_ENC_GB18030 : PE_ENC_UTF8, file, arena,
                      &scratch, &after) != PE_OK ||
-        verify(csv, after, idcol, edits, nedits, nadded) != 0) {
+        verify(csv, after, edits, nedits, nadded) != 0) {
         pe_error(d, ((pe_src){ file, 0, 0 }),
                  "改写后复核不一致，为避免损坏数据未写入该文件；请手工核对此 CSV 的引号和列");
         goto cleanup;

@@ -29,7 +29,7 @@ struct pe_ident {
 };
 
 static const char *const role_words[PE_ID_ROLE_COUNT] = {
-    "actual", "judgement", "judgement_note", "source", "note", "contact"
+    "actual", "judgement", "judgement_note", "source", "note", "contact", "county_actual"
 };
 
 const char *pe_id_role_word(pe_id_role r)

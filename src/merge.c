@@ -178,6 +178,7 @@ typedef struct {
     pe_merge_result *res;
     seen_value *seen;
     size_t nseen, seencap;
+    pe_strmap counties;     /* county name → index in m->counties.items */
     int oom;
 } mctx;
 
@@ -256,13 +257,15 @@ static const char *milestone_word(const char *t, double *v)
 /* Parses the answer in cell `x` for indicator `ind`; 0 and *v on success, 1
  * when the cell is empty (no answer), -1 on error (recorded at `where`).
  * *word gets a milestone's word as typed (written to the CSV as it is), else NULL. */
-static int answer_value(mctx *c, const pe_indicator *ind, const pe_xcell *x, const char *where,
-                        double *v, const char **word)
+/* The number (or milestone word) typed in cell `x` for a value of `kind` in
+ * `unit`: 0 with *v, 1 for an empty cell, −1 after an error at `where`. */
+static int answer_value(mctx *c, pe_kind kind, const char *unit, const pe_xcell *x,
+                        const char *where, double *v, const char **word)
 {
     *word = NULL;
     if (!x)
         return 1;
-    int pct_unit = strcmp(ind->unit, "%") == 0;
+    int pct_unit = strcmp(unit, "%") == 0;
     if (x->type == PE_XV_NUMBER) {
         char *end;
         *v = strtod(x->text, &end);
@@ -293,7 +296,7 @@ static int answer_value(mctx *c, const pe_indicator *ind, const pe_xcell *x, con
         pe_trim(++t);
     if (!*t)
         return 1;
-    if (ind->kind == PE_KIND_MILESTONE) {
+    if (kind == PE_KIND_MILESTONE) {
         const char *w = milestone_word(t, v);
         if (!w) {
             pe_error(c->d, ((pe_src){ where, 0, 0 }),
@@ -318,19 +321,19 @@ static int answer_value(mctx *c, const pe_indicator *ind, const pe_xcell *x, con
     if (nr != PE_NUM_OK) {
         pe_error(c->d, ((pe_src){ where, 0, 0 }),
                  "“%s”不是数字：这里只能填写数值（单位：%s），不要带单位或文字，说明请写在“备注”栏",
-                 x->text, *ind->unit ? ind->unit : "无");
+                 x->text, *unit ? unit : "无");
         return -1;
     }
     if (has_pct && !pct_unit) {
         pe_error(c->d, ((pe_src){ where, 0, 0 }), "“%s”带有百分号，而该指标的单位是“%s”，请按单位填写数值",
-                 x->text, ind->unit);
+                 x->text, unit);
         return -1;
     }
     return 0;
 }
 
 /* The plausible range of a year's actual; see value_range in collect.c. */
-static int in_range(const pe_indicator *ind, double v, char *why, size_t n)
+static int in_range(pe_kind kind, const char *unit, double v, char *why, size_t n)
 {
     /* what the tables accept (pe_util.h): a number cell of 1e300 would
      * otherwise be written to the CSV and refused only by the next run */
@@ -338,31 +341,31 @@ static int in_range(const pe_indicator *ind, double v, char *why, size_t n)
         snprintf(why, n, "超出可接受的范围（绝对值不超过 10^15）");
         return 0;
     }
-    if (ind->kind == PE_KIND_GROWTH) {
+    if (kind == PE_KIND_GROWTH) {
         if (v <= -100 || v > 10000) {
             snprintf(why, n, "增长率须大于 -100%%（单位 %%）");
             return 0;
         }
-    } else if (ind->kind == PE_KIND_MILESTONE) {
+    } else if (kind == PE_KIND_MILESTONE) {
         if (v != 0 && v != 1) {
             snprintf(why, n, "节点目标只能填 1（已实现）或 0（尚未实现）");
             return 0;
         }
-    } else if (ind->kind == PE_KIND_REDUCTION) {
+    } else if (kind == PE_KIND_REDUCTION) {
         if (v >= 100 || v < -100) {
             snprintf(why, n, "降低率须小于 100%%（单位 %%）");
             return 0;
         }
-    } else if (ind->kind == PE_KIND_QUALITATIVE) {
+    } else if (kind == PE_KIND_QUALITATIVE) {
         snprintf(why, n, "定性指标没有年度实际值，评估结论请填在“评估结论”列");
         return 0;
-    } else if (strcmp(ind->unit, "%") == 0) {
+    } else if (strcmp(unit, "%") == 0) {
         if (v < 0 || v > 100) {
             snprintf(why, n, "单位为 %%，须在 0 至 100 之间（0.54%% 填 0.54）");
             return 0;
         }
     } else if (v < 0) {
-        snprintf(why, n, "单位为“%s”，不能为负数", ind->unit);
+        snprintf(why, n, "单位为“%s”，不能为负数", unit);
         return 0;
     }
     return 1;
@@ -389,7 +392,7 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
                  id, table);
         return;
     }
-    int r = answer_value(c, ind, x, where, &v, &word);
+    int r = answer_value(c, ind->kind, ind->unit, x, where, &v, &word);
     if (r != 0)
         return;
     /* the shared workbook has columns up to the target year: only answers count */
@@ -399,7 +402,7 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
                  c->m->eval_year, c->m->base_year + 1, c->m->eval_year);
         return;
     }
-    if (!in_range(ind, v, why, sizeof why)) {
+    if (!in_range(ind->kind, ind->unit, v, why, sizeof why)) {
         pe_error(c->d, ((pe_src){ where, 0, 0 }), "“%s”不合理：%s，请核对后重新填写", x->text, why);
         return;
     }
@@ -455,6 +458,126 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
         return;
     }
     add_change(c, &ch);
+}
+
+/* A county's actual of `year`, typed in the shared workbook's county sheet:
+ * checked like a year's actual (a number, ≥ 0, 0–100 for %), against the
+ * county table's own row of that year. */
+static void check_county_actual(mctx *c, const ident_info *info, const pe_xbook *b,
+                                const char *sheet, const char *ref, const char *name, int year,
+                                const pe_xcell *x)
+{
+    pe_arena *a = c->res->arena;
+    const pe_county_table *t = &c->m->counties;
+    const char *where = place(a, b->file, sheet, ref);
+    size_t k = 0, yi = (size_t)-1;
+    double v;
+    const char *word;
+    char why[256];
+    if (!where) {
+        c->oom = 1;
+        return;
+    }
+    if (!t->present || pe_strmap_get(&c->counties, name, &k) != 1) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                 "县区“%s”在本配置的县区表中不存在：可能已删除或改了名称，请用最新配置重新生成工作簿", name);
+        return;
+    }
+    const pe_county *co = &t->items[k];
+    const char *unit = t->unit ? t->unit : "";
+    if (answer_value(c, PE_KIND_LEVEL, unit, x, where, &v, &word) != 0)
+        return;
+    for (size_t j = 0; j < t->nyears; j++)
+        if (t->years[j] == year)
+            yi = j;
+    if (year > c->m->eval_year) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                 "%d年的完成值还不能填写（评估年份为 %d 年），请删除该数值", year, c->m->eval_year);
+        return;
+    }
+    if (!in_range(PE_KIND_LEVEL, unit, v, why, sizeof why)) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }), "“%s”不合理：%s，请核对后重新填写", x->text, why);
+        return;
+    }
+    if (yi == (size_t)-1 || (!co->has_target[yi] && !co->has_actual[yi])) {
+        pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                 "县区表（%s）中没有“%s”%d 年的行，完成值无处写入：请先在县区表中补上该县区该年的目标，"
+                 "再重新生成工作簿", t->file ? t->file : "counties.csv", name, year);
+        return;
+    }
+    for (size_t i = 0; i < c->nseen; i++) {
+        seen_value *s = &c->seen[i];
+        if (s->year == year && !s->column && strcmp(s->table, "counties") == 0 &&
+            strcmp(s->id, name) == 0) {
+            if (s->value != v)
+                pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                         "冲突：县区“%s”%d年的完成值由两份工作簿填报且不一致（%s 填 %g，%s 填 %g），请核实后只保留一份",
+                         name, year, s->dept, s->value, *info->dept ? info->dept : b->file, v);
+            return;
+        }
+    }
+    if (!seen_push(c, (seen_value){ "counties", co->name, year, NULL, v, NULL, where,
+                                    info->filler ? info->filler : info->dept }))
+        return;
+    if (co->has_actual[yi] && fabs(co->actual[yi] - v) <= 1e-9 * (1.0 + fabs(co->actual[yi])))
+        return;
+    char ot[64] = "", nt[64];
+    if (co->has_actual[yi])
+        number_text(co->actual[yi], ot, sizeof ot);
+    number_text(v, nt, sizeof nt);
+    pe_merge_change ch = { "counties", co->name, t->measure ? t->measure : "县区表", year, NULL,
+                           pe_arena_strdup(a, ot), pe_arena_strdup(a, nt),
+                           info->filler ? info->filler : info->dept, where };
+    if (!ch.old_text || !ch.new_text) {
+        c->oom = 1;
+        return;
+    }
+    add_change(c, &ch);
+}
+
+/* The county table's 合计 rows state each year's sum: where a county's actual
+ * changes and the stated sum agreed with the counties before, it is changed
+ * with them (and listed), so that the table keeps adding up. */
+static void county_totals(mctx *c)
+{
+    const pe_county_table *t = &c->m->counties;
+    pe_arena *a = c->res->arena;
+    size_t n0 = c->res->n;
+    for (size_t yi = 0; t->present && yi < t->nyears; yi++) {
+        if (!t->stated_label[yi] || !t->has_stated_actual[yi])
+            continue;
+        double old_sum = 0, new_sum = 0;
+        int changed = 0;
+        for (size_t k = 0; k < t->n; k++) {
+            const pe_county *co = &t->items[k];
+            double v = co->has_actual[yi] ? co->actual[yi] : 0;
+            old_sum += v;
+            for (size_t i = 0; i < n0; i++) {
+                const pe_merge_change *ch = &c->res->changes[i];
+                if (ch->year == t->years[yi] && strcmp(ch->table, "counties") == 0 &&
+                    strcmp(ch->id, co->name) == 0) {
+                    v = strtod(ch->new_text, NULL);
+                    changed = 1;
+                }
+            }
+            new_sum += v;
+        }
+        double st = t->stated_actual[yi];
+        if (!changed || fabs(st - old_sum) > 1e-9 * (1.0 + fabs(old_sum)))
+            continue;   /* an already differing 合计 is the loader's warning, left as written */
+        char ot[64], nt[64];
+        number_text(st, ot, sizeof ot);
+        number_text(new_sum, nt, sizeof nt);
+        pe_merge_change ch = { "counties", t->stated_label[yi],
+                               pe_arena_printf(a, "%s（按各县区重算）", t->measure ? t->measure : "县区表"),
+                               t->years[yi], NULL, pe_arena_strdup(a, ot), pe_arena_strdup(a, nt),
+                               "（合计行）", pe_arena_printf(a, "%s", t->file ? t->file : "") };
+        if (!ch.name || !ch.old_text || !ch.new_text || !ch.where) {
+            c->oom = 1;
+            return;
+        }
+        add_change(c, &ch);
+    }
 }
 
 /* The office's judgement (status word) or its reason, typed in the shared
@@ -610,6 +733,10 @@ static void merge_book(mctx *c, const pe_xbook *b)
         case PE_ID_JUDGEMENT_NOTE:
             check_judgement(c, &info, b, sheet, ref, idcell(s, r, 4), idcell(s, r, 5), role, x);
             break;
+        case PE_ID_COUNTY_ACTUAL:
+            check_county_actual(c, &info, b, sheet, ref, idcell(s, r, 5),
+                                (int)strtol(idcell(s, r, 6), NULL, 10), x);
+            break;
         case PE_ID_SOURCE:
         case PE_ID_NOTE:
         case PE_ID_CONTACT:
@@ -636,14 +763,17 @@ static void merge_book(mctx *c, const pe_xbook *b)
 
 /* ---- applying ---- */
 
-/* The header of the CSV column `key` ("judgement"/"judgement_note") as the
+/* The header of the CSV column `key` ("judgement"/"judgement_note"/"actual") as the
  * table spells it (an alias of the loader); when the column is missing, the
  * name to add: the key, or its Chinese alias when the id column is Chinese. */
 static const char *csv_column_name(const char *buf, size_t len, const char *key)
 {
     static const char *const judge[] = { "judgement", "评估结论", "研判结论" };
     static const char *const jnote[] = { "judgement_note", "研判说明", "结论说明" };
-    const char *const *names = strcmp(key, "judgement") == 0 ? judge : jnote;
+    static const char *const actual[] = { "actual", "完成", "完成值" };
+    const char *const *names = strcmp(key, "judgement") == 0 ? judge
+                               : strcmp(key, "actual") == 0  ? actual
+                                                             : jnote;
     const char *res = NULL;
     pe_arena *a = pe_arena_new();
     pe_diags d;
@@ -664,18 +794,20 @@ static const char *csv_column_name(const char *buf, size_t len, const char *key)
 
 static pe_status apply_changes(mctx *c)
 {
-    const pe_indicator_table *tabs[2] = { &c->m->indicators, &c->m->targets };
-    pe_outfile outs[2] = { { NULL, NULL }, { NULL, NULL } };
+    enum { NTABLES = 3 };
+    const char *keys[NTABLES] = { c->m->indicators.key, c->m->targets.key, "counties" };
+    const char *files[NTABLES] = { c->m->indicators.file, c->m->targets.file,
+                                   c->m->counties.present ? c->m->counties.file : NULL };
+    pe_outfile outs[NTABLES] = { { NULL, NULL }, { NULL, NULL }, { NULL, NULL } };
     pe_status st = PE_OK;
     pe_merge_result *r = c->res;
 
-    for (int k = 0; k < 2 && st == PE_OK; k++) {
-        const pe_indicator_table *t = tabs[k];
+    for (int k = 0; k < NTABLES && st == PE_OK; k++) {
         size_t n = 0;
         for (size_t i = 0; i < r->n; i++)
-            if (t->key && strcmp(r->changes[i].table, t->key) == 0)
+            if (keys[k] && strcmp(r->changes[i].table, keys[k]) == 0)
                 n++;
-        if (!n || !t->file)
+        if (!n || !files[k])
             continue;
         pe_csv_edit *edits = calloc(n, sizeof *edits);
         char (*years)[8] = calloc(n, sizeof *years);
@@ -686,27 +818,34 @@ static pe_status apply_changes(mctx *c)
             free(years);
             return PE_ERR_NOMEM;
         }
-        st = pe_file_read(t->file, t->file, c->d, &buf, &len);
+        st = pe_file_read(files[k], files[k], c->d, &buf, &len);
+        const char *actual_col = st == PE_OK && k == 2 ? csv_column_name(buf, len, "actual") : NULL;
         for (size_t i = 0; st == PE_OK && i < r->n; i++)
-            if (strcmp(r->changes[i].table, t->key) == 0) {
+            if (strcmp(r->changes[i].table, keys[k]) == 0) {
+                const pe_merge_change *ch = &r->changes[i];
                 const char *col = years[e];
-                if (r->changes[i].column)
-                    col = csv_column_name(buf, len, r->changes[i].column);
-                else
-                    snprintf(years[e], sizeof years[e], "%d", r->changes[i].year);
-                edits[e] = (pe_csv_edit){ r->changes[i].id, col, r->changes[i].new_text };
+                int year = 0;
+                if (k == 2) {
+                    col = actual_col;   /* the row is the county's of that year */
+                    year = ch->year;
+                } else if (ch->column) {
+                    col = csv_column_name(buf, len, ch->column);
+                } else {
+                    snprintf(years[e], sizeof years[e], "%d", ch->year);
+                }
+                edits[e] = (pe_csv_edit){ ch->id, col, ch->new_text, year };
                 e++;
             }
         if (st == PE_OK)
-            st = pe_csv_patch(buf, len, t->file, edits, n, c->d, &nb, &nlen);
+            st = pe_csv_patch(buf, len, files[k], edits, n, c->d, &nb, &nlen);
         if (st == PE_OK)
-            st = pe_outfile_begin(&outs[k], t->file, c->d);
+            st = pe_outfile_begin(&outs[k], files[k], c->d);
         if (st == PE_OK) {
             FILE *f = fopen(outs[k].tmp, "wb");
             if (!f || fwrite(nb, 1, nlen, f) != nlen || fclose(f) != 0) {
                 if (f && ferror(f))
                     fclose(f);
-                pe_error(c->d, ((pe_src){ t->file, 0, 0 }), "写入临时文件失败，原文件未改动，请检查磁盘空间和权限");
+                pe_error(c->d, ((pe_src){ files[k], 0, 0 }), "写入临时文件失败，原文件未改动，请检查磁盘空间和权限");
                 st = PE_ERR_IO;
             }
         }
@@ -716,7 +855,7 @@ static pe_status apply_changes(mctx *c)
         free(years);
     }
     /* rename only when every file was prepared */
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < NTABLES; k++) {
         if (!outs[k].tmp)
             continue;
         if (st == PE_OK) {
@@ -725,7 +864,7 @@ static pe_status apply_changes(mctx *c)
                 const char **nw = realloc(r->written, (r->nw + 1) * sizeof *nw);
                 if (nw) {
                     r->written = nw;
-                    r->written[r->nw++] = tabs[k]->file;
+                    r->written[r->nw++] = files[k];
                 }
             }
         }
@@ -752,6 +891,9 @@ pe_status pe_merge_run(const pe_model *m, const char *const *files, size_t nfile
         free(c.res);
         return PE_ERR_NOMEM;
     }
+    for (size_t k = 0; m->counties.present && k < m->counties.n; k++)
+        if (pe_strmap_put(&c.counties, m->counties.items[k].name, k, NULL) < 0)
+            c.oom = 1;
     pe_xbook **books = calloc(nfiles + 1, sizeof *books);
     if (!books) {
         pe_merge_result_free(c.res);
@@ -765,6 +907,7 @@ pe_status pe_merge_run(const pe_model *m, const char *const *files, size_t nfile
             merge_book(&c, books[i]);
     }
     check_judgement_reasons(&c);
+    county_totals(&c);
     if (c.oom)
         st = PE_ERR_NOMEM;
     if (st == PE_OK && d->nerrors > errors_before)
@@ -775,6 +918,7 @@ pe_status pe_merge_run(const pe_model *m, const char *const *files, size_t nfile
         pe_xbook_free(books[i]);
     free(books);
     free(c.seen);
+    pe_strmap_release(&c.counties);
     *out = c.res;
     return st;
 }

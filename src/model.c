@@ -796,8 +796,11 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
     int *has_st = pe_arena_alloc(m->arena, (ny + 1) * sizeof(int));
     int *has_sa = pe_arena_alloc(m->arena, (ny + 1) * sizeof(int));
     pe_src *stated_src = pe_arena_alloc(m->arena, (ny + 1) * sizeof(pe_src));
+    t->stated_label = pe_arena_alloc(m->arena, (ny + 1) * sizeof(char *));
+    t->has_stated_actual = has_sa;
+    t->stated_actual = stated_a;
     if (!t->items || !t->year_target || !t->year_actual || !t->year_has_actual || !stated_t ||
-        !stated_a || !has_st || !has_sa || !stated_src) {
+        !stated_a || !has_st || !has_sa || !stated_src || !t->stated_label) {
         pe_strmap_release(&index);
         return PE_ERR_NOMEM;
     }
@@ -833,10 +836,11 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
                          m->eval_year);
         }
         if (is_total_label(cc->text)) {
-            if (has_st[yi]) {
+            if (t->stated_label[yi]) {
                 pe_error(d, cell_at(file, cc), "%d 年的合计行重复，请删除多余的一行", yr[r]);
                 continue;
             }
+            t->stated_label[yi] = cc->text;
             has_st[yi] = tp;
             stated_t[yi] = tv;
             has_sa[yi] = ap;

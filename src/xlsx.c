@@ -2120,15 +2120,21 @@ static void county_sheet(xctx *x)
         const pe_county *co = &t->items[i];
         row = first + i;
         put_text(x, &s, row, 0, co->name, x->f.text);
+        id_locked_text(x, &s, row, 0, co->name);
         for (j = 0; j < ny; j++) {
-            if (co->has_target[j])
+            if (co->has_target[j]) {
                 put_number(x, &s, row, c_t0 + j, co->target[j], dec, num);
-            else
+                id_locked_number(x, &s, row, c_t0 + j, co->target[j]);
+            } else {
                 put_blank(x, &s, row, c_t0 + j, num);
+                id_locked_text(x, &s, row, c_t0 + j, NULL);
+            }
             if (co->has_actual[j])
                 put_number(x, &s, row, c_a0 + j, co->actual[j], dec, x->f.in_num[dec]);
             else
                 put_blank(x, &s, row, c_a0 + j, x->f.in_num[dec]);
+            id_input(x, &s, row, c_a0 + j, PE_ID_COUNTY_ACTUAL, "counties", co->name, t->years[j],
+                     NULL);
         }
         county_refs(&cr, row, row, row, c_t0, c_a0, ny, c_tot, 0);
         pe_xlsx_col_name((unsigned)c_t0, a);

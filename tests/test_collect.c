@@ -40,10 +40,10 @@ static void test_bom_crlf_quotes(void **state)
                      "1,\"研发, 投入\",\"1,234.5\",,\"说明\"\"甲\"\"\"\r\n"
                      "2,高企, 12 ,13,\r\n";
     const pe_csv_edit e[] = {
-        { "1", "2021", "1300" },        /* a quoted field, replaced whole */
-        { "1", "2022", "7.5" },         /* an empty field */
-        { "2", "2021", "12.5" },        /* spaces around the old value */
-        { "2", "note", "含,逗号" },     /* the last field, empty before CRLF; quoted */
+        { "1", "2021", "1300", 0 },        /* a quoted field, replaced whole */
+        { "1", "2022", "7.5", 0 },         /* an empty field */
+        { "2", "2021", "12.5", 0 },        /* spaces around the old value */
+        { "2", "note", "含,逗号", 0 },     /* the last field, empty before CRLF; quoted */
     };
     patch_to(in, e, 4,
              "\xEF\xBB\xBFid,name,2021,2022,note\r\n"
@@ -56,7 +56,7 @@ static void test_year_suffix_and_last_line(void **state)
     (void)state;
     /* 2021年 headers match the year 2021; no newline at the end of the file */
     const char *in = "序号,指标名称,2021年,2022年\n1.1,甲,5,\n1.2,乙,6,7";
-    const pe_csv_edit e[] = { { "1.1", "2022", "6" }, { "1.2", "2022", "8" } };
+    const pe_csv_edit e[] = { { "1.1", "2022", "6", 0 }, { "1.2", "2022", "8", 0 } };
     patch_to(in, e, 2, "序号,指标名称,2021年,2022年\n1.1,甲,5,6\n1.2,乙,6,8");
 }
 
@@ -64,11 +64,11 @@ static void test_add_year_column(void **state)
 {
     (void)state;
     const char *in = "id,name,2021,2022,dept,note\n1,甲,1,2,科技局,\n\n2,乙,3,4,统计局,备注\n";
-    const pe_csv_edit e[] = { { "2", "2023", "5.5" } };
+    const pe_csv_edit e[] = { { "2", "2023", "5.5", 0 } };
     /* added after the last year column; the blank line stays */
     patch_to(in, e, 1, "id,name,2021,2022,2023,dept,note\n1,甲,1,2,,科技局,\n\n2,乙,3,4,5.5,统计局,备注\n");
     const char *in2 = "id,name,2021年\r\n1,甲,1\r\n";
-    const pe_csv_edit e2[] = { { "1", "2022", "2" } };
+    const pe_csv_edit e2[] = { { "1", "2022", "2", 0 } };
     patch_to(in2, e2, 1, "id,name,2021年,2022年\r\n1,甲,1,2\r\n");
     const char *in3 = "id,name\n1,甲\n";       /* no year column at all: at the end */
     patch_to(in3, e2, 1, "id,name,2022\n1,甲,2\n");
@@ -90,7 +90,7 @@ static void test_gbk_kept(void **state)
     /* 研 and 发 as GBK; the milestone word 是 is written in GBK too */
     char *in = gbk("序号,指标名称,单位,2016年,2017年,牵头部门\n1,研发投入,%,1.2,,市科技局\n2,平台建成,,,否,市发改委\n");
     char *want = gbk("序号,指标名称,单位,2016年,2017年,牵头部门\n1,研发投入,%,1.2,1.5,市科技局\n2,平台建成,,,是,市发改委\n");
-    const pe_csv_edit e[] = { { "1", "2017", "1.5" }, { "2", "2017", "是" } };
+    const pe_csv_edit e[] = { { "1", "2017", "1.5", 0 }, { "2", "2017", "是", 0 } };
     patch_to(in, e, 2, want);
     free(in);
     free(want);
@@ -101,17 +101,57 @@ static void test_add_several_columns(void **state)
     (void)state;
     const char *in = "id,name,2021,note\n1,甲,1,x\n2,乙,,\n";
     /* two years (ascending after 2021, whatever the edits' order) and a judgement column at the end */
-    const pe_csv_edit e[] = { { "2", "2023", "3" }, { "1", "2022", "2" }, { "1", "judgement", "符合序时进度" } };
+    const pe_csv_edit e[] = { { "2", "2023", "3", 0 }, { "1", "2022", "2", 0 }, { "1", "judgement", "符合序时进度", 0 } };
     patch_to(in, e, 3, "id,name,2021,2022,2023,note,judgement\n1,甲,1,2,,x,符合序时进度\n2,乙,,,3,,\n");
+}
+
+/* The county table (long format): a row found by (county, year), Chinese
+ * headers, a 2021年 year cell, CRLF; a missing 完成 column is added. */
+static void test_county_rows(void **state)
+{
+    (void)state;
+    const char *in = "县区,指标,单位,年份,目标,完成\r\n"
+                     "甲县,项目,项,2020,3,4\r\n"
+                     "甲县,项目,项,2021年,4,\r\n"
+                     "乙县,项目,项,2021,5,5\r\n"
+                     "合计,项目,项,2021,9,5\r\n";
+    const pe_csv_edit e[] = { { "甲县", "完成", "6", 2021 }, { "合计", "完成", "11", 2021 },
+                              { "甲县", "完成", "4.5", 2020 } };
+    patch_to(in, e, 3,
+             "县区,指标,单位,年份,目标,完成\r\n"
+             "甲县,项目,项,2020,3,4.5\r\n"
+             "甲县,项目,项,2021年,4,6\r\n"
+             "乙县,项目,项,2021,5,5\r\n"
+             "合计,项目,项,2021,9,11\r\n");
+    const char *no_actual = "county,year,target\n甲县,2021,4\n乙县,2021,5\n";
+    const pe_csv_edit e2[] = { { "乙县", "actual", "7", 2021 } };
+    patch_to(no_actual, e2, 1, "county,year,target,actual\n甲县,2021,4,\n乙县,2021,5,7\n");
+    /* no such row, or no year column: errors, nothing written */
+    const pe_csv_edit e3[] = { { "丙县", "完成", "1", 2021 } };
+    const char *no_year = "县区,目标,完成\n甲县,4,5\n";
+    const pe_csv_edit e4[] = { { "甲县", "完成", "1", 2021 } };
+    const char *ins[] = { in, no_year };
+    const pe_csv_edit *cases[] = { e3, e4 };
+    for (int i = 0; i < 2; i++) {
+        pe_diags d;
+        pe_diags_init(&d);
+        char *out = NULL;
+        size_t len = 0;
+        assert_int_equal(pe_csv_patch(ins[i], strlen(ins[i]), "c.csv", cases[i], 1, &d, &out, &len),
+                         PE_ERR_INPUT);
+        assert_null(out);
+        assert_true(d.nerrors >= 1);
+        pe_diags_release(&d);
+    }
 }
 
 static void test_errors(void **state)
 {
     (void)state;
     const char *in = "id,name,2021\n1,甲,1\n";
-    const pe_csv_edit e1[] = { { "9", "2021", "2" } };
-    const pe_csv_edit e2[] = { { "1", "a,b", "2" } };
-    const pe_csv_edit e3[] = { { "1", "2021", "2" }, { "1", "2021", "3" } };
+    const pe_csv_edit e1[] = { { "9", "2021", "2", 0 } };
+    const pe_csv_edit e2[] = { { "1", "a,b", "2", 0 } };
+    const pe_csv_edit e3[] = { { "1", "2021", "2", 0 }, { "1", "2021", "3", 0 } };
     const pe_csv_edit *cases[] = { e1, e2, e3 };
     size_t ns[] = { 1, 1, 2 };
     for (int i = 0; i < 3; i++) {
@@ -317,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_merge_judgement),
         cmocka_unit_test(test_merge_judgement_apply),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_county_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -716,14 +716,62 @@ def shared_workbook(args):
     for n, (_, sheet, ref, _, table, rid, y, _) in enumerate(actual[:2]):
         wb[sheet][ref] = 3 + n
         edits.setdefault(table, {})[(rid, int(y))] = str(3 + n)
+    # the county sheet: two counties' actuals of one year; the table's 合计 row
+    # of that year must follow them
+    counties = os.path.join(work, "input", "counties.csv")
+    cbefore = open(counties, "rb").read()
+    cin = [r for r in ident if r[3] == "county_actual"]
+    check(len(cin) >= 6, "the shared workbook lists no county inputs: %d" % len(cin))
+    cy = max(int(r[6]) for r in cin)
+    picked = [r for r in cin if int(r[6]) == cy][:2]
+    cedits = {}
+    for n, (_, sheet, ref, _, _, county, y, _) in enumerate(picked):
+        wb[sheet][ref] = 40 + n
+        cedits[(county, int(y))] = str(40 + n)
+    # bad county answers, each refused at its cell with nothing written
+    for val, why in (("四十", "不是数字"), (-3, "不能为负数")):
+        bad_wb = openpyxl.load_workbook(book)
+        _, sheet, ref, _, _, county, y, _ = picked[0]
+        bad_wb[sheet][ref] = val
+        bad = os.path.join(work, "bad_county.xlsx")
+        bad_wb.save(bad)
+        rc, out = run([pv, "merge", "--apply", ini, bad])
+        check(rc == 1 and ("%s!%s: 错误：" % (sheet, ref)) in out and why in out,
+              "bad county answer %r: %d %s" % (val, rc, out))
+        check(open(counties, "rb").read() == cbefore, "a refused county answer changed counties.csv")
     filled = os.path.join(work, "filled.xlsx")
     wb.save(filled)
     rc, out = run([pv, "merge", "--apply", ini, filled])
-    check(rc == 0 and "变动（2 处）" in out, "merge of the shared workbook: %d %s" % (rc, out))
+    check(rc == 0 and "变动（5 处）" in out, "merge of the shared workbook: %d %s" % (rc, out))
     for k, path in tables.items():
         want = expected_bytes(before[k], encs[k], edits.get(k, {}))
         check(open(path, "rb").read() == want, "%s differs from the expected patch" % path)
-    print("ok: the shared workbook merges (2 changes applied byte-exactly)")
+    # counties.csv: the two fields, and the 合计 row of that year = the new sum
+    lines = cbefore.decode("utf-8").split("\n")
+    head = split_raw(lines[0].rstrip("\r"))
+    ci, yi, ai = head.index("county"), head.index("year"), head.index("actual")
+    total = 0.0
+    for n in range(1, len(lines)):
+        f = split_raw(lines[n].rstrip("\r"))
+        if len(f) < len(head) or f[ci] == "合计":
+            continue
+        key = (f[ci], year_of(f[yi]))
+        if key in cedits:
+            f[ai] = cedits[key]
+            lines[n] = ",".join(f) + ("\r" if lines[n].endswith("\r") else "")
+        if year_of(f[yi]) == cy and f[ai]:
+            total += float(f[ai])
+    for n in range(1, len(lines)):
+        f = split_raw(lines[n].rstrip("\r"))
+        if len(f) >= len(head) and f[ci] == "合计" and year_of(f[yi]) == cy:
+            f[ai] = "%g" % total
+            lines[n] = ",".join(f) + ("\r" if lines[n].endswith("\r") else "")
+    check(open(counties, "rb").read() == "\n".join(lines).encode("utf-8"),
+          "counties.csv differs from the expected patch")
+    rc, out = run([pv, "-o", os.path.join(work, "rerun"), ini])
+    check(rc == 0 and "合计行" not in out, "the run after the county merge: %d %s" % (rc, out))
+    print("ok: the shared workbook merges (2 actuals, 2 county actuals and their 合计 applied "
+          "byte-exactly; bad county answers refused)")
     return 0
 
 

@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     default: {
         static const pe_csv_edit edits[] = {
-            { "1", "2023", "45.5" }, { "2", "note", "改，\"引号\"" }, { "3", "2026", "1" },
+            { "1", "2023", "45.5", 0 }, { "2", "note", "改，\"引号\"", 0 }, { "3", "2026", "1", 0 },
         };
         char *out = NULL;
         size_t outlen = 0;
