@@ -6,13 +6,27 @@
 
 #include <hpdf.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #define NROLES PE_FONT_ROLES
 #define OUTLINE_DEPTH 4
 #define OUTLINE_RISE 4.0    /* pt: a bookmark shows a little above its heading */
+
+/* One font program, read from its subset file and deflated on a thread of
+ * its own while the pages are drawn. */
+typedef struct {
+    const char *path;
+    unsigned char *z;       /* deflated program (malloc'd) */
+    size_t zlen, len;
+    int ok;
+    pthread_t tid;
+    int started;
+} program_job;
 
 typedef struct {
     const pe_pages *p;
@@ -24,6 +38,7 @@ typedef struct {
     HPDF_Encoder enc;
     HPDF_STATUS herr, hdetail;
     HPDF_Page *pages;
+    program_job programs[NROLES];   /* per font slot */
     /* graphics state of the current page, to emit only changes */
     int in_text;
     HPDF_Font cur_font;
@@ -42,6 +57,54 @@ static void HPDF_STDCALL on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_
     if (c->herr == 0) {
         c->herr = error_no;
         c->hdetail = detail_no;
+    }
+}
+
+/* Reads and deflates job->path (the level libharu uses for its streams). */
+static void *program_deflate(void *arg)
+{
+    program_job *j = arg;
+    FILE *f = fopen(j->path, "rb");
+    unsigned char *raw = NULL;
+    long n = -1;
+
+    if (f && fseek(f, 0, SEEK_END) == 0)
+        n = ftell(f);
+    if (f && n > 0 && fseek(f, 0, SEEK_SET) == 0 && (raw = malloc((size_t)n)) != NULL &&
+        fread(raw, 1, (size_t)n, f) == (size_t)n) {
+        uLongf zl = compressBound((uLong)n);
+        j->z = malloc(zl);
+        if (j->z && compress2(j->z, &zl, raw, (uLong)n, Z_DEFAULT_COMPRESSION) == Z_OK) {
+            j->zlen = zl;
+            j->len = (size_t)n;
+            j->ok = 1;
+        }
+    }
+    if (f)
+        fclose(f);
+    free(raw);
+    return NULL;
+}
+
+/* Waits for the deflate threads; each ready program becomes its font's
+ * FontFile2 (a program that could not be read is left to libharu, which
+ * embeds it from the file it loaded). */
+static void programs_finish(pdf_ctx *c, int embed)
+{
+    for (int s = 0; s < NROLES; s++) {
+        program_job *j = &c->programs[s];
+        if (j->started)
+            pthread_join(j->tid, NULL);
+        j->started = 0;
+        if (embed && j->ok)
+            for (int r = 0; r < NROLES; r++)
+                if (c->p->fonts.slot[r] == s && c->hfont[r]) {
+                    if (pe_pdf_font_program(c->pdf, c->hfont[r], j->z, j->zlen, j->len) != HPDF_OK)
+                        c->herr = c->herr ? c->herr : HPDF_INVALID_FONTDEF_DATA;
+                    break;
+                }
+        free(j->z);
+        j->z = NULL;
     }
 }
 
@@ -67,6 +130,11 @@ static pe_status fonts_load(pdf_ctx *c)
         for (r = 0; r < NROLES; r++)
             if (f->slot[r] == s)
                 c->hfont[r] = hf;
+        c->programs[s].path = f->subset[s];
+        if (pthread_create(&c->programs[s].tid, NULL, program_deflate, &c->programs[s]) == 0)
+            c->programs[s].started = 1;
+        else
+            program_deflate(&c->programs[s]);
     }
     return PE_OK;
 }
@@ -309,6 +377,12 @@ pe_status pe_pdf_write(const pe_pages *p, const char *file, const char *shown, p
         st = PE_ERR_IO;
         goto cleanup;
     }
+    programs_finish(&c, 1);
+    if (c.herr) {
+        pe_error(d, at, "嵌入字体时 libharu 出错（错误 0x%04X）", (unsigned)c.herr);
+        st = PE_ERR_IO;
+        goto cleanup;
+    }
     st = pe_pdfa_finish(c.pdf, d);
     if (st != PE_OK)
         goto cleanup;
@@ -322,6 +396,7 @@ pe_status pe_pdf_write(const pe_pages *p, const char *file, const char *shown, p
         res->pages = (int)p->npages;
     st = PE_OK;
 cleanup:
+    programs_finish(&c, 0);
     if (c.pdf)
         HPDF_Free(c.pdf);
     free(c.pages);

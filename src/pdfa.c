@@ -104,10 +104,66 @@ static HPDF_STATUS tounicode_write(HPDF_Dict cm, const HPDF_UINT16 *gid)
     return ret;
 }
 
+/* The FontFile2 stream holds deflated bytes: its /Filter is written from
+ * `filter` (FlateDecode), then, once the dictionary is written and before
+ * the data, the filter is lifted so libharu copies the bytes as they are. */
+static HPDF_STATUS raw_data_write(HPDF_Dict obj, HPDF_Stream stream)
+{
+    (void)stream;
+    obj->filter = HPDF_STREAM_FILTER_NONE;
+    return HPDF_OK;
+}
+
+static HPDF_STATUS raw_data_done(HPDF_Dict obj)
+{
+    obj->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    return HPDF_OK;
+}
+
+HPDF_STATUS pe_pdf_font_program(HPDF_Doc pdf, HPDF_Font f, const unsigned char *z, size_t zlen,
+                                size_t len)
+{
+    HPDF_FontAttr fa = f->attr;
+    HPDF_FontDef def = fa->fontdef;
+    HPDF_TTFontDefAttr ta = def->attr;
+    HPDF_Dict desc, ff;
+    HPDF_STATUS ret = HPDF_OK;
+
+    if (fa->type != HPDF_FONT_TYPE0_TT || def->descriptor || zlen > 0xFFFFFFFFu ||
+        len > 0x7FFFFFFF)
+        return HPDF_INVALID_FONTDEF_DATA;
+    desc = HPDF_Dict_New(pdf->mmgr);
+    ff = desc ? HPDF_DictStream_New(pdf->mmgr, pdf->xref) : NULL;
+    if (!ff)
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    ret |= HPDF_Stream_Write(ff->stream, z, (HPDF_UINT)zlen);
+    ret |= HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)len);
+    ff->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    ff->write_fn = raw_data_write;
+    ff->after_write_fn = raw_data_done;
+    ret |= HPDF_Dict_Add(desc, "FontFile2", ff);
+    /* the entries of libharu's CIDFontType2_BeforeWrite_Func, in its order */
+    ret |= HPDF_Xref_Add(pdf->xref, desc);
+    ret |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+    ret |= HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
+    ret |= HPDF_Dict_AddNumber(desc, "Descent", def->descent);
+    ret |= HPDF_Dict_AddNumber(desc, "Flags", (HPDF_INT32)def->flags);
+    ret |= HPDF_Dict_Add(desc, "FontBBox", HPDF_Box_Array_New(pdf->mmgr, def->font_bbox));
+    ret |= HPDF_Dict_AddName(desc, "FontName", ta->base_font);
+    ret |= HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
+    ret |= HPDF_Dict_AddNumber(desc, "StemV", def->stemv);
+    ret |= HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
+    if (ret == HPDF_OK)
+        def->descriptor = desc;
+    return ret;
+}
+
 /* Adds CapHeight and CIDSet to the descriptor of a CIDFontType2 font whose
  * descriptor exists. A CID is in the set when its glyph is in the embedded
- * program (libharu embeds the glyphs flagged as used, and glyph 0). */
-static HPDF_STATUS descriptor_complete(HPDF_Doc pdf, HPDF_FontDef def, const HPDF_UINT16 *gid)
+ * program: the subset holds exactly the code points its cmap maps (when
+ * libharu embeds the program itself, only the glyphs flagged as used). */
+static HPDF_STATUS descriptor_complete(HPDF_Doc pdf, HPDF_FontDef def, const HPDF_UINT16 *gid,
+                                       int own_program)
 {
     HPDF_TTFontDefAttr ta = def->attr;
     HPDF_Dict desc = def->descriptor, cidset;
@@ -133,7 +189,7 @@ static HPDF_STATUS descriptor_complete(HPDF_Doc pdf, HPDF_FontDef def, const HPD
         return HPDF_FAILD_TO_ALLOC_MEM;
     bits[0] = 0x80; /* CID 0, .notdef, is always embedded */
     for (u = 1; u < CODES; u++) {
-        if (gid[u] && gid[u] < ta->num_glyphs && ta->glyph_tbl.flgs[gid[u]]) {
+        if (gid[u] && gid[u] < ta->num_glyphs && (own_program || ta->glyph_tbl.flgs[gid[u]])) {
             bits[u >> 3] |= (unsigned char)(0x80u >> (u & 7));
             maxcid = u;
         }
@@ -174,6 +230,7 @@ static pe_status fonts_complete(HPDF_Doc pdf, pe_diags *d)
             st = PE_ERR_IO;
             break;
         }
+        int own_program = fa->fontdef->descriptor != NULL;   /* pe_pdf_font_program */
         font_codes(fa->fontdef, gid);
         ret = tounicode_write(fa->cmap_stream, gid);
         /* CIDFontType2_BeforeWrite_Func: embeds the glyphs used so far and
@@ -181,7 +238,7 @@ static pe_status fonts_complete(HPDF_Doc pdf, pe_diags *d)
         if (ret == HPDF_OK)
             ret = f->before_write_fn(f);
         if (ret == HPDF_OK && fa->fontdef->descriptor)
-            ret = descriptor_complete(pdf, fa->fontdef, gid);
+            ret = descriptor_complete(pdf, fa->fontdef, gid, own_program);
         /* vertical metrics of a horizontal font: not needed */
         HPDF_Dict_RemoveElement(fa->descendant_font, "DW2");
         if (ret != HPDF_OK || !fa->fontdef->descriptor) {

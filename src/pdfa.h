@@ -21,6 +21,16 @@
 HPDF_STATUS pe_pdfa_outline_dest(HPDF_Outline ol, HPDF_Page page, HPDF_REAL left,
                                  HPDF_REAL top, HPDF_REAL zoom);
 
+/* Makes the font descriptor of Type0/CIDFontType2 font `f` now, with the
+ * font program `z` (the subset file libharu loaded, `len` bytes, already
+ * deflated into `zlen` bytes) as its FontFile2 stream: libharu would make
+ * the same descriptor at save time, but re-serialize the program glyph by
+ * glyph and deflate it on the saving thread. The stream is written as is
+ * (its /Filter /FlateDecode stays, libharu does not deflate it again). Call
+ * before pe_pdfa_finish; returns a libharu status. */
+HPDF_STATUS pe_pdf_font_program(HPDF_Doc pdf, HPDF_Font f, const unsigned char *z, size_t zlen,
+                                size_t len);
+
 /* Completes `pdf` as PDF/A-1b. Call once, after every page is drawn (the
  * embedded glyph sets are final) and right before HPDF_SaveTo*:
  * - every Type0/CIDFontType2 font on the UTF-8 encoder gets a valid
