@@ -4,7 +4,9 @@
 # never asserted; the cost of the OFD: PDF + XLSX against PDF + XLSX + OFD, in
 # alternating pairs. Usage: scripts/bench.sh [RUNS]
 # PE_BENCH_REF=/path/to/another/planeval adds a paired comparison of the sample
-# (PDF + XLSX) with that binary, e.g. a build of the previous commit.
+# (PDF + XLSX) with that binary, e.g. a build of the previous commit;
+# PE_BENCH_REF_INI names the INI both binaries run (default input/report.ini),
+# e.g. an older commit's input/report.ini that an older binary can read.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -81,7 +83,7 @@ measure sample "$root/input/report.ini"
 measure sample-3-formats "$root/input/report.ini" --format pdf,xlsx,ofd
 pair "ofd cost (sample)" "$root/input/report.ini" "$bin" -- "$bin" --format pdf,xlsx,ofd
 if [[ -n ${PE_BENCH_REF:-} ]]; then
-  pair "ref → this (sample)" "$root/input/report.ini" "$PE_BENCH_REF" -- "$bin"
+  pair "ref → this (sample)" "${PE_BENCH_REF_INI:-$root/input/report.ini}" "$PE_BENCH_REF" -- "$bin"
 fi
 bash scripts/gen_synthetic.sh "$tmp/syn1" 2000 40 60
 bash scripts/gen_synthetic.sh "$tmp/syn2" 4000 80 60
