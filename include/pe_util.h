@@ -55,7 +55,8 @@ void pe_diags_init(pe_diags *d);
 void pe_diags_release(pe_diags *d);
 void pe_diag_add(pe_diags *d, pe_severity sev, pe_src at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void pe_diag_vadd(pe_diags *d, pe_severity sev, pe_src at, const char *fmt, va_list ap);
+void pe_diag_vadd(pe_diags *d, pe_severity sev, pe_src at, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 #define pe_error(d, at, ...) pe_diag_add((d), PE_SEV_ERROR, (at), __VA_ARGS__)
 #define pe_warn(d, at, ...)  pe_diag_add((d), PE_SEV_WARNING, (at), __VA_ARGS__)
 /* Formats one diagnostic as `file:line:col: 错误：msg` into a malloc'd string. */

@@ -140,6 +140,7 @@ void pe_diags_release(pe_diags *d)
     memset(d, 0, sizeof(*d));
 }
 
+__attribute__((format(printf, 1, 0)))
 static char *xvasprintf(const char *fmt, va_list ap)
 {
     va_list ap2;
