@@ -30,6 +30,10 @@ void pe_fmt_target_value(const pe_indicator *ind, char *out, size_t n);    /* th
 /* Pace still needed in the kind's own terms: "每年需提高0.29个百分点", "每年需完成43项",
  * "此后每年需降低2.7%", "保持在5.5%以内", "已实现", "已达目标" or "—". */
 void pe_fmt_needed(const pe_indicator *ind, char *out, size_t n);
+/* The latest figure in the kind's own terms, with its year after `sep`:
+ * "0.54（2023年）", "累计171项（2023年）", "累计3.3%（2023年）", "已实现（2022年）" (the
+ * year it was reached) or "—" without an actual. */
+void pe_fmt_latest(const pe_indicator *ind, const char *sep, char *out, size_t n);
 /* Earlier years of a ceiling/floor outside the bound: "2022年未达到", or "" if none. */
 void pe_fmt_breaches(const pe_indicator *ind, const int *years, size_t nyears, char *out,
                      size_t n);

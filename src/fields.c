@@ -53,6 +53,34 @@ static void fmt_pace(const pe_indicator *ind, double v, char *a, size_t n)
     }
 }
 
+void pe_fmt_latest(const pe_indicator *ind, const char *sep, char *out, size_t n)
+{
+    const pe_eval *ev = &ind->ev;
+    char v[128];
+    if (!ev->has_actual) {
+        snprintf(out, n, "—");
+        return;
+    }
+    switch (ind->kind) {
+    case PE_KIND_CUMULATIVE:
+        pe_fmt_value(ind, ev->sum, v, sizeof v);
+        snprintf(out, n, "累计%s%s（%d年）", v, sep, ev->year);
+        return;
+    case PE_KIND_REDUCTION:
+        pe_number_format(ev->reduced, 1, v, sizeof v);
+        snprintf(out, n, "累计%s%%%s（%d年）", v, sep, ev->year);
+        return;
+    case PE_KIND_MILESTONE:
+        snprintf(out, n, "%s%s（%d年）", ev->reached ? "已实现" : "未实现", sep,
+                 ev->reached ? ev->achieved_year : ev->year);
+        return;
+    default:
+        pe_fmt_value(ind, ev->actual, v, sizeof v);
+        snprintf(out, n, "%s%s（%d年）", v, sep, ev->year);
+        return;
+    }
+}
+
 void pe_fmt_needed(const pe_indicator *ind, char *out, size_t n)
 {
     const pe_eval *ev = &ind->ev;

@@ -160,36 +160,6 @@ static void print_cell(const char *s, size_t width)
         putchar(' ');
 }
 
-/* The latest figure as --check shows it: the value, or for cumulative and
- * reduction kinds the running total, with its year. */
-static void latest_figure(const pe_indicator *ind, char *out, size_t n)
-{
-    char buf[128];
-    const pe_eval *ev = &ind->ev;
-    if (!ev->has_actual) {
-        snprintf(out, n, "—");
-        return;
-    }
-    switch (ind->kind) {
-    case PE_KIND_CUMULATIVE:
-        pe_fmt_value(ind, ev->sum, buf, sizeof buf);
-        snprintf(out, n, "累计%s（%d）", buf, ev->year);
-        return;
-    case PE_KIND_REDUCTION:
-        pe_number_format(ev->reduced, 1, buf, sizeof buf);
-        snprintf(out, n, "累计降低%s%%（%d）", buf, ev->year);
-        return;
-    case PE_KIND_MILESTONE:
-        snprintf(out, n, "%s（%d）", ev->reached ? "已实现" : "未实现",
-                 ev->reached ? ev->achieved_year : ev->year);
-        return;
-    default:
-        pe_fmt_value(ind, ev->actual, buf, sizeof buf);
-        snprintf(out, n, "%s（%d）", buf, ev->year);
-        return;
-    }
-}
-
 static void print_table(const pe_indicator_table *t, const char *heading)
 {
     if (!t->file)
@@ -205,7 +175,7 @@ static void print_table(const pe_indicator_table *t, const char *heading)
         size_t w = pe_utf8_width(full);
         if (w > wname)
             wname = w;
-        latest_figure(ind, act, sizeof act);
+        pe_fmt_latest(ind, "", act, sizeof act);
         if (pe_utf8_width(act) > wact)
             wact = pe_utf8_width(act);
         pe_fmt_target(ind, tgt, sizeof tgt);
@@ -239,7 +209,7 @@ static void print_table(const pe_indicator_table *t, const char *heading)
             snprintf(name, sizeof name, "%s（%s）", ind->name, ind->unit);
         else
             snprintf(name, sizeof name, "%s", ind->name);
-        latest_figure(ind, act, sizeof act);
+        pe_fmt_latest(ind, "", act, sizeof act);
         pe_fmt_target(ind, tgt, sizeof tgt);
         if (ev->has_progress)
             pe_percent_format(ev->progress, prog, sizeof prog);

@@ -1040,25 +1040,9 @@ static int column_numeric(const char *const *cells, size_t n, size_t stride)
  * `two_lines` puts the year on a second line. */
 static const char *latest_cell(lay_ctx *c, const pe_indicator *ind, int two_lines)
 {
-    const pe_eval *ev = &ind->ev;
-    char v[FMT_MAX];
-    const char *sep = two_lines ? "\n" : "";
-    if (!ev->has_actual)
-        return "—";
-    switch (ind->kind) {
-    case PE_KIND_CUMULATIVE:
-        pe_fmt_value(ind, ev->sum, v, sizeof v);
-        return pe_arena_printf(c->a, "累计%s%s（%d年）", v, sep, ev->year);
-    case PE_KIND_REDUCTION:
-        pe_number_format(ev->reduced, 1, v, sizeof v);
-        return pe_arena_printf(c->a, "累计%s%%%s（%d年）", v, sep, ev->year);
-    case PE_KIND_MILESTONE:
-        return pe_arena_printf(c->a, "%s%s（%d年）", ev->reached ? "已实现" : "未实现", sep,
-                               ev->reached ? ev->achieved_year : ev->year);
-    default:
-        pe_fmt_value(ind, ev->actual, v, sizeof v);
-        return pe_arena_printf(c->a, "%s%s（%d年）", v, sep, ev->year);
-    }
+    char v[FMT_MAX + 64];
+    pe_fmt_latest(ind, two_lines ? "\n" : "", v, sizeof v);
+    return fmt_dup(c, v);
 }
 
 /* The indicator and target tables: 序号 指标 单位 基期值 目标值 最新值 完成进度
