@@ -178,14 +178,40 @@ typedef struct {
     pe_merge_result *res;
     seen_value *seen;
     size_t nseen, seencap;
+    pe_strmap seen_index;   /* table, id, year, column → index in seen */
     pe_strmap counties;     /* county name → index in m->counties.items */
     int oom;
 } mctx;
+
+/* The key of a cell's answer in seen_index: table, id, year and column. */
+static const char *seen_key(mctx *c, const char *table, const char *id, int year,
+                            const char *column)
+{
+    const char *k = pe_arena_printf(c->res->arena, "%s\x1f%s\x1f%d\x1f%s", table, id, year,
+                                    column ? column : "");
+    if (!k)
+        c->oom = 1;
+    return k;
+}
+
+/* The answer another workbook already gave for the same cell, or NULL. */
+static const seen_value *seen_find(mctx *c, const char *table, const char *id, int year,
+                                   const char *column)
+{
+    const char *k = seen_key(c, table, id, year, column);
+    size_t i;
+    return k && pe_strmap_get(&c->seen_index, k, &i) == 1 ? &c->seen[i] : NULL;
+}
 
 /* Appends a value (or a text) answered by a workbook to the values seen so
  * far; 0 (and c->oom) when memory runs out. */
 static int seen_push(mctx *c, seen_value v)
 {
+    const char *k = seen_key(c, v.table, v.id, v.year, v.column);
+    if (!k || pe_strmap_put(&c->seen_index, k, c->nseen, NULL) < 0) {
+        c->oom = 1;
+        return 0;
+    }
     if (c->nseen == c->seencap) {
         size_t cap = c->seencap ? c->seencap * 2 : 64;
         seen_value *ns = realloc(c->seen, cap * sizeof *ns);
@@ -418,15 +444,13 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
                     "请确认不是把“%g%%”填成了小数", x->text, prev, v * 100.0);
     }
     /* two workbooks, one cell */
-    for (size_t i = 0; i < c->nseen; i++) {
-        seen_value *s = &c->seen[i];
-        if (s->year == year && !s->column && strcmp(s->table, table) == 0 && strcmp(s->id, id) == 0) {
-            if (s->value != v)
-                pe_error(c->d, ((pe_src){ where, 0, 0 }),
-                         "冲突：“%s”%d年的数值由两个单位填报且不一致（%s 填 %g，%s 填 %g），请与两个单位核实后只保留一份",
-                         ind->name, year, s->dept, s->value, *info->dept ? info->dept : b->file, v);
-            return;
-        }
+    const seen_value *s = seen_find(c, table, id, year, NULL);
+    if (s) {
+        if (s->value != v)
+            pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                     "冲突：“%s”%d年的数值由两个单位填报且不一致（%s 填 %g，%s 填 %g），请与两个单位核实后只保留一份",
+                     ind->name, year, s->dept, s->value, *info->dept ? info->dept : b->file, v);
+        return;
     }
     if (!seen_push(c, (seen_value){ table, id, year, NULL, v, NULL, where,
                                     info->filler ? info->filler : info->dept }))
@@ -505,16 +529,13 @@ static void check_county_actual(mctx *c, const ident_info *info, const pe_xbook 
                  "再重新生成工作簿", t->file ? t->file : "counties.csv", name, year);
         return;
     }
-    for (size_t i = 0; i < c->nseen; i++) {
-        seen_value *s = &c->seen[i];
-        if (s->year == year && !s->column && strcmp(s->table, "counties") == 0 &&
-            strcmp(s->id, name) == 0) {
-            if (s->value != v)
-                pe_error(c->d, ((pe_src){ where, 0, 0 }),
-                         "冲突：县区“%s”%d年的完成值由两份工作簿填报且不一致（%s 填 %g，%s 填 %g），请核实后只保留一份",
-                         name, year, s->dept, s->value, *info->dept ? info->dept : b->file, v);
-            return;
-        }
+    const seen_value *s = seen_find(c, "counties", name, year, NULL);
+    if (s) {
+        if (s->value != v)
+            pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                     "冲突：县区“%s”%d年的完成值由两份工作簿填报且不一致（%s 填 %g，%s 填 %g），请核实后只保留一份",
+                     name, year, s->dept, s->value, *info->dept ? info->dept : b->file, v);
+        return;
     }
     if (!seen_push(c, (seen_value){ "counties", co->name, year, NULL, v, NULL, where,
                                     info->filler ? info->filler : info->dept }))
@@ -625,17 +646,14 @@ static void check_judgement(mctx *c, const ident_info *info, const pe_xbook *b, 
     } else if (ind->judgement_note) {
         old = ind->judgement_note;
     }
-    for (size_t i = 0; i < c->nseen; i++) {
-        seen_value *s = &c->seen[i];
-        if (s->column && strcmp(s->column, column) == 0 && strcmp(s->table, table) == 0 &&
-            strcmp(s->id, id) == 0) {
-            if (strcmp(s->text, t) != 0)
-                pe_error(c->d, ((pe_src){ where, 0, 0 }),
-                         "冲突：“%s”的%s由两份表格填写且不一致（%s 填“%s”，%s 填“%s”），请核实后只保留一份",
-                         ind->name, role == PE_ID_JUDGEMENT ? "评估结论" : "研判说明", s->where, s->text,
-                         b->file, t);
-            return;
-        }
+    const seen_value *s = seen_find(c, table, id, 0, column);
+    if (s) {
+        if (strcmp(s->text, t) != 0)
+            pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                     "冲突：“%s”的%s由两份表格填写且不一致（%s 填“%s”，%s 填“%s”），请核实后只保留一份",
+                     ind->name, role == PE_ID_JUDGEMENT ? "评估结论" : "研判说明", s->where, s->text,
+                     b->file, t);
+        return;
     }
     if (!seen_push(c, (seen_value){ table, id, 0, column, 0, t, where,
                                     info->filler ? info->filler : info->dept }))
@@ -918,6 +936,7 @@ pe_status pe_merge_run(const pe_model *m, const char *const *files, size_t nfile
         pe_xbook_free(books[i]);
     free(books);
     free(c.seen);
+    pe_strmap_release(&c.seen_index);
     pe_strmap_release(&c.counties);
     *out = c.res;
     return st;
