@@ -347,11 +347,91 @@ static void *ofd_run(void *arg)
 
 enum { OUT_PDF, OUT_XLSX, OUT_OFD, NOUT };
 
+/* The workbook needs only the model: it is started as soon as the model is
+ * evaluated, into a private temporary directory, and runs while the pages are
+ * laid out; write_outputs() then moves it next to the other outputs. */
+typedef struct {
+    xlsx_job job;
+    pthread_t th;
+    int started;
+    char dir[4096], file[4200];
+} early_xlsx;
+
+static void early_xlsx_start(early_xlsx *e, const pe_model *m, const char *shown,
+                             long long timestamp)
+{
+    const char *t = getenv("TMPDIR");
+    memset(e, 0, sizeof *e);
+    pe_diags_init(&e->job.d);
+    snprintf(e->dir, sizeof e->dir, "%s/.planeval-xlsx-XXXXXX", t && *t ? t : "/tmp");
+    if (!mkdtemp(e->dir)) {
+        e->dir[0] = '\0';
+        return;     /* the workbook is then written later, beside the others */
+    }
+    snprintf(e->file, sizeof e->file, "%s/workbook.xlsx", e->dir);
+    e->job.m = m;
+    e->job.file = e->file;
+    e->job.path = shown;
+    e->job.timestamp = timestamp;
+    e->started = pthread_create(&e->th, NULL, xlsx_run, &e->job) == 0;
+    if (!e->started) {
+        rmdir(e->dir);
+        e->dir[0] = '\0';
+    }
+}
+
+/* Waits for the workbook (if started); returns its status. */
+static pe_status early_xlsx_join(early_xlsx *e)
+{
+    if (e->started) {
+        pthread_join(e->th, NULL);
+        e->started = 0;
+        return e->job.st;
+    }
+    return e->dir[0] ? e->job.st : PE_ERR_IO;
+}
+
+/* Removes what is left of the early workbook. */
+static void early_xlsx_free(early_xlsx *e)
+{
+    early_xlsx_join(e);
+    if (e->dir[0]) {
+        unlink(e->file);
+        rmdir(e->dir);
+        e->dir[0] = '\0';
+    }
+    pe_diags_release(&e->job.d);
+}
+
+/* Puts the finished workbook at `dst` (a temporary file in the output
+ * directory): a rename, or a copy when the two are on different file systems. */
+static int move_file(const char *src, const char *dst)
+{
+    if (rename(src, dst) == 0)
+        return 0;
+    if (errno != EXDEV)
+        return -1;
+    FILE *in = fopen(src, "rb"), *out = in ? fopen(dst, "wb") : NULL;
+    char buf[65536];
+    size_t n;
+    int err = !in || !out;
+    while (!err && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        err = fwrite(buf, 1, n, out) != n;
+    err |= in && ferror(in);
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0)
+        err = 1;
+    if (!err)
+        unlink(src);
+    return err ? -1 : 0;
+}
+
 /* Writes every requested output to a temporary file next to it and renames
  * them all only when every one succeeded; on any failure removes them all,
  * prints the writers' messages and returns EXIT_IO. */
 static int write_outputs(const pe_model *m, pe_pages *pages, unsigned formats,
-                         long long timestamp, const char *outdir, int quiet)
+                         long long timestamp, const char *outdir, int quiet, early_xlsx *early)
 {
     static const char *const ext[NOUT] = { "pdf", "xlsx", "ofd" };
     static const unsigned bit[NOUT] = { PE_OUT_PDF, PE_OUT_XLSX, PE_OUT_OFD };
@@ -380,7 +460,7 @@ static int write_outputs(const pe_model *m, pe_pages *pages, unsigned formats,
             failed = k;
     }
     if (failed < 0) {
-        if (formats & PE_OUT_XLSX) {
+        if ((formats & PE_OUT_XLSX) && !early->dir[0]) {
             job.m = m;
             job.file = out[OUT_XLSX].tmp;
             job.path = path[OUT_XLSX];
@@ -406,7 +486,17 @@ static int write_outputs(const pe_model *m, pe_pages *pages, unsigned formats,
             pthread_join(oth, NULL);
         if (failed < 0 && oj.st != PE_OK)
             failed = OUT_OFD;
-        if (formats & PE_OUT_XLSX) {
+        if ((formats & PE_OUT_XLSX) && early->dir[0]) {
+            job.st = early_xlsx_join(early);
+            job.res = early->job.res;
+            if (job.st == PE_OK && move_file(early->file, out[OUT_XLSX].tmp) != 0) {
+                pe_error(&pd, ((pe_src){ path[OUT_XLSX], 0, 0 }),
+                         "无法把工作簿移入输出目录（%s），请检查磁盘空间和权限", strerror(errno));
+                job.st = PE_ERR_IO;
+            }
+            if (failed < 0 && job.st != PE_OK)
+                failed = OUT_XLSX;
+        } else if (formats & PE_OUT_XLSX) {
             if (threaded)
                 pthread_join(th, NULL);
             else
@@ -427,6 +517,7 @@ static int write_outputs(const pe_model *m, pe_pages *pages, unsigned formats,
     if (failed >= 0) {
         print_diags(&pd, 0);
         print_diags(&job.d, 0);
+        print_diags(&early->job.d, 0);
         print_diags(&oj.d, 0);
         fprintf(stderr, "%s: 错误：写入失败，未留下任何输出文件\n", path[failed]);
         rc = EXIT_IO;
@@ -466,6 +557,9 @@ int main(int argc, char **argv)
     pe_doc *doc = NULL;
     pe_pages *pages = NULL;
     char fdbuf[4096];
+    early_xlsx early;
+
+    memset(&early, 0, sizeof early);
 
     if (argc > 1 && strcmp(argv[1], "collect") == 0)
         return pe_cli_collect(argc - 1, argv + 1);
@@ -497,6 +591,15 @@ int main(int argc, char **argv)
     }
     const char *fdir = m ? fonts_dir(m, fdbuf, sizeof fdbuf) : NULL;
     pe_pages_options popts = { fdir, "planeval " PE_VERSION, 0 };
+    const char *outdir = m ? (o.outdir ? o.outdir : m->out_dir ? m->out_dir : "out") : NULL;
+    unsigned formats = m ? (o.formats ? o.formats : m->formats ? m->formats : PE_OUT_DEFAULT) : 0;
+    char xlsx_shown[4096];
+    if (doc && d.nerrors == 0 && !o.list_fields && !o.check && !o.strict &&
+        (formats & PE_OUT_XLSX)) {
+        /* --strict may still refuse on a warning of the layout: no early start */
+        snprintf(xlsx_shown, sizeof xlsx_shown, "%s/%s.xlsx", outdir, m->basename);
+        early_xlsx_start(&early, m, xlsx_shown, pe_cli_timestamp(m));
+    }
     /* one layout: the glyph check and every drawing backend share it */
     if (doc && d.nerrors == 0 && !o.list_fields) {
         popts.timestamp = pe_cli_timestamp(m);
@@ -538,7 +641,6 @@ int main(int argc, char **argv)
     }
 
     {
-        const char *outdir = o.outdir ? o.outdir : m->out_dir ? m->out_dir : "out";
         if (pe_cli_make_dirs(outdir) != 0) {
             fprintf(stderr, "%s: 错误：无法创建输出目录（%s），请检查路径和权限\n", outdir, strerror(errno));
             rc = EXIT_IO;
@@ -549,11 +651,11 @@ int main(int argc, char **argv)
             rc = EXIT_IO;
             goto cleanup;
         }
-        unsigned formats = o.formats ? o.formats : m->formats ? m->formats : PE_OUT_DEFAULT;
-        rc = write_outputs(m, pages, formats, popts.timestamp, outdir, o.quiet);
+        rc = write_outputs(m, pages, formats, popts.timestamp, outdir, o.quiet, &early);
     }
 
 cleanup:
+    early_xlsx_free(&early);
     pe_pages_free(pages);
     pe_doc_free(doc);
     free(tmpl);
