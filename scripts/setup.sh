@@ -7,7 +7,7 @@ packages=(
   gcc make cmake pkg-config clang libclang-rt-14-dev
   libhpdf-dev libxlsxwriter-dev libiniparser-dev libcmocka-dev libcsv-dev
   libcmark-gfm-dev libcmark-gfm-extensions-dev libunibreak-dev libharfbuzz-dev
-  libfreetype-dev libfontconfig-dev zlib1g-dev libzip-dev libxml2-dev libxml2-utils mupdf-tools
+  libfreetype-dev libfontconfig-dev libdeflate-dev libzip-dev libxml2-dev libxml2-utils mupdf-tools
   poppler-utils qpdf python3 python3-openpyxl bc time
   fonts-arphic-gbsn00lp fonts-arphic-uming fonts-arphic-gkai00mp fonts-wqy-zenhei
   fonts-wqy-microhei
