@@ -83,9 +83,12 @@ set(PE_BAD_CASES
   70-value-16-digits
   71-county-target-1e16
   72-row-over-1mb
-  73-rows-over-sheet-limit
+  73-rows-over-table-limit
   74-columns-over-16384
   75-ini-too-many-keys
+  76-report-rows-over-limit
+  77-annexes-over-100
+  78-tables-over-8mb
   kind-01-cumulative-without-target
   kind-02-qualitative-without-text
   kind-03-judgement-not-a-status

@@ -243,7 +243,19 @@ typedef struct {
     const char *out_dir;    /* resolved; NULL = caller's default */
     const char *basename;
     unsigned formats;       /* PE_OUT_* from [output] formats; 0 = not given */
+    size_t table_rows;      /* data rows of the tables loaded so far (PE_MAX_REPORT_ROWS) */
+    size_t table_bytes;     /* bytes of the table files read so far (PE_MAX_REPORT_BYTES) */
 } pe_model;
+
+/* Size limits of a report (README “规模上限”). A real plan has tens to a few
+ * hundred indicators; a table of PE_MAX_TABLE_ROWS rows already prints as about
+ * 500 pages, and time and memory are bounded for everything within these
+ * limits. Each is an error at the first row (or byte) beyond it, found while
+ * reading: the rest of the file is not parsed. */
+#define PE_MAX_TABLE_ROWS  2000     /* data rows of one table (indicators, targets, counties, an annex) */
+#define PE_MAX_REPORT_ROWS 5000     /* data rows of all the tables of a report together */
+#define PE_MAX_ANNEXES     100      /* [annex.N] sections */
+#define PE_MAX_REPORT_MB   8        /* bytes of all the table files together, in MB */
 
 /* Loads the INI at `ini_path` and every table it names. Paths inside the INI
  * are relative to its directory. All problems go to `d`. On PE_ERR_INPUT the

@@ -595,6 +595,13 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
         const char *s = iniparser_getsecname(ini, i);
         if (!is_annex_section(s))
             continue;
+        if (m->nannexes == PE_MAX_ANNEXES) {
+            pe_error(d, ini_at(&ix, s, NULL),
+                     "[%s]：附件超过 %d 个的上限，从这一节起未读取：请合并内容相近的附件"
+                     "（见 README“规模上限”）",
+                     s, PE_MAX_ANNEXES);
+            break;
+        }
         pe_annex *a = &m->annexes[m->nannexes++];
         a->number = (int)m->nannexes;
         a->section = pe_arena_strdup(m->arena, s);

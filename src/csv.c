@@ -42,6 +42,7 @@ typedef struct {
     int failed;             /* out of memory */
     int stopped;            /* a limit was hit: the error is recorded, stop reading */
     int too_long_reported;
+    pe_csv_limits lim;      /* rows_msg NULL: Excel's sheet limit */
 } csv_state;
 
 /* Line and column (in characters) of byte `off`. Moves the cursor forward;
@@ -152,10 +153,17 @@ static void on_row(int term, void *data)
     for (size_t i = 0; i < s->rown; i++)
         if (s->row[i].text)
             empty = 0;
-    if (!empty && s->nrows > PE_CSV_MAX_ROWS) {
-        stop_at(s, s->row[0].line, s->row[0].col,
-                "数据超过 %d 行（Excel 工作表的行数上限），从这一行起未读取：请把表拆成几个文件",
-                PE_CSV_MAX_ROWS);
+    if (!empty && s->lim.bytes_msg && s->pos >= s->lim.max_bytes) {
+        stop_at(s, s->row[0].line, s->row[0].col, "%s", s->lim.bytes_msg);
+        return;
+    }
+    if (!empty && s->nrows > s->lim.max_rows) {
+        if (s->lim.rows_msg)
+            stop_at(s, s->row[0].line, s->row[0].col, "%s", s->lim.rows_msg);
+        else
+            stop_at(s, s->row[0].line, s->row[0].col,
+                    "数据超过 %d 行（Excel 工作表的行数上限），从这一行起未读取：请把表拆成几个文件",
+                    PE_CSV_MAX_ROWS);
         return;
     }
     if (!empty) {
@@ -196,6 +204,14 @@ static int is_special(char c)
 pe_status pe_csv_parse(const char *buf, size_t len, pe_encoding enc, const char *file,
                        pe_arena *arena, pe_diags *d, pe_csv **out)
 {
+    pe_csv_limits lim = { PE_CSV_MAX_ROWS, NULL, (size_t)-1, NULL };
+    return pe_csv_parse_max(buf, len, enc, file, &lim, arena, d, out);
+}
+
+pe_status pe_csv_parse_max(const char *buf, size_t len, pe_encoding enc, const char *file,
+                           const pe_csv_limits *lim, pe_arena *arena, pe_diags *d,
+                           pe_csv **out)
+{
     struct csv_parser p;
     csv_state s;
     char *text = NULL;
@@ -224,6 +240,11 @@ pe_status pe_csv_parse(const char *buf, size_t len, pe_encoding enc, const char 
     s.cur_off = 0;
     s.cur_line = 1;
     s.cur_col = 1;
+    s.lim = *lim;
+    if (s.lim.max_rows >= PE_CSV_MAX_ROWS) {
+        s.lim.max_rows = PE_CSV_MAX_ROWS;
+        s.lim.rows_msg = NULL;
+    }
 
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0) {
         st = PE_ERR_NOMEM;
@@ -319,6 +340,7 @@ pe_status pe_csv_parse(const char *buf, size_t len, pe_encoding enc, const char 
         goto cleanup;
     }
     t->file = s.file;
+    t->bytes = tlen;
     t->header = s.rows[0];
     t->ncols = s.rowlen[0];
     t->header_line = s.rows[0][0].line;

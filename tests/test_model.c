@@ -440,28 +440,64 @@ static void test_county_aliases_and_stated_total_mismatch(void **state)
 }
 
 /* Regression (issue 13): county names were matched by a linear search (10 MB
- * of distinct names took minutes). 20,000 distinct counties keep their order,
- * each its own figures; a duplicate far from its first row is still found. */
+ * of distinct names took minutes). PE_MAX_TABLE_ROWS − 1 distinct counties keep
+ * their order, each its own figures; a duplicate far from its first row is
+ * still found. */
 static void test_county_many_distinct(void **state)
 {
     (void)state;
     pe_buf b;
     pe_buf_init(&b);
     pe_buf_puts(&b, "county,year,target,actual\n");
-    for (int i = 0; i < 20000; i++)
+    for (int i = 0; i < PE_MAX_TABLE_ROWS - 1; i++)
         pe_buf_printf(&b, "县%d,%d,%d,%d\n", i, 2021 + i % 2, i % 7 + 1, i % 5);
     pe_buf_puts(&b, "县3,2022,1,1\n");   /* 县3 already has 2022 (line 5) */
     fixture f;
     pe_county_table *t = counties(&f, b.s);
     assert_int_equal(f.st, PE_ERR_INPUT);
-    assert_int_equal(t->n, 20000);
+    assert_int_equal(t->n, PE_MAX_TABLE_ROWS - 1);
     assert_int_equal(t->nyears, 2);
     assert_string_equal(t->items[0].name, "县0");
-    assert_string_equal(t->items[19999].name, "县19999");
-    assert_true(t->items[12345].has_target[1]);
-    assert_true(t->items[12345].target[1] == 12345 % 7 + 1);
-    assert_has_diag(&f.d, "c.csv:20002:1: 错误：", "“县3”2022 年出现了两次");
+    assert_string_equal(t->items[1998].name, "县1998");
+    assert_true(t->items[1234].has_target[0]);
+    assert_true(t->items[1234].target[0] == 1234 % 7 + 1);
+    assert_has_diag(&f.d, "c.csv:2001:1: 错误：", "“县3”2022 年出现了两次");
     fixture_release(&f);
+    pe_buf_release(&b);
+}
+
+/* Issue 13: a table over PE_MAX_TABLE_ROWS rows is an error at the first row
+ * beyond the limit, and the rest of the file is not read; the tables of a
+ * report together are limited to PE_MAX_REPORT_ROWS rows. */
+static void test_table_row_limits(void **state)
+{
+    (void)state;
+    pe_buf b;
+    pe_buf_init(&b);
+    pe_buf_puts(&b, "county,year,target,actual\n");
+    for (int i = 0; i < PE_MAX_TABLE_ROWS + 500; i++)
+        pe_buf_printf(&b, "县%d,2021,1,1\n", i);
+    pe_buf_puts(&b, "县1,2021,\"unclosed\n");   /* never reached */
+    fixture f;
+    pe_county_table *t = counties(&f, b.s);
+    assert_int_equal(f.st, PE_ERR_INPUT);
+    assert_int_equal(t->n, 0);
+    assert_counts(&f.d, 1, 0);
+    assert_has_diag(&f.d, "c.csv:2002:1: 错误：", "县区表超过 2000 行的上限，从这一行起未读取");
+    fixture_release(&f);
+
+    /* the report's total: 4,000 rows already read leave 1,000 for this table */
+    fixture g;
+    pe_buf_init(&b);
+    pe_buf_puts(&b, "county,year,target,actual\n");
+    for (int i = 0; i < 1001; i++)
+        pe_buf_printf(&b, "县%d,2021,1,1\n", i);
+    fixture_init(&g);
+    g.m->table_rows = PE_MAX_REPORT_ROWS - 1000;
+    g.st = pe_county_table_parse(g.m, &g.m->counties, b.s, b.len, PE_ENC_AUTO, "c.csv", &g.d);
+    assert_int_equal(g.st, PE_ERR_INPUT);
+    assert_has_diag(&g.d, "c.csv:1002:1: 错误：", "县区表使全部表格合计超过 5000 行的上限（前面的表已有 4000 行）");
+    fixture_release(&g);
     pe_buf_release(&b);
 }
 
@@ -473,12 +509,12 @@ static void test_county_sparse_pivot(void **state)
     pe_buf b;
     pe_buf_init(&b);
     pe_buf_puts(&b, "county,year,target\n");
-    for (int i = 0; i < 3000; i++)
+    for (int i = 0; i < 1500; i++)
         pe_buf_printf(&b, "县%d,%d,1\n", i, 1000 + i);
     fixture f;
     counties(&f, b.s);
     assert_int_equal(f.st, PE_ERR_INPUT);
-    assert_has_diag(&f.d, "c.csv:1: 错误：", "3000 个县区、3000 个不同年份（1000—3999），但只有 3000 行");
+    assert_has_diag(&f.d, "c.csv:1: 错误：", "1500 个县区、1500 个不同年份（1000—2499），但只有 1500 行");
     fixture_release(&f);
     pe_buf_release(&b);
 }
@@ -937,6 +973,7 @@ int main(void)
         cmocka_unit_test(test_county_aliases_and_stated_total_mismatch),
         cmocka_unit_test(test_county_errors),
         cmocka_unit_test(test_county_many_distinct),
+        cmocka_unit_test(test_table_row_limits),
         cmocka_unit_test(test_county_sparse_pivot),
         cmocka_unit_test(test_annex_merge_and_total),
         cmocka_unit_test(test_annex_stated_total_mismatch),
