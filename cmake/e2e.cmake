@@ -88,7 +88,10 @@ set(PE_BAD_CASES
   75-ini-too-many-keys
   76-report-rows-over-limit
   77-annexes-over-100
-  78-tables-over-8mb
+  78-tables-over-4mb
+  79-indicators-over-2500
+  80-template-over-1mb
+  81-report-over-1000-pages
   kind-01-cumulative-without-target
   kind-02-qualitative-without-text
   kind-03-judgement-not-a-status

@@ -40,6 +40,10 @@ typedef struct {
     size_t n, cap;
 } pe_doc;
 
+/* A template longer than this (UTF-8 bytes) is an error at the line that passes
+ * it, before it is parsed (README “规模上限”): 1 MB of prose is over 600 pages. */
+#define PE_DOC_MAX_BYTES (1024 * 1024)
+
 /* Parses a template held in memory and fills its fields from `f`. Unknown
  * fields or blocks, an unclosed `{{`, and a data block not alone on its line
  * are errors at file:line:col in `d`. The signature block is appended. */

@@ -98,6 +98,11 @@ typedef struct {
     long long timestamp;    /* seconds since epoch for the document dates (UTC) */
 } pe_pages_options;
 
+/* A report longer than this is an error where the template passes it (README
+ * “规模上限”): time and memory of the layout stay bounded whatever the
+ * template repeats. SPEC §9's synthetic 2,000-indicator report has 788 pages. */
+#define PE_MAX_PAGES 1000
+
 /* Lays the document out once: resolves and opens the fonts, checks that every
  * character is in its font (a missing glyph or a character outside the BMP is
  * an error naming the character, its font and where it is used: then

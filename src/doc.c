@@ -1006,6 +1006,17 @@ pe_status pe_doc_build(const char *tmpl, size_t len, const char *file,
     if (st != PE_OK)
         goto cleanup;
     b.text = utf8;
+    if (b.len > PE_DOC_MAX_BYTES) {
+        int line = 1;
+        for (size_t i = 0; i < PE_DOC_MAX_BYTES; i++)
+            line += utf8[i] == '\n';
+        pe_error(d, ((pe_src){ file, line, 1 }),
+                 "模板超过 %d 字节（1 MB）的上限（本模板 %.1f MB），从这一行起超出，模板未解析："
+                 "1 MB 的正文已印成六百页以上。请检查是否选错了文件，或精简模板（见 README“规模上限”）",
+                 PE_DOC_MAX_BYTES, (double)b.len / 1048576.0);
+        st = PE_ERR_INPUT;
+        goto cleanup;
+    }
     if (build_line_index(&b) != 0)
         goto nomem;
     scan_fields(&b);

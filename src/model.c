@@ -456,31 +456,40 @@ static int indicator_row(pe_model *m, pe_indicator_table *t, pe_indicator *ind,
 }
 
 /* Parses a table's CSV within the size limits (PE_MAX_TABLE_ROWS for this
- * table; what is left of PE_MAX_REPORT_ROWS and PE_MAX_REPORT_MB for the
- * report) and counts its rows and bytes against the report's. `what` names the
- * table in the messages. */
-static pe_status table_csv_parse(pe_model *m, const char *what, const char *buf, size_t len,
-                                 pe_encoding enc, const char *file, pe_diags *d, pe_csv **csv)
+ * table; what is left of PE_MAX_INDICATORS for an indicator table, and of
+ * PE_MAX_REPORT_ROWS and PE_MAX_REPORT_MB for the report) and counts its rows
+ * and bytes against the report's. `what` names the table in the messages. */
+static pe_status table_csv_parse(pe_model *m, const char *what, int indicators,
+                                 const char *buf, size_t len, pe_encoding enc,
+                                 const char *file, pe_diags *d, pe_csv **csv)
 {
-    char rows_msg[768], bytes_msg[768];
+    char rows_msg[768], bytes_msg[768], before[96] = "";
     const size_t max_bytes = (size_t)PE_MAX_REPORT_MB * 1024 * 1024;
     size_t left = m->table_rows < PE_MAX_REPORT_ROWS ? PE_MAX_REPORT_ROWS - m->table_rows : 0;
+    size_t ileft = m->indicator_rows < PE_MAX_INDICATORS
+                       ? PE_MAX_INDICATORS - m->indicator_rows : 0;
     pe_csv_limits lim = { PE_MAX_TABLE_ROWS, rows_msg,
                           m->table_bytes < max_bytes ? max_bytes - m->table_bytes : 0, bytes_msg };
-    if (left < lim.max_rows) {
+    if (indicators && ileft < lim.max_rows && ileft <= left) {
+        lim.max_rows = ileft;
+        snprintf(rows_msg, sizeof rows_msg,
+                 "%s使核心指标与量化目标合计超过 %d 项的上限（核心指标表已有 %zu 行），从这一行起"
+                 "未读取：一份规划的指标通常几十到几百项，%d 项的报告已有数百页。请检查是否选错"
+                 "了文件，或把两表精简到合计 %d 项以内（见 README“规模上限”）",
+                 what, PE_MAX_INDICATORS, m->indicator_rows, PE_MAX_INDICATORS, PE_MAX_INDICATORS);
+    } else if (left < lim.max_rows) {
         lim.max_rows = left;
         snprintf(rows_msg, sizeof rows_msg,
                  "%s使全部表格合计超过 %d 行的上限（前面的表已有 %zu 行），从这一行起未读取："
-                 "这个规模的报告有上千页，已无法阅读。请检查是否选错了文件，或把各表精简到合计 %d "
+                 "这个规模的报告有数百页，已无法阅读。请检查是否选错了文件，或把各表精简到合计 %d "
                  "行以内（见 README“规模上限”）",
                  what, PE_MAX_REPORT_ROWS, m->table_rows, PE_MAX_REPORT_ROWS);
     } else {
         snprintf(rows_msg, sizeof rows_msg,
-                 "%s超过 %d 行的上限，从这一行起未读取：%d 行的表格已印成约 500 页，更大的表已无法"
+                 "%s超过 %d 行的上限，从这一行起未读取：%d 行的表格已印成上百页，更大的表已无法"
                  "阅读。请检查是否选错了文件，或把表精简、拆分到每表 %d 行以内（见 README“规模上限”）",
                  what, PE_MAX_TABLE_ROWS, PE_MAX_TABLE_ROWS, PE_MAX_TABLE_ROWS);
     }
-    char before[96] = "";
     if (m->table_bytes >= 1024 * 1024)
         snprintf(before, sizeof before, "（前面的表格文件共 %.1f MB）",
                  (double)m->table_bytes / 1048576.0);
@@ -488,13 +497,15 @@ static pe_status table_csv_parse(pe_model *m, const char *what, const char *buf,
         snprintf(before, sizeof before, "（前面的表格文件共 %zu KB）",
                  (m->table_bytes + 1023) / 1024);
     snprintf(bytes_msg, sizeof bytes_msg,
-             "%s使表格文件合计超过 %d MB 的上限%s，从这一行起未读取：这么多文字的表格印出来有上千页。"
+             "%s使表格文件合计超过 %d MB 的上限%s，从这一行起未读取：这么多文字的表格印出来有数百页。"
              "请检查是否选错了文件，或精简表中的文字（见 README“规模上限”）",
              what, PE_MAX_REPORT_MB, before);
     pe_status st = pe_csv_parse_max(buf, len, enc, file, &lim, m->arena, d, csv);
     if (*csv) {
         m->table_rows += (*csv)->nrows;
         m->table_bytes += (*csv)->bytes;
+        if (indicators)
+            m->indicator_rows += (*csv)->nrows;
     }
     return st;
 }
@@ -506,7 +517,7 @@ pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const cha
     size_t errors_before = d->nerrors;
     int colmap[C_NCOLS];
     int *yearcol = NULL;
-    pe_status st = table_csv_parse(m, t == &m->targets ? "量化目标表" : "核心指标表", buf, len,
+    pe_status st = table_csv_parse(m, t == &m->targets ? "量化目标表" : "核心指标表", 1, buf, len,
                                    enc, file, d, &csv);
     if (!csv)
         return st == PE_OK ? PE_ERR_INPUT : st;
@@ -717,7 +728,7 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
     pe_csv *csv = NULL;
     size_t errors_before = d->nerrors;
     int colmap[K_NCOLS];
-    pe_status st = table_csv_parse(m, "县区表", buf, len, enc, file, d, &csv);
+    pe_status st = table_csv_parse(m, "县区表", 0, buf, len, enc, file, d, &csv);
     if (!csv)
         return st == PE_OK ? PE_ERR_INPUT : st;
     file = csv->file;
@@ -1011,7 +1022,7 @@ pe_status pe_annex_parse(pe_model *m, pe_annex *a, const char *buf, size_t len,
     a->status_col = -1;
     char what[32];
     snprintf(what, sizeof what, "附件%d的表", a->number);
-    pe_status st = table_csv_parse(m, what, buf, len, enc, file, d, &csv);
+    pe_status st = table_csv_parse(m, what, 0, buf, len, enc, file, d, &csv);
     if (!csv)
         return st == PE_OK ? PE_ERR_INPUT : st;
     a->file = csv->file;

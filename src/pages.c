@@ -153,6 +153,8 @@ typedef struct {
     lay_item *pi;
     size_t n, cap;
     int newpage_pending;
+    double flow_h;          /* height of the flow so far, new pages rounding it up (PE_MAX_PAGES) */
+    int too_long;           /* PE_MAX_PAGES passed: reported, the flow stops */
     int nfig;
     /* placement: the objects of all pages, in order */
     pe_page_obj *objs;
@@ -420,8 +422,27 @@ static lay_item *push(lay_ctx *c, item_kind kind, double h, unsigned flags)
         c->fi[c->n].flags |= PE_FLOW_NEWPAGE;
         c->newpage_pending = 0;
     }
+    if (c->fi[c->n].flags & PE_FLOW_NEWPAGE)
+        c->flow_h = ceil(c->flow_h / PE_BLOCK_H) * PE_BLOCK_H;
+    c->flow_h += h;
     c->pi[c->n].kind = kind;
     return &c->pi[c->n++];
+}
+
+/* Is the flow past PE_MAX_PAGES pages? Reported once, at `at` (the template
+ * block that passed it); the caller stops adding to the flow. */
+static int flow_too_long(lay_ctx *c, pe_src at)
+{
+    if (c->too_long)
+        return 1;
+    if (c->flow_h <= PE_MAX_PAGES * PE_BLOCK_H)
+        return 0;
+    c->too_long = 1;
+    pe_error(c->d, at,
+             "报告排到这里已超过 %d 页的上限，未继续排版：请检查模板中是否重复插入了表格或"
+             "字段、表格是否过大，或精简正文（见 README“规模上限”）",
+             PE_MAX_PAGES);
+    return 1;
 }
 
 static void glue_last(lay_ctx *c)
@@ -1570,6 +1591,8 @@ static void flow_build(lay_ctx *c)
     for (i = 0; i < doc->n && !c->oom; i++) {
         const pe_block *b = &doc->items[i];
         char *s;
+        if (i > 0 && flow_too_long(c, doc->items[i - 1].src))
+            return;
         switch (b->kind) {
         case PE_BLK_TITLE:
             flow_title(c, b->text, b->src);
@@ -1628,10 +1651,14 @@ static void flow_build(lay_ctx *c)
         }
     }
     c->newpage_pending = 0;
+    if (doc->n > 0 && flow_too_long(c, doc->items[doc->n - 1].src))
+        return;
     if (sig)
         flow_signature(c, sig);
-    if (has_annexes)
+    if (has_annexes) {
         flow_annexes(c, asrc);
+        flow_too_long(c, asrc);
+    }
 }
 
 /* ======================================================================

@@ -1,18 +1,26 @@
 #!/usr/bin/python3
-"""gen_large.py KIND MEGABYTES DIR — writes DIR/report.ini and the CSVs of a
-large-input case of about MEGABYTES MB in the table KIND:
+"""gen_large.py KIND SIZE DIR — writes DIR/report.ini and the CSVs of a
+large-input case. With SIZE in MB (about SIZE MB in the table KIND):
   indicators  an indicators CSV of distinct ids (all other tables tiny)
   targets     the same schema in [targets]
   counties    distinct county names, two years each
   annex       an annex table with a merged and a summed column
-  row         an annex whose header is one single row of MEGABYTES MB of commas
-  wide        an annex of one data row of MEGABYTES MB of short cells
+  row         an annex whose header is one single row of SIZE MB of commas
+  wide        an annex of one data row of SIZE MB of short cells
+  long        an annex of rows of about 9 KB (a long description each)
+  template    a template of SIZE MB of paragraphs with fields
+With SIZE a count of rows (the cases up to the limits of README “规模上限”):
+  rows-indicators  SIZE indicators and as many targets (short machine rows)
+  rows-counties    SIZE county rows
+  rows-annex       one annex of SIZE rows
+  annexes          SIZE annexes of 49 rows each (100: the limits of annexes and rows)
 Used by tests/large/check_large.sh and scripts/bench.sh; deterministic."""
 import os
 import sys
 
 kind, mb, out = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 size = int(mb * 1024 * 1024)
+count = int(mb)
 os.makedirs(out, exist_ok=True)
 
 TINY_IND = ("id,name,unit,kind,base,target,2021,2022,2023\n"
@@ -89,9 +97,50 @@ elif kind == "wide":
     write("annex.csv", ",".join("c%d" % i for i in range(min(n, 100))) + "\n" +
           ",".join("%d" % (i % 100) for i in range(min(n, 100))) + "\n")
     ini += "\n[annex.1]\nfile = annex.csv\ntitle = 宽表\n"
+elif kind == "long":
+    write("indicators.csv", TINY_IND)
+    desc = "项目内容说明" * 500
+    fill(os.path.join(out, "annex.csv"), "序号,项目名称,说明\n",
+         lambda i: "%d,第%d个项目,%s\n" % (i, i, desc))
+    ini += "\n[annex.1]\nfile = annex.csv\ntitle = 长文字表\n"
+elif kind == "template":
+    write("indicators.csv", TINY_IND)
+    para = "## 第{n}部分\n\n截至{{{{period.data_year}}}}年，{{{{indicators.summary}}}}全市科技创新工作稳步推进。\n\n"
+    with open(os.path.join(out, "report.md"), "w", encoding="utf-8", newline="\n") as f:
+        f.write("# {{report.title}}\n\n")
+        n, i = 0, 1
+        while n < size:
+            t = para.format(n=i)
+            f.write(t)
+            n += len(t.encode())
+            i += 1
+elif kind == "rows-indicators":
+    header = "id,name,unit,base,target,2021,2022,2023\n"
+    rows = lambda p: header + "".join("%s%d,指标%d,家,%d,%d,%d,%d,%d\n" % (
+        p, i, i, 100 + i % 50, 200 + i % 70, 120 + i % 50, 140 + i % 50, 160 + i % 50)
+        for i in range(1, count + 1))
+    write("indicators.csv", rows(""))
+    write("targets.csv", rows("T"))
+    ini += "\n[targets]\nfile = targets.csv\ntitle = 量化目标\n"
+    template += "\n{{targets.summary}}\n\n{{table targets}}\n"
+elif kind == "rows-counties":
+    write("indicators.csv", TINY_IND)
+    write("counties.csv", "county,year,target,actual\n" + "".join(
+        "县%d,%d,%d,%d\n" % ((i + 1) // 2, 2021 + i % 2, i % 7 + 1, i % 5) for i in range(1, count + 1)))
+    ini += "\n[counties]\nfile = counties.csv\ntitle = 各县区目标\n"
+    template += "\n{{counties.summary}}\n\n{{table counties}}\n"
+elif kind in ("rows-annex", "annexes"):
+    write("indicators.csv", TINY_IND)
+    n_annex, rows = (1, count) if kind == "rows-annex" else (count, 49)
+    for a in range(1, n_annex + 1):
+        write("annex%d.csv" % a, "序号,类别,项目名称,数量\n" + "".join(
+            "%d,%s,第%d个项目的名称,%d\n" % (i, "类别%d" % (i // 100) if i % 100 == 1 else "", i, i % 9 + 1)
+            for i in range(1, rows + 1)))
+        ini += "\n[annex.%d]\nfile = annex%d.csv\ntitle = 项目表%d\nmerge = 类别\ntotal = 数量\n" % (a, a, a)
 else:
     sys.exit("gen_large.py: unknown kind " + kind)
 if "annex" in ini:
     template += "\n{{annexes}}\n"
 write("report.ini", ini)
-write("report.md", template)
+if kind != "template":
+    write("report.md", template)
