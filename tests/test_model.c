@@ -488,6 +488,7 @@ static void test_table_row_limits(void **state)
 
     /* the report's total: 4,000 rows already read leave 1,000 for this table */
     fixture g;
+    pe_buf_release(&b);
     pe_buf_init(&b);
     pe_buf_puts(&b, "county,year,target,actual\n");
     for (int i = 0; i < 1001; i++)
