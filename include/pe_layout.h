@@ -60,7 +60,8 @@
 #define PE_TABLE_BIG_COLS   4       /* tables of up to 4 columns may use 4号 */
 #define PE_TABLE_ONE_LINE   4       /* cells of up to 4 characters never wrap … */
 #define PE_TABLE_MIN_CHARS  3       /* … longer ones keep at least 3 per line … */
-#define PE_TABLE_MAX_LINES  3       /* … and aim at no more than 3 lines */
+#define PE_TABLE_MAX_LINES  3       /* … and aim at no more than 3 lines; */
+#define PE_TABLE_NAME_LINES 2       /* names (the widest text column) at most 2 */
 #define PE_TABLE_CONT_H     1.8     /* em: the 续表 / 单位 line */
 #define PE_TABLE_NOTE_LEAD  1.5     /* em: line height of 注 under a table */
 #define PE_TABLE_NOTE_GAP   0.4     /* em between the table and its 注 */
@@ -135,21 +136,49 @@ void pe_flow_paginate(const pe_flow_item *items, size_t n, double page_h, double
 void pe_flow_keep_paragraph(pe_flow_item *lines, size_t n);
 
 /* ---- tables ---- */
-/* Column widths within `measure`: if the natural widths (`maxw`) fit, they are
- * widened proportionally to fill the measure; otherwise columns needing less
- * than a fair share of the spare width get their natural width, and the
- * others share the rest in proportion to their natural widths (so that they
- * wrap into about as many lines), none below its minimum. Returns 0 and
- * fills `out`, or −1 if even the minima exceed the measure. */
-int pe_columns_fit(const double *minw, const double *maxw, size_t n, double measure,
-                   double *out);
+/* A table's columns as a browser sizes them (CSS 2.1 automatic table layout),
+ * with the spare width given where it saves the most lines. */
+typedef struct {
+    size_t ncols, nrows;
+    const double *minw;     /* ncols: widest unbreakable piece (+ pad): never narrower */
+    const double *maxw;     /* ncols: longest line unwrapped (+ pad) */
+    const double *nat;      /* nrows × ncols: natural width of each cell's text (no
+                               pad); 0 = the cell does not set its row's height */
+    const int *prio;        /* ncols or NULL: 1 = wins a tie (names before numbers) */
+    double pad;             /* of each column width, what the text cannot use */
+    double step;            /* smallest widening considered (a character), pt */
+    size_t primary;         /* the names column, set first; ncols = none */
+    size_t cap_lines;       /* other columns aim at no more lines than this */
+} pe_table_cols;
 
-/* Minimum widths between `hard` (what must fit: one character, a number) and
- * `soft` (comfortable: short texts on one line): the largest blend
- * hard + k·(soft − hard), 0 ≤ k ≤ 1, whose sum fits `measure`. `out` may alias
- * `soft`. Returns 0, or −1 if even the hard minima exceed the measure. */
-int pe_columns_blend_min(const double *hard, const double *soft, size_t n, double measure,
-                         double *out);
+typedef struct {
+    size_t primary_lines;   /* most lines of a cell in the primary column */
+    size_t other_lines;     /* most lines of a cell in the other columns */
+    size_t total;           /* pe_table_lines at the chosen widths */
+} pe_cols_result;
+
+/* Lines a text of natural width `nat` takes in `inner` (estimate: ceil(nat /
+ * inner), at least 1; 0 for nat <= 0). */
+size_t pe_cell_lines(double nat, double inner);
+
+/* Widths that fill `measure` exactly: when the longest lines fit, each column
+ * gets its maximum plus a share of the rest in proportion to it. Otherwise
+ * the names first: the primary column gets the width that wraps its cells
+ * into the fewest lines Lp ≤ cap for which the other columns can still hold
+ * theirs in Lo ≤ cap lines (cap = cap_lines, raised a line at a time while
+ * no pair fits; without a primary column, the smallest Lo that fits), every
+ * other column the width for Lo lines, none below its minimum nor above its
+ * maximum. Then the spare width goes, a step at a
+ * time, to the column whose widening saves the most table lines (sum over
+ * rows of the row's tallest cell) per point, ties to `prio` columns then to
+ * the left; what no widening can use is shared in proportion to what each
+ * column still lacks of its maximum. Returns 0 and fills `res` (may be
+ * NULL), or −1 if the minima exceed `measure` (`out` untouched). */
+int pe_columns_lines(const pe_table_cols *tc, double measure, double *out,
+                     pe_cols_result *res);
+
+/* Sum over rows of the tallest cell's estimated lines at widths `w`. */
+size_t pe_table_lines(const pe_table_cols *tc, const double *w);
 
 typedef struct { size_t first, last; } pe_row_span;
 

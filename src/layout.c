@@ -3,11 +3,9 @@
 #include "pe_layout.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #define LAYOUT_EPS 0.01     /* pt: rounding slack when comparing heights */
-#define UNSET (-1.0)        /* pe_columns_fit: width not decided yet */
-#define PINNED (-2.0)       /* pe_columns_fit: held at its minimum */
-#define COLMAX(i) (maxw[i] > minw[i] ? maxw[i] : minw[i])
 
 void pe_flow_paginate(const pe_flow_item *items, size_t n, double page_h, double pitch,
                       pe_flow_place *out, int *npages)
@@ -77,103 +75,229 @@ void pe_flow_keep_paragraph(pe_flow_item *lines, size_t n)
     lines[n - 2].flags |= PE_FLOW_GLUE;
 }
 
-int pe_columns_fit(const double *minw, const double *maxw, size_t n, double measure,
-                   double *out)
+size_t pe_cell_lines(double nat, double inner)
 {
-    double smin = 0, smax = 0;
-    size_t i;
+    double q;
+    if (nat <= 0)
+        return 0;
+    if (inner <= LAYOUT_EPS)
+        return (size_t)-1 / 4;
+    q = ceil(nat / inner - 1e-9);
+    return q < 1 ? 1 : (size_t)q;
+}
 
-    for (i = 0; i < n; i++) {
-        double mx = maxw[i] > minw[i] ? maxw[i] : minw[i];
-        smin += minw[i];
-        smax += mx;
+size_t pe_table_lines(const pe_table_cols *tc, const double *w)
+{
+    size_t r, k, sum = 0;
+    for (r = 0; r < tc->nrows; r++) {
+        size_t hi = 0;
+        for (k = 0; k < tc->ncols; k++) {
+            size_t l = pe_cell_lines(tc->nat[r * tc->ncols + k], w[k] - tc->pad);
+            if (l > hi)
+                hi = l;
+        }
+        sum += hi;
     }
-    if (n == 0)
+    return sum;
+}
+
+/* pe_columns_lines: per row, the tallest and second tallest cell at the
+ * current widths, so that a widening of one column is costed in O(rows). */
+typedef struct { size_t top, second, arg; } row_top;
+
+static void rows_top(const pe_table_cols *tc, const double *w, row_top *rt)
+{
+    size_t r, k;
+    for (r = 0; r < tc->nrows; r++) {
+        rt[r].top = rt[r].second = 0;
+        rt[r].arg = tc->ncols;
+        for (k = 0; k < tc->ncols; k++) {
+            size_t l = pe_cell_lines(tc->nat[r * tc->ncols + k], w[k] - tc->pad);
+            if (l > rt[r].top) {
+                rt[r].second = rt[r].top;
+                rt[r].top = l;
+                rt[r].arg = k;
+            } else if (l > rt[r].second) {
+                rt[r].second = l;
+            }
+        }
+    }
+}
+
+/* The next width of column k worth trying: the smallest at which one of its
+ * cells loses a line, at least one step wider, at most its maximum. */
+static double next_width(const pe_table_cols *tc, const double *w, size_t k)
+{
+    double mx = tc->maxw[k] > tc->minw[k] ? tc->maxw[k] : tc->minw[k], best = mx;
+    size_t r;
+    for (r = 0; r < tc->nrows; r++) {
+        double n = tc->nat[r * tc->ncols + k];
+        size_t l = pe_cell_lines(n, w[k] - tc->pad);
+        if (l > 1) {
+            double cand = n / (double)(l - 1) + tc->pad;
+            if (cand < w[k] + tc->step)
+                cand = w[k] + tc->step;
+            if (cand < best)
+                best = cand;
+        }
+    }
+    return best;
+}
+
+/* Width of column k that wraps each of its cells into at most `l` lines
+ * (l = 0: its minimum), within [min, max]. */
+static double width_for_lines(const pe_table_cols *tc, size_t k, size_t l)
+{
+    double w = tc->minw[k], mx = tc->maxw[k] > w ? tc->maxw[k] : w;
+    size_t r;
+    if (l == 0)
+        return w;
+    for (r = 0; r < tc->nrows; r++) {
+        double n = tc->nat[r * tc->ncols + k];
+        if (n > 0 && n / (double)l + tc->pad > w)
+            w = n / (double)l + tc->pad;
+    }
+    return w < mx ? w : mx;
+}
+
+static double sum_for_lines(const pe_table_cols *tc, size_t lp, size_t lo)
+{
+    double sum = 0;
+    size_t k;
+    for (k = 0; k < tc->ncols; k++)
+        sum += width_for_lines(tc, k, k == tc->primary ? lp : lo);
+    return sum;
+}
+
+#define COLS_MAX_LINES 12   /* pe_columns_lines: beyond this, start from the minima */
+
+/* The starting widths of pe_columns_lines: names first (see pe_layout.h). */
+static void columns_start(const pe_table_cols *tc, double measure, double *out)
+{
+    size_t lp, lo, best_p = 0, best_o = 0, k;
+    int found = 0;
+
+    size_t cap;
+
+    /* the fewest lines for names while the others keep to `cap` lines; a
+     * cap that leaves no room is raised a line at a time */
+    for (cap = tc->cap_lines; cap <= COLS_MAX_LINES && !found && tc->primary < tc->ncols; cap++)
+        for (lp = 1; lp <= cap && !found; lp++)
+            for (lo = 1; lo <= cap && !found; lo++)
+                if (sum_for_lines(tc, lp, lo) <= measure + LAYOUT_EPS) {
+                    best_p = lp;
+                    best_o = lo;
+                    found = 1;
+                }
+    for (lo = 1; lo <= COLS_MAX_LINES && !found; lo++)
+        if (sum_for_lines(tc, lo, lo) <= measure + LAYOUT_EPS) {
+            best_p = best_o = lo;
+            found = 1;
+        }
+    for (k = 0; k < tc->ncols; k++)
+        out[k] = width_for_lines(tc, k, k == tc->primary ? best_p : best_o);
+}
+
+static void columns_result(const pe_table_cols *tc, const double *w, pe_cols_result *res)
+{
+    size_t r, k;
+    if (!res)
+        return;
+    res->primary_lines = res->other_lines = 0;
+    for (r = 0; r < tc->nrows; r++)
+        for (k = 0; k < tc->ncols; k++) {
+            size_t l = pe_cell_lines(tc->nat[r * tc->ncols + k], w[k] - tc->pad);
+            size_t *m = k == tc->primary ? &res->primary_lines : &res->other_lines;
+            if (l > *m)
+                *m = l;
+        }
+    res->total = pe_table_lines(tc, w);
+}
+
+int pe_columns_lines(const pe_table_cols *tc, double measure, double *out,
+                     pe_cols_result *res)
+{
+    size_t nc = tc->ncols, k, r;
+    double smin = 0, smax = 0, spare;
+    row_top *rt;
+
+    for (k = 0; k < nc; k++) {
+        smin += tc->minw[k];
+        smax += tc->maxw[k] > tc->minw[k] ? tc->maxw[k] : tc->minw[k];
+    }
+    if (nc == 0)
         return 0;
     if (smin > measure + LAYOUT_EPS)
         return -1;
     if (smax <= measure) {
-        double extra = measure - smax;
-        for (i = 0; i < n; i++) {
-            double mx = maxw[i] > minw[i] ? maxw[i] : minw[i];
-            out[i] = smax > 0 ? mx + extra * mx / smax : measure / (double)n;
+        for (k = 0; k < nc; k++) {
+            double mx = tc->maxw[k] > tc->minw[k] ? tc->maxw[k] : tc->minw[k];
+            out[k] = smax > 0 ? mx + (measure - smax) * mx / smax : measure / (double)nc;
         }
-    } else {
-        /* water-filling: columns that need less than a fair share of the
-         * spare width get their natural width (no needless wrap in short
-         * columns) */
-        double extra = measure - smin, budget = measure, smx = 0;
-        size_t left = n;
-        for (i = 0; i < n; i++)
-            out[i] = UNSET;
-        for (;;) {
-            size_t best = n;
-            double best_need = 0;
-            for (i = 0; i < n; i++) {
-                double need = COLMAX(i) - minw[i];
-                if (out[i] == UNSET && (best == n || need < best_need)) {
-                    best = i;
-                    best_need = need;
-                }
+        columns_result(tc, out, res);
+        return 0;
+    }
+    columns_start(tc, measure, out);
+    spare = measure;
+    for (k = 0; k < nc; k++)
+        spare -= out[k];
+    rt = tc->nrows ? malloc(tc->nrows * sizeof *rt) : NULL;
+    if (tc->nrows && !rt)
+        goto share;     /* no room to cost the lines: share by what is missing */
+    for (;;) {
+        size_t best = nc;
+        double best_score = 0, best_w = 0;
+        rows_top(tc, out, rt);
+        for (k = 0; k < nc; k++) {
+            double nw, dw, score;
+            size_t gain_rows = 0, gain_cells = 0;
+            if (out[k] >= tc->maxw[k] - LAYOUT_EPS || spare <= LAYOUT_EPS)
+                continue;
+            nw = next_width(tc, out, k);
+            if (nw > out[k] + spare)
+                nw = out[k] + spare;
+            dw = nw - out[k];
+            if (dw <= LAYOUT_EPS)
+                continue;
+            for (r = 0; r < tc->nrows; r++) {
+                double n = tc->nat[r * nc + k];
+                size_t l0 = pe_cell_lines(n, out[k] - tc->pad);
+                size_t l1 = pe_cell_lines(n, nw - tc->pad);
+                size_t other = rt[r].arg == k ? rt[r].second : rt[r].top;
+                size_t h1 = l1 > other ? l1 : other;
+                gain_rows += rt[r].top - h1;
+                gain_cells += l0 - l1;
             }
-            if (best == n || best_need > extra / (double)left)
-                break;
-            out[best] = minw[best] + best_need;
-            extra -= best_need;
-            left--;
-        }
-        /* the others share what is left in proportion to their natural
-         * widths, so that they wrap into about as many lines each; one
-         * whose share would fall below its minimum is held at the minimum */
-        for (;;) {
-            int pinned = 0;
-            budget = measure;
-            smx = 0;
-            for (i = 0; i < n; i++) {
-                if (out[i] == UNSET)
-                    smx += COLMAX(i);
-                else
-                    budget -= out[i] == PINNED ? minw[i] : out[i];
+            score = ((double)gain_rows + 0.001 * (double)gain_cells) / dw;
+            if (score <= 0)
+                continue;
+            if (best == nc || score > best_score * (1 + 1e-9) ||
+                (score >= best_score * (1 - 1e-9) && tc->prio && tc->prio[k] &&
+                 !tc->prio[best])) {
+                best = k;
+                best_score = score;
+                best_w = nw;
             }
-            for (i = 0; i < n; i++)
-                if (out[i] == UNSET && budget * COLMAX(i) / smx < minw[i]) {
-                    out[i] = PINNED;
-                    pinned = 1;
-                }
-            if (!pinned)
-                break;
         }
-        for (i = 0; i < n; i++) {
-            if (out[i] == PINNED)
-                out[i] = minw[i];
-            else if (out[i] == UNSET)
-                out[i] = budget * COLMAX(i) / smx;
-        }
+        if (best == nc)
+            break;
+        spare -= best_w - out[best];
+        out[best] = best_w;
     }
-    return 0;
-}
-
-int pe_columns_blend_min(const double *hard, const double *soft, size_t n, double measure,
-                         double *out)
-{
-    double sh = 0, ss = 0, k;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        sh += hard[i];
-        ss += soft[i] > hard[i] ? soft[i] : hard[i];
+    free(rt);
+share:
+    /* what no widening saves a line with: to the columns still short of
+     * their maximum, in proportion to what they lack */
+    {
+        double lack = 0;
+        for (k = 0; k < nc; k++)
+            if (tc->maxw[k] > out[k])
+                lack += tc->maxw[k] - out[k];
+        for (k = 0; k < nc && lack > 0; k++)
+            if (tc->maxw[k] > out[k])
+                out[k] += spare * (tc->maxw[k] - out[k]) / lack;
     }
-    if (sh > measure + LAYOUT_EPS)
-        return -1;
-    k = ss - sh > 0 ? (measure - sh) / (ss - sh) : 1;
-    if (k > 1)
-        k = 1;
-    if (k < 0)
-        k = 0;
-    for (i = 0; i < n; i++) {
-        double sf = soft[i] > hard[i] ? soft[i] : hard[i];
-        out[i] = hard[i] + k * (sf - hard[i]);
-    }
+    columns_result(tc, out, res);
     return 0;
 }
 

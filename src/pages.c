@@ -697,19 +697,23 @@ static void table_merge_runs(lay_table *t)
 static void cell_measure(lay_ctx *c, lay_cell *cl, pe_font_role role)
 {
     cl->nat1 = text_width(c, role, 1.0, cl->t.text);
-    cl->run1 = widest_run(c, role, 1.0, cl->t.text);
+    /* a cell with a two-line form never needs more than its longer line */
+    cl->run1 = widest_run(c, role, 1.0, cl->alt ? cl->alt : cl->t.text);
 }
 
-/* How column_widths() sets the minima. */
+/* How far column_widths() lets a column narrow, beyond its unbreakable pieces. */
 typedef enum {
-    COL_COMFORT,    /* choosing the size: short texts on one line, long ones in ≤ ~3 lines */
-    COL_LAYOUT,     /* final widths: long texts may go down to 3 characters */
-    COL_HARD        /* last resort: one character, or an unbreakable number */
-} col_mode;
+    COL_SOFT,   /* texts of up to PE_TABLE_ONE_LINE characters stay on one line,
+                   longer ones keep PE_TABLE_MIN_CHARS a line, headers ≤ 2 lines */
+    COL_TIGHT,  /* texts of up to 2 characters on one line, longer ones ≥ 2 a line */
+    COL_HARD    /* one character */
+} col_min;
 
-/* Minimum and natural widths of a column at `size` (pad included). Cells
- * are measured (cell_measure). */
-static void column_widths(const lay_table *t, size_t col, double size, col_mode mode,
+/* Minimum and maximum content widths of a column at `size`, pad included.
+ * The minimum is the widest unbreakable piece (a number with its unit, a
+ * Latin word, a bracketed year), widened as `mode` says. The maximum is the
+ * longest line unwrapped. Cells are measured (cell_measure). */
+static void column_widths(const lay_table *t, size_t col, double size, col_min mode,
                           double *mn, double *mx)
 {
     double ch = size, lo = 0, hi = 0;
@@ -717,10 +721,9 @@ static void column_widths(const lay_table *t, size_t col, double size, col_mode 
     const lay_cell *h = &t->head[col];
 
     if (h->t.text) {
-        /* a header wraps into at most two balanced lines */
         double nat = h->nat1 * size, run = h->run1 * size;
         double half = ceil(nat / ch / 2 - 0.01) * ch;
-        double want = nat <= 2 * ch + 0.01 ? (mode == COL_HARD ? ch : nat) : half;
+        double want = mode == COL_HARD ? ch : nat <= 2 * ch + 0.01 ? nat : half;
         lo = fmax(lo, fmax(run, want));
         hi = fmax(hi, nat);
     }
@@ -733,12 +736,12 @@ static void column_widths(const lay_table *t, size_t col, double size, col_mode 
         run = cl->run1 * size;
         if (mode == COL_HARD)
             want = ch;
+        else if (mode == COL_TIGHT)
+            want = nat <= 2 * ch + 0.01 ? nat : 2 * ch;
         else if (nat <= PE_TABLE_ONE_LINE * ch + 0.01)
             want = nat;
-        else if (mode == COL_LAYOUT)
-            want = PE_TABLE_MIN_CHARS * ch;
         else
-            want = fmax(PE_TABLE_MIN_CHARS * ch, nat / PE_TABLE_MAX_LINES);
+            want = PE_TABLE_MIN_CHARS * ch;
         lo = fmax(lo, fmax(run, want));
         hi = fmax(hi, nat);
     }
@@ -748,60 +751,102 @@ static void column_widths(const lay_table *t, size_t col, double size, col_mode 
     *mx = fmax(hi, lo) + 2 * PE_TABLE_PAD_X;
 }
 
-/* Chooses the type size and column widths: tables of up to four columns in
- * 4号 (14 pt) when they fit comfortably, others in 小4 (12 pt), and only a
- * table too wide for 小4 in 五号 (10.5 pt); never smaller. */
+/* The table's columns at `size` for pe_columns_lines: `nat` gets the header
+ * and every cell that sets its row's height (merged labels do not). */
+static void table_cols_fill(const lay_table *t, double size, double *nat)
+{
+    size_t nc = t->ncols, r, col;
+
+    for (col = 0; col < nc; col++)
+        nat[col] = t->head[col].t.text ? t->head[col].nat1 * size : 0;
+    for (r = 0; r < t->nrows; r++)
+        for (col = 0; col < nc; col++) {
+            const lay_cell *cl = &t->rows[r].cells[col];
+            int merged = t->is_merge[col] && t->rows[r].kind == ROW_DATA;
+            nat[(r + 1) * nc + col] =
+                cl->span == 1 && cl->t.text && !merged ? cl->nat1 * size : 0;
+        }
+}
+
+/* Column widths of `t` at `size` with minima `mode` into `w`: 0, or −1 when
+ * the minima do not fit the measure. */
+static int table_try(const lay_table *t, double size, col_min mode, pe_table_cols *tc,
+                     double *mn, double *mx, double *nat, int *prio, double *w,
+                     pe_cols_result *res)
+{
+    size_t col, nc = t->ncols;
+
+    tc->primary = nc;
+    for (col = 0; col < nc; col++) {
+        column_widths(t, col, size, mode, &mn[col], &mx[col]);
+        prio[col] = t->col_align[col] == AL_LEFT;
+        if (prio[col] && !t->is_merge[col] && tc->primary == nc)
+            tc->primary = col;      /* the names: the first text column */
+    }
+    table_cols_fill(t, size, nat);
+    tc->step = size;
+    return pe_columns_lines(tc, PE_BLOCK_W, w, res);
+}
+
+/* Chooses the type size and the column widths (SPEC §6, issue 14): the
+ * largest size (4号 for tables of up to four columns, else 小4, then 五号,
+ * never smaller) at which names (the first text column) take at most
+ * PE_TABLE_NAME_LINES lines and other cells at most PE_TABLE_MAX_LINES,
+ * trying in 五号 tighter minima last; when none allows that, the try with
+ * the fewest lines of names (ties: the larger size). The widths as a
+ * browser sizes them (pe_columns_lines), spanning the whole measure. */
 static void table_size_columns(lay_ctx *c, lay_table *t)
 {
-    static const double sizes[] = { PE_TABLE_SIZE_MAX, PE_TABLE_SIZE, PE_TABLE_SIZE_MIN };
-    size_t nc = t->ncols, s, col;
+    static const double sizes[] = { PE_TABLE_SIZE_MAX, PE_TABLE_SIZE, PE_TABLE_SIZE_MIN,
+                                    PE_TABLE_SIZE_MIN };
+    size_t nc = t->ncols, s, col, s0 = nc <= PE_TABLE_BIG_COLS ? 0 : 1, best = 4;
+    size_t best_lines = 0;
     double *mn = pe_arena_alloc(c->a, nc * sizeof *mn);
     double *mx = pe_arena_alloc(c->a, nc * sizeof *mx);
     double *w = pe_arena_alloc(c->a, nc * sizeof *w);
+    double *nat = pe_arena_alloc(c->a, (t->nrows + 1) * nc * sizeof *nat);
+    int *prio = pe_arena_alloc(c->a, nc * sizeof *prio);
+    pe_table_cols tc;
+    pe_cols_result res;
     int done = 0;
 
-    if (!mn || !mx || !w) {
+    if (!mn || !mx || !w || !nat || !prio) {
         c->oom = 1;
         return;
     }
-    /* the size: the largest at which the comfortable minima fit */
-    for (s = nc <= PE_TABLE_BIG_COLS ? 0 : 1; s < 3 && !done; s++) {
-        double sum = 0;
-        for (col = 0; col < nc; col++) {
-            column_widths(t, col, sizes[s], COL_COMFORT, &mn[col], &mx[col]);
-            sum += mn[col];
+    tc.ncols = nc;
+    tc.nrows = t->nrows + 1;
+    tc.minw = mn;
+    tc.maxw = mx;
+    tc.nat = nat;
+    tc.prio = prio;
+    tc.pad = 2 * PE_TABLE_PAD_X;
+    tc.cap_lines = PE_TABLE_MAX_LINES;
+    for (s = s0; s < 4 && !done; s++) {
+        if (table_try(t, sizes[s], s == 3 ? COL_TIGHT : COL_SOFT, &tc, mn, mx, nat, prio, w,
+                      &res) != 0)
+            continue;
+        if (res.primary_lines <= PE_TABLE_NAME_LINES && res.other_lines <= PE_TABLE_MAX_LINES)
+            done = 1;
+        else if (best == 4 || res.primary_lines < best_lines) {
+            best = s;
+            best_lines = res.primary_lines;
         }
-        if (sum <= PE_BLOCK_W) {
+        if (done)
             t->size = sizes[s];
-            done = 1;
-        }
     }
-    if (done) {
-        /* the widths: long texts share the room by their length */
-        for (col = 0; col < nc; col++)
-            column_widths(t, col, t->size, COL_LAYOUT, &mn[col], &mx[col]);
-        done = pe_columns_fit(mn, mx, nc, PE_BLOCK_W, w) == 0;
-    } else {
-        /* 五号 and still too wide: let the comfortable minima give way
-         * towards the hard ones */
-        double *hn = pe_arena_alloc(c->a, nc * sizeof *hn), dummy;
-        if (!hn) {
-            c->oom = 1;
-            return;
-        }
-        for (col = 0; col < nc; col++)
-            column_widths(t, col, PE_TABLE_SIZE_MIN, COL_HARD, &hn[col], &dummy);
-        if (pe_columns_blend_min(hn, mn, nc, PE_BLOCK_W, mn) == 0 &&
-            pe_columns_fit(mn, mx, nc, PE_BLOCK_W, w) == 0) {
-            t->size = PE_TABLE_SIZE_MIN;
-            done = 1;
-        }
+    if (!done && best < 4) {    /* no size is comfortable: the fewest lines of names */
+        t->size = sizes[best];
+        done = table_try(t, sizes[best], best == 3 ? COL_TIGHT : COL_SOFT, &tc, mn, mx, nat,
+                         prio, w, &res) == 0;
     }
-    if (!done) {    /* even the hard minima are too wide: equal columns */
+    if (!done) {    /* 五号 and still too wide: only what cannot break is kept */
         t->size = PE_TABLE_SIZE_MIN;
+        done = table_try(t, PE_TABLE_SIZE_MIN, COL_HARD, &tc, mn, mx, nat, prio, w, &res) == 0;
+    }
+    if (!done)      /* even the unbreakable pieces are too wide: equal columns */
         for (col = 0; col < nc; col++)
             w[col] = PE_BLOCK_W / (double)nc;
-    }
     t->x[0] = 0;
     for (col = 0; col < nc; col++)
         t->x[col + 1] = t->x[col] + w[col];
@@ -813,22 +858,13 @@ static double cell_text_h(const lay_cell *cl, double size)
     return (double)cl->t.nlines * size * PE_TABLE_LEADING;
 }
 
-/* Wraps a cell into its column; a cell of two lines, a header, or a cell
- * whose last line would hold a lone character is balanced. */
+/* Wraps a cell at its column's real width (a header `balanced` into lines
+ * of about equal length). */
 static void cell_wrap(lay_ctx *c, lay_cell *cl, double width, double size, int balanced)
 {
-    double avail = width - 2 * PE_TABLE_PAD_X;
-    int nl = cl->t.text && strchr(cl->t.text, '\n') != NULL;
-
     cl->t.size = size;
     cl->t.track = 0;
-    /* a text up to twice the width will take two lines: balance them at once */
-    if (!balanced && !nl && cl->nat1 > 0 && cl->nat1 * size <= 2 * avail)
-        balanced = 1;
-    wrap_text(c, &cl->t, avail, 0, balanced);
-    if (!balanced && !nl && cl->t.nlines >= 2 &&
-        (cl->t.nlines == 2 || cl->t.lines[cl->t.nlines - 1].nchars <= 1))
-        wrap_text(c, &cl->t, avail, 0, 1);  /* no lone last character */
+    wrap_text(c, &cl->t, width - 2 * PE_TABLE_PAD_X, 0, balanced);
 }
 
 /* Measures, wraps and sizes a filled table; records every text it uses. */
@@ -1530,6 +1566,9 @@ static void flow_chart(lay_ctx *c, const pe_indicator_table *it, pe_src src)
         return;
     }
     flow_caption(c, cap, src);
+    /* the caption belongs to its figure, not to the paragraph after it */
+    if (c->n > 0)
+        c->fi[c->n - 1].flags &= ~(unsigned)PE_FLOW_GLUE;
     push(c, IT_SPACE, PE_LINE_PITCH * PE_FIGURE_AFTER, PE_FLOW_DISCARD);
 }
 

@@ -335,79 +335,102 @@ static void test_merged_group_label_repeats_on_new_page(void **state)
     assert_int_equal(place[s[1].first].cont, 1);
 }
 
-static void test_columns_fit_natural_fills_measure(void **state)
+static void test_cell_lines(void **state)
 {
-    double mn[3] = { 10, 20, 30 }, mx[3] = { 50, 100, 150 }, w[3];
     (void)state;
-    assert_int_equal(pe_columns_fit(mn, mx, 3, PE_BLOCK_W, w), 0);
+    assert_int_equal(pe_cell_lines(0, 50), 0);          /* empty: sets no height */
+    assert_int_equal(pe_cell_lines(100, 100), 1);
+    assert_int_equal(pe_cell_lines(100, 50), 2);
+    assert_int_equal(pe_cell_lines(101, 50), 3);
+    assert_int_equal(pe_cell_lines(10, 300), 1);
+}
+
+/* one table of `nr` rows × 2 or 3 columns for pe_columns_lines */
+static pe_table_cols cols(const double *mn, const double *mx, const double *nat, size_t nc,
+                          size_t nr, size_t primary, double pad)
+{
+    pe_table_cols tc;
+    tc.ncols = nc;
+    tc.nrows = nr;
+    tc.minw = mn;
+    tc.maxw = mx;
+    tc.nat = nat;
+    tc.prio = NULL;
+    tc.pad = pad;
+    tc.step = 1;
+    tc.primary = primary;
+    tc.cap_lines = PE_TABLE_MAX_LINES;
+    return tc;
+}
+
+static void test_columns_natural_fill_the_measure(void **state)
+{
+    double mn[3] = { 10, 20, 30 }, mx[3] = { 50, 100, 150 }, nat[3] = { 46, 96, 146 }, w[3];
+    pe_table_cols tc = cols(mn, mx, nat, 3, 1, 3, 4);
+    pe_cols_result res;
+    (void)state;
+    assert_int_equal(pe_columns_lines(&tc, PE_BLOCK_W, w, &res), 0);
     assert_true(fabs(w[0] + w[1] + w[2] - PE_BLOCK_W) < 1e-6);
     assert_true(w[0] >= 50 && w[1] >= 100 && w[2] >= 150);
+    assert_int_equal(res.total, 1);
 }
 
-static void test_columns_fit_squeezes_within_measure(void **state)
+static void test_columns_minima_too_wide(void **state)
 {
-    double mn[4] = { 20, 40, 30, 60 }, mx[4] = { 20, 300, 40, 400 }, w[4];
-    size_t i;
-    double sum = 0;
+    double mn[2] = { 300, 200 }, mx[2] = { 400, 300 }, nat[2] = { 396, 296 }, w[2] = { 7, 7 };
+    pe_table_cols tc = cols(mn, mx, nat, 2, 1, 2, 4);
     (void)state;
-    assert_int_equal(pe_columns_fit(mn, mx, 4, PE_BLOCK_W, w), 0);
-    for (i = 0; i < 4; i++) {
-        assert_true(w[i] >= mn[i] - 1e-9);
-        assert_true(w[i] <= mx[i] + 1e-9);
-        sum += w[i];
-    }
-    assert_true(fabs(sum - PE_BLOCK_W) < 1e-6);
-    assert_true(fabs(w[0] - 20) < 1e-9);    /* a number column keeps its width */
+    assert_int_equal(pe_columns_lines(&tc, PE_BLOCK_W, w, NULL), -1);
+    assert_true(w[0] == 7 && w[1] == 7);    /* untouched */
 }
 
-static void test_columns_fit_short_columns_do_not_wrap(void **state)
+static void test_columns_names_first(void **state)
 {
-    /* a 5-character name and a 6-character status next to a long text column:
-     * the short ones get their natural width, the long one wraps */
-    double mn[3] = { 40, 40, 60 }, mx[3] = { 70, 80, 600 }, w[3];
+    /* names of 300 and 200 pt beside texts of 150 and 60 pt in 260 pt: the
+     * names get two lines (150 + pad), the others two lines too; the spare
+     * width that saves no line is shared by what each column lacks */
+    double mn[2] = { 30, 30 }, mx[2] = { 304, 154 };
+    double nat[4] = { 300, 150, 200, 60 }, w[2];
+    pe_table_cols tc = cols(mn, mx, nat, 2, 2, 0, 4);
+    pe_cols_result res;
     (void)state;
-    assert_int_equal(pe_columns_fit(mn, mx, 3, 300, w), 0);
-    assert_true(fabs(w[0] - 70) < 1e-9);
-    assert_true(fabs(w[1] - 80) < 1e-9);
-    assert_true(fabs(w[2] - 150) < 1e-9);
+    assert_int_equal(pe_columns_lines(&tc, 260, w, &res), 0);
+    assert_true(fabs(w[0] + w[1] - 260) < 1e-6);
+    assert_true(w[0] >= 154 - 1e-9);
+    assert_true(fabs(w[0] - 172) < 1e-6 && fabs(w[1] - 88) < 1e-6);
+    assert_int_equal(res.primary_lines, 2);
+    assert_int_equal(res.other_lines, 2);
+    assert_int_equal(res.total, 4);
 }
 
-static void test_columns_fit_long_columns_wrap_alike(void **state)
+static void test_columns_spare_where_it_saves_most_lines(void **state)
 {
-    /* two long texts share the width in proportion to their length, so that
-     * both wrap into about the same number of lines */
-    double mn[2] = { 30, 30 }, mx[2] = { 300, 100 }, w[2];
+    /* 60 pt to spare: widening column 1 to its maximum saves two lines (rows
+     * 1 and 2), column 0 only one: column 1 gets it */
+    double mn[2] = { 50, 50 }, mx[2] = { 100, 100 };
+    double nat[6] = { 100, 0, 0, 100, 0, 100 }, w[2];
+    pe_table_cols tc = cols(mn, mx, nat, 2, 3, 2, 0);
     (void)state;
-    assert_int_equal(pe_columns_fit(mn, mx, 2, 180, w), 0);
-    assert_true(fabs(w[0] - 135) < 1e-9);
-    assert_true(fabs(w[1] - 45) < 1e-9);
-    /* a share below the minimum is held at the minimum */
-    mn[1] = 70;
-    mx[1] = 150;
-    assert_int_equal(pe_columns_fit(mn, mx, 2, 180, w), 0);
-    assert_true(fabs(w[1] - 70) < 1e-9);
-    assert_true(fabs(w[0] - 110) < 1e-9);
+    assert_int_equal(pe_table_lines(&tc, mn), 6);
+    assert_int_equal(pe_columns_lines(&tc, 160, w, NULL), 0);
+    assert_true(fabs(w[1] - 100) < 1e-9);
+    assert_true(fabs(w[0] - 60) < 1e-9);
+    assert_int_equal(pe_table_lines(&tc, w), 4);
 }
 
-static void test_columns_fit_impossible(void **state)
+static void test_columns_numbers_never_wrap(void **state)
 {
-    double mn[2] = { 300, 200 }, mx[2] = { 400, 300 }, w[2];
+    /* a number column (minimum = maximum) keeps its width while a long text
+     * column wraps; the text column takes all the rest */
+    double mn[2] = { 40, 30 }, mx[2] = { 40, 600 }, nat[2] = { 36, 596 }, w[2];
+    pe_table_cols tc = cols(mn, mx, nat, 2, 1, 1, 4);
+    pe_cols_result res;
     (void)state;
-    assert_int_equal(pe_columns_fit(mn, mx, 2, PE_BLOCK_W, w), -1);
-}
-
-static void test_columns_blend_min(void **state)
-{
-    double hard[3] = { 10, 10, 20 }, soft[3] = { 40, 60, 20 }, out[3];
-    (void)state;
-    /* room for everything comfortable */
-    assert_int_equal(pe_columns_blend_min(hard, soft, 3, 200, out), 0);
-    assert_true(fabs(out[0] - 40) < 1e-9 && fabs(out[1] - 60) < 1e-9);
-    /* half way: 40 + 0.5 * 80 = 80 */
-    assert_int_equal(pe_columns_blend_min(hard, soft, 3, 80, out), 0);
-    assert_true(fabs(out[0] - 25) < 1e-9 && fabs(out[1] - 35) < 1e-9);
-    assert_true(fabs(out[0] + out[1] + out[2] - 80) < 1e-9);
-    assert_int_equal(pe_columns_blend_min(hard, soft, 3, 30, out), -1);
+    assert_int_equal(pe_columns_lines(&tc, 200, w, &res), 0);
+    assert_true(fabs(w[0] - 40) < 1e-9);
+    assert_true(fabs(w[1] - 160) < 1e-9);
+    assert_int_equal(pe_cell_lines(nat[0], w[0] - 4), 1);
+    assert_int_equal(res.primary_lines, 4);     /* 596 / 156 */
 }
 
 static void test_justify_spacing(void **state)
@@ -440,12 +463,12 @@ int main(void)
         cmocka_unit_test(test_grid_snap_after_table),
         cmocka_unit_test(test_merge_segments_across_break),
         cmocka_unit_test(test_merged_group_label_repeats_on_new_page),
-        cmocka_unit_test(test_columns_fit_natural_fills_measure),
-        cmocka_unit_test(test_columns_fit_squeezes_within_measure),
-        cmocka_unit_test(test_columns_fit_short_columns_do_not_wrap),
-        cmocka_unit_test(test_columns_fit_long_columns_wrap_alike),
-        cmocka_unit_test(test_columns_fit_impossible),
-        cmocka_unit_test(test_columns_blend_min),
+        cmocka_unit_test(test_cell_lines),
+        cmocka_unit_test(test_columns_natural_fill_the_measure),
+        cmocka_unit_test(test_columns_minima_too_wide),
+        cmocka_unit_test(test_columns_names_first),
+        cmocka_unit_test(test_columns_spare_where_it_saves_most_lines),
+        cmocka_unit_test(test_columns_numbers_never_wrap),
         cmocka_unit_test(test_justify_spacing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
