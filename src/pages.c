@@ -723,7 +723,8 @@ static void column_widths(const lay_table *t, size_t col, double size, col_min m
     if (h->t.text) {
         double nat = h->nat1 * size, run = h->run1 * size;
         double half = ceil(nat / ch / 2 - 0.01) * ch;
-        double want = mode == COL_HARD ? ch : nat <= 2 * ch + 0.01 ? nat : half;
+        double one = (mode == COL_SOFT ? PE_TABLE_HEAD_LINE : 2) * ch + 0.01;
+        double want = mode == COL_HARD ? ch : nat <= one ? nat : half;
         lo = fmax(lo, fmax(run, want));
         hi = fmax(hi, nat);
     }
