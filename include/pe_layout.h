@@ -97,6 +97,11 @@
 #define PE_CHART_KEY_GAP    4.0     /* key to its words */
 #define PE_CHART_LEGEND_GAP 24.0    /* between the two legend entries */
 #define PE_FIGURE_AFTER     0.5     /* lines after a figure caption */
+#define PE_CHART_MIN_BARS   3       /* a chart part split to a page's rest holds this many */
+
+/* No page ends above this share of the block unless the document or a part
+ * (附件) ends there (issue 14). */
+#define PE_PAGE_FILL_MIN    0.60
 
 #define PE_WATERMARK_SIZE   150.0   /* 样稿, light grey, 45° */
 #define PE_WATERMARK_GRAY   0.88

@@ -111,6 +111,7 @@ typedef struct {
     lay_text ticks[8];
     lay_text leg_p, leg_t, nodata, cont;
     double axis_h, legend_h, pad;
+    int refit;              /* its first part was refitted to a page's rest */
 } lay_chart;
 
 /* ---- flow items: what each pe_flow_item of the pagination draws ---- */
@@ -1451,11 +1452,146 @@ static const char *chart_marker(lay_ctx *c, const pe_indicator *ind)
     return w;
 }
 
+/* Height of the chart part of bars [first, last): plot, axis and legend. */
+static double chart_part_h(const lay_chart *ch, size_t first, size_t last)
+{
+    double h = ch->pad + ch->axis_h + ch->legend_h;
+    size_t i;
+    for (i = first; i < last; i++)
+        h += ch->row_h[i];
+    return h;
+}
+
+/* Makes room for `n_new` items at `at` in place of `n_old` (the items after
+ * them move); 0, or −1 on OOM. */
+static int flow_splice(lay_ctx *c, size_t at, size_t n_old, size_t n_new)
+{
+    size_t need = c->n - n_old + n_new;
+    if (need > c->cap) {
+        size_t ncap = c->cap ? c->cap : 256;
+        pe_flow_item *nf;
+        lay_item *np;
+        while (ncap < need)
+            ncap *= 2;
+        if (!(nf = realloc(c->fi, ncap * sizeof *nf))) {
+            c->oom = 1;
+            return -1;
+        }
+        c->fi = nf;
+        if (!(np = realloc(c->pi, ncap * sizeof *np))) {
+            c->oom = 1;
+            return -1;
+        }
+        c->pi = np;
+        c->cap = ncap;
+    }
+    memmove(c->fi + at + n_new, c->fi + at + n_old, (c->n - at - n_old) * sizeof *c->fi);
+    memmove(c->pi + at + n_new, c->pi + at + n_old, (c->n - at - n_old) * sizeof *c->pi);
+    memset(c->fi + at, 0, n_new * sizeof *c->fi);
+    memset(c->pi + at, 0, n_new * sizeof *c->pi);
+    c->n = need;
+    return 0;
+}
+
+/* Emits the parts of chart `ch` as items at `at` (c->n: appended; else in
+ * place of the chart's parts there): the first part within `first_h`, the
+ * others within a page less two lines for the caption, the last glued to the
+ * caption. Returns the number of parts. */
+static size_t chart_emit(lay_ctx *c, lay_chart *ch, size_t at, double first_h)
+{
+    double maxh = PE_BLOCK_H - 2 * PE_LINE_PITCH, lim = first_h, h;
+    size_t i, first = 0, nparts = 0, n_old = 0, k;
+    unsigned newpage = 0;
+
+    while (at + n_old < c->n && c->pi[at + n_old].kind == IT_CHART &&
+           c->pi[at + n_old].chart == ch)
+        n_old++;
+    if (n_old > 0)
+        newpage = c->fi[at].flags & PE_FLOW_NEWPAGE;
+    /* count the parts first */
+    h = chart_part_h(ch, 0, 0);
+    for (i = 0; i < ch->n; i++) {
+        if (i > first && h + ch->row_h[i] > lim) {
+            nparts++;
+            first = i;
+            lim = maxh;
+            h = chart_part_h(ch, 0, 0);
+        }
+        h += ch->row_h[i];
+    }
+    nparts++;
+    if (n_old == 0 && at == c->n) {
+        if (c->newpage_pending) {
+            newpage = PE_FLOW_NEWPAGE;
+            c->newpage_pending = 0;
+        }
+    }
+    if (flow_splice(c, at, n_old, nparts) != 0)
+        return 0;
+    first = 0;
+    lim = first_h;
+    k = at;
+    h = chart_part_h(ch, 0, 0);
+    for (i = 0; i <= ch->n; i++) {
+        if (i == ch->n || (i > first && h + ch->row_h[i] > lim)) {
+            lay_item *p = &c->pi[k];
+            c->fi[k].height = h;
+            c->fi[k].flags = (i == ch->n ? PE_FLOW_GLUE : 0) | (k == at ? newpage : 0);
+            p->kind = IT_CHART;
+            p->chart = ch;
+            p->first = first;
+            p->last = i;
+            p->cont = first > 0;
+            k++;
+            first = i;
+            lim = maxh;
+            h = chart_part_h(ch, 0, 0);
+            if (i == ch->n)
+                break;
+        }
+        h += ch->row_h[i];
+    }
+    return nparts;
+}
+
+/* A figure goes where it fits: a chart whose first part went to the next
+ * page although the page before ends above PE_PAGE_FILL_MIN of the block is
+ * split again so that its first part fills that page's rest (at least
+ * PE_CHART_MIN_BARS bars). Returns 1 if the flow changed (paginate again). */
+static int flow_refit_charts(lay_ctx *c, const pe_flow_place *pl)
+{
+    size_t i;
+
+    for (i = 1; i < c->n; i++) {
+        lay_chart *ch = c->pi[i].chart;
+        size_t j = i - 1;
+        double bottom, rest;
+        if (c->pi[i].kind != IT_CHART || c->pi[i].first != 0 || ch->refit ||
+            pl[i].page == 0 || pl[i].y > 0.01)
+            continue;
+        while (j > 0 && pl[j].dropped)
+            j--;
+        if (pl[j].page != pl[i].page - 1)
+            continue;
+        bottom = pl[j].y + c->fi[j].height;
+        if (bottom >= PE_PAGE_FILL_MIN * PE_BLOCK_H)
+            continue;
+        ch->refit = 1;
+        rest = PE_BLOCK_H - bottom;
+        if (ch->n < PE_CHART_MIN_BARS ||
+            chart_part_h(ch, 0, PE_CHART_MIN_BARS) > rest)
+            continue;
+        chart_emit(c, ch, i, rest);
+        return !c->oom;
+    }
+    return 0;
+}
+
 static void flow_chart(lay_ctx *c, const pe_indicator_table *it, pe_src src)
 {
     lay_chart *ch;
-    size_t i, k, first;
-    double size = PE_CHART_LABEL_SIZE, lead = size * PE_CHART_LEADING, maxh, h, vw;
+    size_t i, k;
+    double size = PE_CHART_LABEL_SIZE, lead = size * PE_CHART_LEADING, vw;
     int over = 0;
     char buf[FMT_MAX];
     const char *cap;
@@ -1540,26 +1676,9 @@ static void flow_chart(lay_ctx *c, const pe_indicator_table *it, pe_src src)
     ch->axis_h = size * PE_CHART_AXIS_H;
     ch->legend_h = size * PE_CHART_LEGEND_H;
 
-    /* parts that each fit a page, with room for the caption under the last */
-    maxh = PE_BLOCK_H - 2 * PE_LINE_PITCH;
-    first = 0;
-    h = ch->pad + ch->axis_h + ch->legend_h;
-    for (i = 0; i <= it->n; i++) {
-        if (i == it->n || (i > first && h + ch->row_h[i] > maxh)) {
-            lay_item *p = push(c, IT_CHART, h, i == it->n ? PE_FLOW_GLUE : 0);
-            if (!p)
-                return;
-            p->chart = ch;
-            p->first = first;
-            p->last = i;
-            p->cont = first > 0;
-            first = i;
-            h = ch->pad + ch->axis_h + ch->legend_h;
-            if (i == it->n)
-                break;
-        }
-        h += ch->row_h[i];
-    }
+    chart_emit(c, ch, c->n, PE_BLOCK_H - 2 * PE_LINE_PITCH);
+    if (c->oom)
+        return;
     c->nfig++;
     cap = pe_arena_printf(c->a, "图%d　%s", c->nfig, it->title ? it->title : "");
     if (!cap) {
@@ -2519,6 +2638,19 @@ pe_status pe_pages_build(const pe_model *m, const pe_doc *doc, const pe_pages_op
         goto cleanup;
     }
     pe_flow_paginate(c.fi, c.n, PE_BLOCK_H, PE_LINE_PITCH, pl, &npages);
+    while (flow_refit_charts(&c, pl)) {
+        pe_flow_place *npl = realloc(pl, (c.n ? c.n : 1) * sizeof *pl);
+        if (!npl) {
+            st = PE_ERR_NOMEM;
+            goto cleanup;
+        }
+        pl = npl;
+        pe_flow_paginate(c.fi, c.n, PE_BLOCK_H, PE_LINE_PITCH, pl, &npages);
+    }
+    if (c.oom) {
+        st = PE_ERR_NOMEM;
+        goto cleanup;
+    }
     {
         size_t i;
         for (i = 0; i < c.n; i++)
