@@ -315,6 +315,48 @@ static void test_table_cells(void **state)
     pe_diags_release(&d);
 }
 
+/* A figure goes where it fits (issue 14): a chart of 40 bars after an
+ * eight-line paragraph starts on page 1 (the rest of it, continued on page
+ * 2) instead of leaving page 1 a third full. */
+static void test_chart_fills_the_page_rest(void **state)
+{
+    pe_model *m = model_new(0);
+    pe_doc *doc = doc_new();
+    pe_diags d;
+    pe_pages *p;
+    pe_buf csv;
+    size_t i, labels0 = 0, labels1 = 0;
+    (void)state;
+
+    pe_diags_init(&d);
+    pe_buf_init(&csv);
+    pe_buf_puts(&csv, "id,name,unit,kind,direction,base,target,2021,2022,2023\n");
+    for (i = 1; i <= 40; i++)
+        pe_buf_printf(&csv, "%zu,指标%zu,家,level,up,10,20,11,12,13\n", i, i);
+    assert_false(csv.oom);
+    assert_int_equal(pe_indicator_table_parse(m, &m->indicators, csv.s, strlen(csv.s),
+                                              PE_ENC_AUTO, "i.csv", &d), PE_OK);
+    pe_buf_release(&csv);
+    add_block(doc, PE_BLK_PARA, cjk(doc, 8 * PE_CHARS_PER_LINE - PE_INDENT_CHARS));
+    add_block(doc, PE_BLK_CHART_INDICATORS, NULL);
+    p = build(m, doc, &d, PE_OK);
+    assert_int_equal(p->npages, 2);
+    for (i = 0; i < p->pages[0].n; i++)
+        if (p->pages[0].objs[i].kind == PE_OBJ_TEXT &&
+            p->pages[0].objs[i].u.text.size == PE_CHART_LABEL_SIZE)
+            labels0++;
+    for (i = 0; i < p->pages[1].n; i++)
+        if (p->pages[1].objs[i].kind == PE_OBJ_TEXT &&
+            p->pages[1].objs[i].u.text.size == PE_CHART_LABEL_SIZE)
+            labels1++;
+    assert_true(labels0 >= PE_CHART_MIN_BARS);  /* the first part on page 1 */
+    assert_true(labels1 >= PE_CHART_MIN_BARS);  /* （续图） on page 2 */
+    pe_pages_free(p);
+    pe_doc_free(doc);
+    pe_model_free(m);
+    pe_diags_release(&d);
+}
+
 /* A character outside the BMP is an error at its source; no pages. */
 static void test_glyph_check(void **state)
 {
@@ -341,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_page_breaks),
         cmocka_unit_test(test_heading_keep_and_outline),
         cmocka_unit_test(test_table_cells),
+        cmocka_unit_test(test_chart_fills_the_page_rest),
         cmocka_unit_test(test_glyph_check),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
