@@ -14,6 +14,8 @@ typedef struct {
     size_t nchars;      /* code points in [start, end) */
     double width;       /* natural width in pt, indent not included */
     int last;           /* last line of the paragraph (not justified) */
+    int loose;          /* pe_break_paragraph: justified only by opening the gaps
+                           wider than PE_BREAK_LOOSE em (no better breaks exist) */
 } pe_line;
 
 typedef struct {
@@ -34,6 +36,58 @@ pe_status pe_break_text(const char *text, size_t len, double measure, double fir
 pe_status pe_break_balanced(const char *text, size_t len, double measure,
                             pe_width_fn width, void *ctx, pe_lines *out);
 void pe_lines_release(pe_lines *l);
+
+/* ---- paragraphs: punctuation compression and total-fit breaking ----
+ * Full-width punctuation is compressed as in CLREQ (W3C, 标点挤压) and
+ * GB/T 15834: where a closing or stop mark is followed by another mark, or an
+ * opening mark follows a mark, the pair gives up half an em (`）、` is 1.5 em);
+ * a line that is too long may take up (push-in) the rest of each stop or
+ * closing mark's blank, up to half an em per mark, before a character is
+ * pushed to the next line; opening the gaps comes last. How much a side may
+ * give comes from the font (`blank`: the glyph's bounding box), never from an
+ * assumed mainland placement, so a mark drawn centred (AR PL UMing's 。)
+ * gives only the blank it has. The first character's left and the last
+ * character's right are never compressed, so the block's edges stay. */
+
+/* Blank (ink-free) space on each side of cp's glyph, pt at the size set. */
+typedef void (*pe_blank_fn)(void *ctx, unsigned cp, double *left, double *right);
+
+typedef struct {
+    pe_width_fn width;  /* advance including `track` */
+    pe_blank_fn blank;  /* NULL: no compression */
+    void *ctx;
+    double em;          /* type size, pt */
+    double track;       /* the spacing included in each advance; a line is
+                           measured with it (28 places of 156/28 mm fill the
+                           measure) and ends at the last glyph's box */
+} pe_metrics;
+
+#define PE_BREAK_LOOSE      0.04    /* em added per gap beyond which a line is loose */
+#define PE_BREAK_RAGGED     0.25    /* em per gap beyond which a line is set ragged */
+#define PE_BREAK_KEEP_BLANK 0.05    /* em of a mark's blank never compressed */
+
+/* Breaks a paragraph (newlines force breaks, as pe_break_text) choosing the
+ * breaks of each newline-separated segment together (total fit, in the
+ * manner of Knuth–Plass) on compressed widths: lines filled exactly are
+ * preferred, then push-in, then opening gaps; breaks inside numbers or Latin
+ * words and against the kinsoku rules only when nothing else fits. A line's
+ * `width` is its natural width (no compression); `loose` marks the lines
+ * that must open their gaps more than PE_BREAK_LOOSE em. */
+pe_status pe_break_paragraph(const char *text, size_t len, double measure, double first_indent,
+                             const pe_metrics *m, pe_lines *out);
+
+/* Sets one line of `len` bytes: x gets the origin of each of its n code
+ * points (relative to the line start) and x[n] the end of the line, with the
+ * pair compression always, push-in when the line is longer than `avail`, and,
+ * when `justify`, the slack spread over the gaps that may open (not inside a
+ * number or a Latin word; none if that needs more than PE_BREAK_RAGGED em).
+ * `x` has room for len + 1 entries (a code point takes at least one byte;
+ * invalid bytes count one each). *n gets the number of code points, *loose
+ * (may be NULL) whether the gaps opened more than PE_BREAK_LOOSE em.
+ * Returns PE_OK or PE_ERR_NOMEM. */
+pe_status pe_break_set_line(const char *text, size_t len, double avail, int justify,
+                            const pe_metrics *m, double *x, size_t *n, int *loose);
+
 /* Width in pt of the widest piece of `text` that pe_break_text never breaks
  * (a number with its unit, a Latin word, `——`, a bracketed year), spaces not
  * counted: the least width a table column must give it. */

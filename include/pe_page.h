@@ -89,6 +89,11 @@ typedef struct {
     pe_page_outline *outline;
     size_t noutline;
     pe_page_fonts fonts;
+    /* Typesetting notes, formatted like diagnostics (`file:line: 警告：…`):
+     * loose lines kept because their paragraph has no better breaks. Not
+     * problems in the input: the command line prints them with -v only. */
+    const char *const *notes;
+    size_t nnotes;
     struct pe_pages_priv *priv;
 } pe_pages;
 

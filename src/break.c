@@ -5,6 +5,7 @@
 #include "pe_break.h"
 
 #include <linebreak.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,6 +277,7 @@ static pe_status sink_line(brk_sink *k, const brk_text *t, size_t s, size_t e, i
     for (size_t i = s; i < e; i++)
         l->width += t->w[i];
     l->last = last;
+    l->loose = 0;
     return PE_OK;
 }
 
@@ -359,6 +361,401 @@ static pe_status fill_text(const brk_text *t, double measure, double indent, brk
         a = b + 1;
     }
     return PE_OK;
+}
+
+/* ======================================================================
+ * Paragraphs: punctuation compression (标点挤压) and total-fit breaking
+ * ====================================================================== */
+
+enum { MK_NONE, MK_OPEN, MK_CLOSE, MK_STOP };
+
+/* CLREQ classes of the full-width marks that take part in compression
+ * (dashes, ellipses and the middle dot do not). */
+static int mark_class(unsigned c)
+{
+    static const unsigned open[] = {
+        0xFF08, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3008, 0x3016, 0x201C, 0x2018,
+    };
+    static const unsigned close[] = {
+        0xFF09, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3009, 0x3017, 0x201D, 0x2019,
+    };
+    static const unsigned stop[] = {
+        0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01,
+    };
+    if (c < 0x2018)
+        return MK_NONE;
+    if (in_list(c, open, sizeof open / sizeof open[0]))
+        return MK_OPEN;
+    if (in_list(c, close, sizeof close / sizeof close[0]))
+        return MK_CLOSE;
+    if (in_list(c, stop, sizeof stop / sizeof stop[0]))
+        return MK_STOP;
+    return MK_NONE;
+}
+
+/* May justification open the gap between a and b? Not inside a number or a
+ * Latin word (165, R&D/GDP); everywhere else. */
+static int is_stretch_gap(unsigned a, unsigned b)
+{
+    return !(a < 0x2E80 && a != ' ' && b < 0x2E80 && b != ' ');
+}
+
+/* The compression of a run of characters: pl/pr what the pair rule takes
+ * from each character's left and right side, sr what push-in may still take
+ * from its right, gap whether the gap after it may open. One allocation. */
+typedef struct {
+    double *pl, *pr, *sr;
+    double *ec;             /* half an em a stop or closing mark gives at a line's
+                               end when its blank allows (else 0) */
+    unsigned char *gap;
+} brk_glue;
+
+static void glue_release(brk_glue *g)
+{
+    free(g->pl);
+    memset(g, 0, sizeof *g);
+}
+
+/* Takes up to `want` pt from a side with `blank` pt of blank of which `used`
+ * is already taken, leaving PE_BREAK_KEEP_BLANK em of it and taking at most
+ * half an em from one side. Each side depends only on its own neighbour, so
+ * a line measures the same alone as within its paragraph. */
+static double take_side(double want, double blank, double used, double em)
+{
+    double can = blank - PE_BREAK_KEEP_BLANK * em - used;
+    double cap = 0.5 * em - used;
+    if (can > cap)
+        can = cap;
+    if (can > want)
+        can = want;
+    return can > 0 ? can : 0;
+}
+
+static pe_status glue_compute(brk_glue *g, const unsigned *cp, const double *w, size_t n,
+                              const pe_metrics *m)
+{
+    size_t nn = n ? n : 1;
+    memset(g, 0, sizeof *g);
+    /* pl, pr, sr, blank left, blank right, class, gap in one block */
+    g->pl = calloc(nn, 6 * sizeof(double) + 2);
+    if (!g->pl)
+        return PE_ERR_NOMEM;
+    g->pr = g->pl + nn;
+    g->sr = g->pr + nn;
+    g->ec = g->sr + nn;
+    double *bl = g->ec + nn, *br = bl + nn;
+    unsigned char *cls = (unsigned char *)(br + nn);
+    g->gap = cls + nn;
+    double em = m->em;
+    for (size_t i = 0; i < n; i++) {
+        g->gap[i] = i + 1 < n && is_stretch_gap(cp[i], cp[i + 1]);
+        int k = m->blank ? mark_class(cp[i]) : MK_NONE;
+        /* only full-width marks: a proportional font's narrow mark has no blank to give */
+        if (k != MK_NONE && w[i] - m->track >= 0.9 * em) {
+            m->blank(m->ctx, cp[i], &bl[i], &br[i]);
+            cls[i] = (unsigned char)k;
+        }
+    }
+    /* the pair rule: a closing or stop mark followed by a mark, or an
+     * opening mark after a mark, gives up half an em between the two */
+    for (size_t i = 0; i + 1 < n; i++) {
+        int a = cls[i], b = cls[i + 1];
+        if (a == MK_NONE || b == MK_NONE || (a == MK_OPEN && b != MK_OPEN))
+            continue;
+        double want = 0.5 * em, t;
+        if (a != MK_OPEN) {
+            t = take_side(want, br[i], g->pr[i], em);
+            g->pr[i] += t;
+            want -= t;
+            t = take_side(want, bl[i + 1], g->pl[i + 1], em);
+            g->pl[i + 1] += t;
+        } else {
+            t = take_side(want, bl[i + 1], g->pl[i + 1], em);
+            g->pl[i + 1] += t;
+            want -= t;
+            t = take_side(want, br[i], g->pr[i], em);
+            g->pr[i] += t;
+        }
+    }
+    /* push-in: the rest of a stop or closing mark's right blank (never its
+     * left: the ideograph before it keeps its full advance) */
+    for (size_t i = 0; i < n; i++)
+        if (cls[i] == MK_STOP || cls[i] == MK_CLOSE) {
+            g->sr[i] = take_side(0.5 * em, br[i], g->pr[i], em);
+            /* CLREQ: a stop or closing mark ends a line at half width when
+             * that is needed to fit it, and only if it is drawn in its left
+             * half, so that the half-width box meets the block's edge */
+            if (br[i] - PE_BREAK_KEEP_BLANK * em >= 0.5 * em)
+                g->ec[i] = 0.5 * em;
+        }
+    return PE_OK;
+}
+
+/* A line's measures: natural width (every advance with its tracking, as the
+ * grid counts 28 places of PE_BODY_CHAR_PITCH in the measure) less the pair
+ * compression inside it, the push-in it may take, and its gaps that may open. */
+typedef struct { double w, shrink; size_t gaps; } brk_fit;
+
+/* Demerits (TeX's, with badness from the slack) and the penalties that make
+ * breaks inside numbers, against kinsoku and ragged lines last resorts. */
+#define DM_LINE     10.0
+#define DM_STRETCH  100.0           /* badness at PE_BREAK_LOOSE em per gap */
+#define DM_SHRINK   30.0            /* badness at all push-in taken */
+#define DM_LOOSE    1e6             /* beyond PE_BREAK_LOOSE: only when nothing else fits */
+#define DM_RAGGED   1e10            /* above any loose line's demerits (< 7e8) */
+#define DM_UNIT     1e11            /* a break inside a number or a Latin word */
+#define DM_ANY      1e12            /* a break against the kinsoku rules */
+#define DM_OVER     1e15            /* one character wider than the line */
+#define DM_LONELY   3000.0          /* a last line of one character (孤字) */
+
+/* Demerits of a line of measures f in `avail` pt; *loose set when it must
+ * open its gaps beyond PE_BREAK_LOOSE. */
+static double line_demerits(brk_fit f, double avail, int last, double em, int *loose)
+{
+    double b = 0, pen = 0;
+    *loose = 0;
+    if (f.w > avail + BRK_EPS) {
+        double need = f.w - avail;
+        if (need > f.shrink + BRK_EPS)
+            return DM_OVER;
+        double r = need / f.shrink;
+        b = DM_SHRINK * r * r * r;
+    } else if (last) {
+        b = 0;
+    } else if (f.gaps == 0) {
+        if (avail - f.w > BRK_EPS)
+            pen = DM_RAGGED;
+    } else {
+        double extra = (avail - f.w) / (double)f.gaps, r = extra / (PE_BREAK_LOOSE * em);
+        if (extra > PE_BREAK_RAGGED * em) {
+            pen = DM_RAGGED;
+        } else {
+            b = DM_STRETCH * r * r * r;
+            if (r > 1.0) {
+                *loose = 1;
+                pen = DM_LOOSE;
+            }
+        }
+    }
+    return (DM_LINE + b) * (DM_LINE + b) + pen;
+}
+
+/* Total fit of the characters [a, b) (no newline): every break that keeps
+ * a line within the measure (with push-in) is a candidate; the chain of
+ * lines with the fewest demerits wins. Prefix sums make a line's measures
+ * O(1). */
+static pe_status fit_segment(const brk_text *t, const brk_glue *g, size_t a, size_t b,
+                             double measure, double indent, int *first, const pe_metrics *m,
+                             brk_sink *k)
+{
+    size_t n = b - a, i;
+    pe_status st = PE_ERR_NOMEM;
+    double *pw = malloc((n + 1) * 4 * sizeof *pw);
+    size_t *from = malloc((n + 1) * sizeof *from);
+    unsigned char *loose = malloc(n + 1);
+    if (!pw || !from || !loose)
+        goto cleanup;
+    double *pp = pw + n + 1, *ps = pp + n + 1, *best = ps + n + 1;
+    pw[0] = pp[0] = ps[0] = 0;
+    size_t *gp = malloc((n + 1) * sizeof *gp);
+    if (!gp)
+        goto cleanup;
+    gp[0] = 0;
+    for (i = 0; i < n; i++) {
+        size_t c = a + i;
+        pw[i + 1] = pw[i] + t->w[c];
+        pp[i + 1] = pp[i] + (c + 1 < b ? g->pr[c] + g->pl[c + 1] : 0);
+        ps[i + 1] = ps[i] + g->sr[c];
+        gp[i + 1] = gp[i] + (c + 1 < b && g->gap[c]);
+    }
+    for (i = 0; i <= n; i++) {
+        best[i] = HUGE_VAL;
+        from[i] = 0;
+        loose[i] = 0;
+    }
+    best[0] = 0;
+    for (size_t s = 0; s < n; s++) {        /* a line starts at s (spaces skipped) */
+        if (best[s] == HUGE_VAL || (s > 0 && is_space(t->cp[a + s])))
+            continue;
+        double avail = (s == 0 && *first) ? measure - indent : measure;
+        for (size_t e = s + 1; e <= n; e++) {
+            size_t ce = e;                  /* content end: trailing spaces dropped */
+            while (ce > s && is_space(t->cp[a + ce - 1]))
+                ce--;
+            if (ce == s)
+                continue;
+            brk_fit f;
+            f.w = pw[ce] - pw[s] - (pp[ce - 1] - pp[s]);
+            f.shrink = ps[ce - 1] - ps[s];
+            f.gaps = gp[ce - 1] - gp[s];
+            if (f.w > avail + BRK_EPS)      /* a line-end mark at half width first */
+                f.w -= g->ec[a + ce - 1];
+            if (f.w - f.shrink > avail + BRK_EPS && e > s + 1)
+                break;                      /* longer lines only get longer */
+            int last = e == n, lse;
+            double d = line_demerits(f, avail, last, m->em, &lse);
+            if (!last) {
+                unsigned q = t->brk[a + e - 1];
+                d += q == BRK_OK ? 0 : q == BRK_UNIT ? DM_UNIT : DM_ANY;
+            } else if (s > 0 && ce - s == 1) {
+                d += DM_LONELY;
+            }
+            size_t next = e;
+            while (next < n && is_space(t->cp[a + next]))
+                next++;
+            if (best[s] + d < best[next]) {
+                best[next] = best[s] + d;
+                from[next] = s;
+                loose[next] = (unsigned char)lse;
+            }
+        }
+    }
+    /* walk back from the end: the starts of the chosen lines */
+    size_t nl = 0, p = n;
+    while (p > 0) {
+        nl++;
+        p = from[p];
+    }
+    size_t *starts = malloc((nl + 1) * sizeof *starts);
+    unsigned char *lz = malloc(nl + 1);
+    if (!starts || !lz) {
+        free(starts);
+        free(lz);
+        free(gp);
+        goto cleanup;
+    }
+    p = n;
+    for (size_t j = nl; j > 0; j--) {
+        starts[j] = p;
+        lz[j - 1] = loose[p];
+        p = from[p];
+    }
+    starts[0] = 0;
+    st = PE_OK;
+    for (size_t j = 0; j < nl && st == PE_OK; j++) {
+        size_t s = a + starts[j], e = a + starts[j + 1];
+        while (e > s && is_space(t->cp[e - 1]))
+            e--;
+        st = sink_line(k, t, s, e, j + 1 == nl, 0);
+        if (st == PE_OK && k->out)
+            k->out->lines[k->out->n - 1].loose = lz[j];
+    }
+    *first = 0;
+    free(starts);
+    free(lz);
+    free(gp);
+cleanup:
+    free(pw);
+    free(from);
+    free(loose);
+    return st;
+}
+
+pe_status pe_break_paragraph(const char *text, size_t len, double measure, double first_indent,
+                             const pe_metrics *m, pe_lines *out)
+{
+    brk_text t;
+    brk_glue g;
+    out->lines = NULL;
+    out->n = 0;
+    pe_status st = brk_text_init(&t, text, len, m->width, m->ctx);
+    if (st != PE_OK)
+        return st;
+    st = glue_compute(&g, t.cp, t.w, t.n, m);
+    if (st != PE_OK) {
+        brk_text_release(&t);
+        return st;
+    }
+    brk_sink k = { out, 0, 0, 0 };
+    int first = 1;
+    size_t a = 0;
+    while (a < t.n && st == PE_OK) {
+        size_t b = a;
+        while (b < t.n && !is_newline(t.cp[b]))
+            b++;
+        size_t cs = a, ce = b;
+        while (ce > cs && is_space(t.cp[ce - 1]))
+            ce--;
+        st = ce > cs ? fit_segment(&t, &g, cs, ce, measure, first_indent, &first, m, &k)
+                     : sink_line(&k, &t, a, a, 1, 0);
+        first = 0;
+        if (b < t.n && t.cp[b] == '\r' && b + 1 < t.n && t.cp[b + 1] == '\n')
+            b++;
+        a = b + 1;
+    }
+    glue_release(&g);
+    brk_text_release(&t);
+    if (st != PE_OK)
+        pe_lines_release(out);
+    return st;
+}
+
+pe_status pe_break_set_line(const char *text, size_t len, double avail, int justify,
+                            const pe_metrics *m, double *x, size_t *nout, int *loose)
+{
+    size_t n = 0, pos = 0, i;
+    brk_glue g;
+    pe_status st = PE_ERR_NOMEM;
+    unsigned *cp = calloc(len ? len : 1, sizeof *cp);
+    double *w = calloc(len ? len : 1, sizeof *w);
+
+    *nout = 0;
+    if (loose)
+        *loose = 0;
+    if (!cp || !w)
+        goto cleanup;
+    while (pos < len) {
+        unsigned c;
+        size_t used = pe_utf8_decode(text + pos, len - pos, &c);
+        if (used == 0) {
+            c = 0xFFFD;
+            used = 1;
+        }
+        double adv = m->width(m->ctx, c);
+        cp[n] = c;
+        w[n++] = adv > 0.0 ? adv : 0.0;
+        pos += used;
+    }
+    st = glue_compute(&g, cp, w, n, m);
+    if (st != PE_OK)
+        goto cleanup;
+    double nat = 0, shrink = 0, extra = 0, need = 0, endc = 0;
+    size_t gaps = 0;
+    for (i = 0; i < n; i++) {
+        nat += w[i] - g.pl[i] - g.pr[i];
+        if (i + 1 < n) {
+            shrink += g.sr[i];
+            gaps += g.gap[i];
+        }
+    }
+    if (n > 0 && nat > avail + BRK_EPS) {   /* as fit_segment: the line-end mark first */
+        endc = g.ec[n - 1];
+        nat -= endc;
+    }
+    if (nat > avail && shrink > 0) {
+        need = nat - avail;         /* taken mark by mark, from the line's start */
+    } else if (justify && gaps > 0 && nat < avail) {
+        extra = (avail - nat) / (double)gaps;
+        if (extra > PE_BREAK_RAGGED * m->em)
+            extra = 0;
+        else if (loose && extra > PE_BREAK_LOOSE * m->em)
+            *loose = 1;
+    }
+    double box = 0;     /* left edge of the current character's box */
+    for (i = 0; i < n; i++) {
+        double pl = i > 0 ? g.pl[i] : 0, pr = i + 1 < n ? g.pr[i] : 0;
+        double sr = i + 1 < n ? (g.sr[i] < need ? g.sr[i] : need) : 0;
+        need -= sr;
+        x[i] = box - pl;
+        box += w[i] - pl - pr - sr + (i + 1 < n && g.gap[i] ? extra : 0);
+    }
+    x[n] = box - (n ? m->track + endc : 0);
+    *nout = n;
+    glue_release(&g);
+cleanup:
+    free(cp);
+    free(w);
+    return st;
 }
 
 /* ---- public API ----

@@ -452,6 +452,25 @@ double pe_font_advance(pe_font *f, unsigned cp)
     return *slot;
 }
 
+/* The glyph's outline bounding box (FreeType, unhinted font units) gives
+ * the blank on each side of the ink within the advance. */
+int pe_font_blank(const pe_font *f, unsigned cp, double *left, double *right)
+{
+    FT_UInt gid = FT_Get_Char_Index(f->face, cp);
+    *left = *right = 0.0;
+    if (gid == 0 || FT_Load_Glyph(f->face, gid, FT_LOAD_NO_SCALE | FT_LOAD_NO_BITMAP) != 0)
+        return -1;
+    const FT_Glyph_Metrics *gm = &f->face->glyph->metrics;
+    if (gm->width <= 0)
+        return -1;      /* no ink: nothing to measure */
+    double k = 1000.0 / (double)f->face->units_per_EM;
+    double l = (double)gm->horiBearingX * k;
+    double r = (double)(gm->horiAdvance - gm->horiBearingX - gm->width) * k;
+    *left = l > 0.0 ? l : 0.0;
+    *right = r > 0.0 ? r : 0.0;
+    return 0;
+}
+
 /* Invalid UTF-8 bytes are skipped (they have no width). */
 double pe_font_text_width(pe_font *f, const char *s, size_t len, double size)
 {

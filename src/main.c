@@ -606,6 +606,9 @@ int main(int argc, char **argv)
         pe_status lst = pe_pages_build(m, doc, &popts, &d, &pages);
         if (lst == PE_ERR_NOMEM)
             st = lst;
+        if (pages && o.verbose)
+            for (size_t i = 0; i < pages->nnotes; i++)
+                fprintf(stderr, "%s\n", pages->notes[i]);
     }
     if (f && d.nerrors == 0 && !o.list_fields)
         pe_xlsx_check(m, &d);

@@ -164,6 +164,8 @@ typedef struct {
     int page;               /* page being placed, 0-based */
     pe_page_outline *outline;
     size_t noutline, capoutline;
+    const char **notes;     /* typesetting notes (in out), for pe_pages.notes */
+    size_t nnotes, capnotes;
     double fill_gray, stroke_gray;
     int dash;               /* 1: the chart's dashed pen (3 on, 2 off) */
     size_t nrules;
@@ -240,6 +242,31 @@ static double width_cb(void *ctx, unsigned cp)
     return pe_font_advance(w->f, cp) * w->size / 1000.0 + w->track;
 }
 
+/* The blank each side of cp's glyph, from the font's bounding box. */
+static void blank_cb(void *ctx, unsigned cp, double *left, double *right)
+{
+    const wctx *w = ctx;
+    (void)pe_font_blank(w->f, cp, left, right);
+    *left *= w->size / 1000.0;
+    *right *= w->size / 1000.0;
+}
+
+/* The measures of text in t's role and size with punctuation compression,
+ * for pe_break_paragraph and pe_break_set_line; `w` must outlive them. */
+static pe_metrics text_metrics(lay_ctx *c, const lay_text *t, wctx *w)
+{
+    pe_metrics m;
+    w->f = c->font[t->role];
+    w->size = t->size;
+    w->track = t->track;
+    m.width = width_cb;
+    m.blank = blank_cb;
+    m.ctx = w;
+    m.em = t->size;
+    m.track = t->track;
+    return m;
+}
+
 static double text_width(lay_ctx *c, pe_font_role role, double size, const char *s)
 {
     return s ? pe_font_text_width(c->font[role], s, strlen(s), size) : 0;
@@ -289,12 +316,16 @@ static int fits_one_line(lay_ctx *c, const lay_text *t, size_t start, size_t end
     ln->nchars = n;
     ln->width = w;
     ln->last = 1;
+    ln->loose = 0;
     return 1;
 }
 
+#define WRAP_PARAGRAPH 2   /* wrap_text mode: total fit with punctuation compression */
+
 /* Fills t->lines by breaking t->text into `measure` (first line `indent`
- * narrower); balanced for titles; a '\n' forces a break. The lines live in
- * the arena. */
+ * narrower); `balanced` 1 for titles, WRAP_PARAGRAPH for justified running
+ * text (pe_break_paragraph), 0 greedy; a '\n' forces a break. The lines
+ * live in the arena. */
 static void wrap_text(lay_ctx *c, lay_text *t, double measure, double indent, int balanced)
 {
     size_t len = t->text ? strlen(t->text) : 0, seg = 0, total = 0;
@@ -316,6 +347,11 @@ static void wrap_text(lay_ctx *c, lay_text *t, double measure, double indent, in
         if (fits_one_line(c, t, seg, end, seg ? measure : measure - indent, &one)) {
             ls.lines = &one;
             ls.n = 1;
+        } else if (balanced == WRAP_PARAGRAPH) {
+            wctx pw;
+            pe_metrics pm = text_metrics(c, t, &pw);
+            st = pe_break_paragraph(t->text + seg, end - seg, measure + 0.01, seg ? 0 : indent,
+                                    &pm, &ls);
         } else if (balanced)
             st = pe_break_balanced(t->text + seg, end - seg, measure + 0.01, width_cb, &w, &ls);
         else
@@ -500,7 +536,7 @@ static void flow_paragraph(lay_ctx *c, const char *s, pe_font_role role, pe_src 
     s = join_soft_breaks(c, s);
     text_set(t, s, role, PE_SIZE_BODY, PE_BODY_TRACKING, src);
     use_text(c, role, s, src);
-    wrap_text(c, t, PE_BLOCK_W, PE_INDENT_CHARS * PE_BODY_CHAR_PITCH, 0);
+    wrap_text(c, t, PE_BLOCK_W, PE_INDENT_CHARS * PE_BODY_CHAR_PITCH, WRAP_PARAGRAPH);
     first = emit_lines(c, t, AL_JUSTIFY, PE_INDENT_CHARS * PE_BODY_CHAR_PITCH, PE_BLOCK_W,
                        PE_LINE_PITCH, PE_FLOW_GRID);
     if (c->oom || c->n == first)
@@ -1956,58 +1992,100 @@ static void place_text_line(lay_ctx *c, const lay_text *t, size_t i, double x, d
     place_text(c, t->role, t->size, tc, x, base, t->text + ln->start, ln->end - ln->start);
 }
 
-/* May justification widen the gap between a and b? Not inside a number or
- * a Latin word (165, R&D/GDP), everywhere else. */
-static int is_stretch_gap(unsigned a, unsigned b)
+/* Records a typesetting note (printed with -v): a loose line at its page
+ * and grid line, with the source place of its paragraph. */
+static void note_loose(lay_ctx *c, const lay_text *t, const pe_line *ln, double top)
 {
-    return !(a < 0x2E80 && a != ' ' && b < 0x2E80 && b != ' ');
+    char head[64];
+    size_t hl = 0, k = 0;
+    const char *s = t->text + ln->start;
+    size_t len = ln->end - ln->start;
+    int row = (int)floor((PE_BLOCK_TOP - top) / PE_LINE_PITCH + 0.5) + 1;
+
+    while (hl < len && k < 10) {        /* the line's first ten characters */
+        unsigned cp;
+        size_t u = pe_utf8_decode(s + hl, len - hl, &cp);
+        if (u == 0 || hl + u >= sizeof head)
+            break;
+        hl += u;
+        k++;
+    }
+    memcpy(head, s, hl);
+    head[hl] = '\0';
+    pe_diag g = { PE_SEV_WARNING, (char *)(t->src.file ? t->src.file : ""), t->src.line,
+                  t->src.col, NULL };
+    g.msg = pe_arena_printf(c->a, "排版：第%d页第%d行“%s%s”只能拉开字距才能排满（全段没有更好的断行）；"
+                            "可改写该段文字（增删一两个字或换用标点）使其排紧",
+                            c->page + 1, row, head, hl < len ? "……" : "");
+    char *f = g.msg ? pe_diag_format(&g) : NULL;
+    char *kept = f ? pe_arena_strdup(c->out, f) : NULL;
+    free(f);
+    if (!kept) {
+        c->oom = 1;
+        return;
+    }
+    if (c->nnotes == c->capnotes) {
+        size_t ncap = c->capnotes ? 2 * c->capnotes : 8;
+        const char **nn = pe_arena_alloc(c->out, ncap * sizeof *nn);
+        if (!nn) {
+            c->oom = 1;
+            return;
+        }
+        if (c->nnotes)
+            memcpy(nn, c->notes, c->nnotes * sizeof *nn);
+        c->notes = nn;
+        c->capnotes = ncap;
+    }
+    c->notes[c->nnotes++] = kept;
 }
 
-#define JUSTIFY_MAX 256     /* longer lines (never in a 28-character measure) are set ragged */
-
-/* Places a justified line: the slack goes into the gaps between CJK
- * characters (and between CJK and Latin runs), as runs of equal character
- * spacing. Returns 0 if the line cannot be justified so (no gap, or the gaps
- * would open wider than a quarter em); nothing is placed then. */
-static int place_justified(lay_ctx *c, const lay_text *t, const pe_line *ln, double x,
-                           double top, double h, double avail)
+/* Places a line of running text with its punctuation compressed and, unless
+ * it is its paragraph's last, justified to `avail` (pe_break_set_line): each
+ * glyph at its own position, as runs of equal character spacing. Returns 0
+ * if memory ran out (nothing placed). */
+static int place_set_line(lay_ctx *c, const lay_text *t, const pe_line *ln, double x,
+                          double top, double h, double avail)
 {
     const char *s = t->text + ln->start;
-    size_t len = ln->end - ln->start, off[JUSTIFY_MAX + 1], n = 0, i = 0, j, j0, gaps = 0;
-    unsigned cps[JUSTIFY_MAX];
-    double tc[JUSTIFY_MAX], extra, base = top - (h - t->size) / 2 - t->size * PE_CJK_ASCENT;
+    size_t len = ln->end - ln->start, n = 0, i = 0, j, j0, k;
+    double *xs = pe_arena_alloc(c->a, (len + 1) * 2 * sizeof *xs), *tc;
+    size_t *off = pe_arena_alloc(c->a, (len + 1) * sizeof *off);
+    double base = top - (h - t->size) / 2 - t->size * PE_CJK_ASCENT;
+    int loose = 0;
+    wctx w;
+    pe_metrics m = text_metrics(c, t, &w);
 
-    while (i < len) {
+    if (!xs || !off ||
+        pe_break_set_line(s, len, avail, !ln->last, &m, xs, &n, &loose) != PE_OK) {
+        c->oom = 1;
+        return 0;
+    }
+    if (n == 0)
+        return 1;
+    tc = xs + len + 1;
+    for (j = 0; i < len; j++) {
         unsigned cp = 0;
-        size_t k = pe_utf8_decode(s + i, len - i, &cp);
-        if (n == JUSTIFY_MAX)
-            return 0;
-        if (k == 0)
+        k = pe_utf8_decode(s + i, len - i, &cp);
+        if (k == 0) {
             k = 1;
-        off[n] = i;
-        cps[n++] = cp;
+            cp = 0xFFFD;
+        }
+        off[j] = i;
+        tc[j] = xs[j + 1] - xs[j] - pe_font_advance(c->font[t->role], cp) * t->size / 1000.0;
         i += k;
     }
     off[n] = len;
-    for (j = 0; j + 1 < n; j++)
-        gaps += (size_t)is_stretch_gap(cps[j], cps[j + 1]);
-    if (gaps == 0)
-        return 0;
-    extra = pe_justify_spacing(ln->width - t->track, gaps + 1, avail);
-    if (extra > t->size * 0.25)
-        return 0;
-    for (j = 0; j < n; j++)
-        tc[j] = t->track + (j + 1 < n && is_stretch_gap(cps[j], cps[j + 1]) ? extra : 0);
-    if (n > 1)
-        tc[n - 1] = tc[n - 2];
-    for (j0 = 0, j = 1; j <= n; j++) {
-        if (j < n && tc[j] == tc[j0])
-            continue;
-        place_text(c, t->role, t->size, tc[j0], x, base, s + off[j0], off[j] - off[j0]);
-        for (i = j0; i < j; i++)
-            x += pe_font_advance(c->font[t->role], cps[i]) * t->size / 1000.0 + tc[i];
-        j0 = j;
+    /* A run ends at the first glyph whose spacing differs from the run's
+     * (that glyph included: the next run starts at its own position), so a
+     * compressed mark costs one run, not two. */
+    for (j0 = 0; j0 < n; j0 = j + 1) {
+        for (j = j0; j + 1 < n && fabs(tc[j] - tc[j0]) < 1e-9; j++)
+            ;
+        place_text(c, t->role, t->size, tc[j0], x + xs[j0], base, s + off[j0],
+                   off[j + 1] - off[j0]);
     }
+    if (loose)
+        note_loose(c, t, ln, top);
     return 1;
 }
 
@@ -2019,8 +2097,8 @@ static void place_item_line(lay_ctx *c, const lay_item *it, double top, double h
     if (!t || it->line >= t->nlines)
         return;
     ln = &t->lines[it->line];
-    if (it->align == AL_JUSTIFY && !ln->last && ln->nchars > 1 &&
-        place_justified(c, t, ln, PE_MARGIN_LEFT + it->x, top, h, PE_BLOCK_W - it->x))
+    if (it->align == AL_JUSTIFY &&
+        place_set_line(c, t, ln, PE_MARGIN_LEFT + it->x, top, h, PE_BLOCK_W - it->x))
         return;
     place_text_line(c, t, it->line, PE_MARGIN_LEFT + it->x, top, h, t->track);
 }
@@ -2556,6 +2634,8 @@ static pe_status pages_take(lay_ctx *c, pe_pages *p, int npages)
     }
     p->outline = c->outline;
     p->noutline = c->noutline;
+    p->notes = c->notes;
+    p->nnotes = c->nnotes;
     c->outline = NULL;
     p->priv->objs = c->objs;
     c->objs = NULL;

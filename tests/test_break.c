@@ -598,6 +598,188 @@ static void test_invalid_utf8_does_not_crash(void **state)
     pe_lines_release(&l);
 }
 
+
+/* ---- punctuation compression and total fit (pe_break_paragraph) ---- */
+
+/* A font model: `centred` draws 。、 in the middle of the em (AR PL UMing),
+ * otherwise stops sit at the left (mainland fonts); closing marks have their
+ * ink on the left, opening ones on the right. Blanks in pt at CJK size. */
+static void blank_of(void *ctx, unsigned cp, double *l, double *r)
+{
+    int centred = ctx ? *(const int *)ctx : 0;
+    *l = *r = 0.1 * CJK;
+    switch (cp) {
+    case 0x3002: case 0x3001:                   /* 。、 */
+        if (centred) {
+            *l = *r = 0.38 * CJK;
+            break;
+        }
+        /* fall through */
+    case 0xFF0C: case 0xFF1B: case 0xFF09: case 0x300B: case 0x201D:   /* ，；）》” */
+        *l = 0.1 * CJK;
+        *r = 0.7 * CJK;
+        break;
+    case 0xFF08: case 0x300A: case 0x201C:      /* （《“ */
+        *l = 0.7 * CJK;
+        *r = 0.1 * CJK;
+        break;
+    default:
+        break;
+    }
+}
+
+static double width_cjk(void *ctx, unsigned cp)
+{
+    (void)ctx;
+    return cp < 0x80 ? CJK / 2.0 : CJK;
+}
+
+static pe_metrics metrics(int *centred)
+{
+    pe_metrics m = { width_cjk, blank_of, centred, CJK, 0.0 };
+    return m;
+}
+
+/* Position (x) of the k-th code point of a set line. */
+static void set_line_n(const char *s, size_t len, double avail, int justify, pe_metrics *m,
+                       double *x, size_t *n, int *loose)
+{
+    assert_int_equal(pe_break_set_line(s, len, avail, justify, m, x, n, loose), PE_OK);
+}
+
+static void set_line(const char *s, double avail, int justify, pe_metrics *m, double *x,
+                     size_t *n, int *loose)
+{
+    set_line_n(s, strlen(s), avail, justify, m, x, n, loose);
+}
+
+/* `）、` takes 1.5 em: the closing paren gives its right blank. */
+static void test_pair_compression(void **state)
+{
+    (void)state;
+    int centred = 1;
+    pe_metrics m = metrics(&centred);
+    double x[64];
+    size_t n;
+    int loose;
+    set_line("县（9）、钦", 1000, 0, &m, x, &n, &loose);
+    assert_int_equal(n, 6);
+    assert_true(fabs((x[4] - x[3]) - 0.5 * CJK) < EPS);     /* ） then 、 half an em on */
+    assert_true(fabs((x[5] - x[4]) - CJK) < EPS);           /* 、 keeps its em */
+    assert_true(fabs(x[6] - 5 * CJK) < EPS);                /* 县（9）、钦: 5 em, not 5.5 */
+    /* `，《` : the opening mark gives its left blank after the comma */
+    set_line("甲，《乙", 1000, 0, &m, x, &n, &loose);
+    assert_true(fabs((x[2] - x[1]) - 0.5 * CJK) < EPS);
+    assert_true(x[4] <= 3.5 * CJK + EPS);                   /* the pair is 1.5 em */
+    /* no pair: full width everywhere */
+    set_line("甲乙丙", 1000, 0, &m, x, &n, &loose);
+    assert_true(fabs(x[3] - 3 * CJK) < EPS);
+}
+
+/* A mark drawn centred gives only the blank it has: the glyph after a
+ * centred 。 never starts inside its ink (0.62 em) plus the kept blank. */
+static void test_centred_mark_no_collision(void **state)
+{
+    (void)state;
+    int centred = 1, left = 0;
+    pe_metrics mc = metrics(&centred), ml = metrics(&left);
+    double x[64];
+    size_t n;
+    int loose;
+    /* `。”` pair: 。 gives its right blank, ” its left, together < 0.5 em */
+    set_line("完。”甲", 1000, 0, &mc, x, &n, &loose);
+    /* ink of 。 ends 0.62 em after its origin, that of ” starts 0.1 em after its own */
+    assert_true((x[2] + 0.1 * CJK) - (x[1] + 0.62 * CJK) >= 2 * PE_BREAK_KEEP_BLANK * CJK - EPS);
+    assert_true(x[2] - x[1] < 0.75 * CJK);                  /* yet the pair is compressed */
+    /* push-in on a line 2 em too long: 。 gives at most 0.38 − 0.05 em */
+    set_line("甲。乙。丙。丁", 6 * CJK, 1, &mc, x, &n, &loose);
+    for (size_t i = 1; i < n; i += 2)
+        assert_true(x[i + 1] - x[i] >= (0.62 + PE_BREAK_KEEP_BLANK) * CJK - EPS);
+    /* the mainland model may take the full half em */
+    set_line("甲。乙。丙。丁", 5.5 * CJK, 1, &ml, x, &n, &loose);
+    assert_true(fabs(x[2] - x[1] - 0.5 * CJK) < EPS);
+    assert_true(fabs(x[n] - 5.5 * CJK) < EPS);
+    /* ideographs keep their full advance */
+    for (size_t i = 0; i + 1 < n; i += 2)
+        assert_true(x[i + 1] - x[i] >= CJK - EPS);
+}
+
+/* Push-in before push-out: `算）` may not start a line, and the line holds
+ * it by compressing its comma and ending on a half-width ） instead of
+ * leaving a line one character short. */
+static void test_pushin_before_pushout(void **state)
+{
+    (void)state;
+    int centred = 1;
+    pe_metrics m = metrics(&centred);
+    sb b = { .n = 0 };
+    for (int i = 0; i < 10; i++)
+        sb_str(&b, "甲");
+    sb_str(&b, "，");
+    for (int i = 0; i < 15; i++)
+        sb_str(&b, "乙");
+    sb_str(&b, "折算）");     /* 29 places on the first line */
+    for (int i = 0; i < 20; i++)
+        sb_str(&b, "丙");
+    pe_lines l;
+    assert_int_equal(pe_break_paragraph(b.s, b.n, BODY, 0, &m, &l), PE_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].nchars, 29);
+    assert_false(l.lines[0].loose);
+    double x[128];
+    size_t n;
+    int loose;
+    set_line_n(b.s + l.lines[0].start, l.lines[0].end - l.lines[0].start, BODY, 1, &m, x, &n,
+               &loose);
+    assert_true(fabs(x[n] - BODY) < EPS);                  /* ends at the measure */
+    pe_lines_release(&l);
+}
+
+/* Total fit: a loose line is flagged only when nothing else fits (a Latin
+ * word that cannot be broken), and kinsoku rules still hold everywhere. */
+static void test_total_fit_rules(void **state)
+{
+    (void)state;
+    int centred = 1;
+    pe_metrics m = metrics(&centred);
+    sb b = { .n = 0 };
+    for (int i = 0; i < 25; i++)
+        sb_str(&b, "中");
+    sb_str(&b, "ABCDEFGHIJKLMNOPQRSTUVWX");   /* 12 em, no break inside: 25 中 must open */
+    pe_lines l;
+    assert_int_equal(pe_break_paragraph(b.s, b.n, BODY, 0, &m, &l), PE_OK);
+    assert_int_equal(l.n, 2);
+    assert_true(l.lines[0].loose);
+    pe_lines_release(&l);
+
+    b.n = 0;
+    b.s[0] = '\0';
+    static const char *const words[] = { "科技", "创新，", "（含", "县区）", "、", "“十四五”",
+                                         "规划。", "完成", "《规划》", "；", "目标", "发展" };
+    for (int i = 0; i < 400; i++)
+        sb_str(&b, words[(i * 7 + i / 3) % 12]);
+    assert_int_equal(pe_break_paragraph(b.s, b.n, BODY, 2 * CJK, &m, &l), PE_OK);
+    for (size_t i = 0; i < l.n; i++) {
+        unsigned first, last = 0;
+        const char *s = b.s + l.lines[i].start;
+        size_t len = l.lines[i].end - l.lines[i].start, k = 0;
+        pe_utf8_decode(s, len, &first);
+        while (k < len)
+            k += pe_utf8_decode(s + k, len - k, &last);
+        assert_false(first == 0xFF0C || first == 0x3002 || first == 0x3001 ||
+                     first == 0xFF1B || first == 0xFF09 || first == 0x300B || first == 0x201D);
+        assert_false(last == 0xFF08 || last == 0x300A || last == 0x201C);
+        double x[512];
+        size_t n;
+        int loose;
+        set_line_n(s, len, i == 0 ? BODY - 2 * CJK : BODY, !l.lines[i].last, &m, x, &n, &loose);
+        assert_true(x[n] <= (i == 0 ? BODY - 2 * CJK : BODY) + EPS);
+        if (!l.lines[i].last && !l.lines[i].loose)
+            assert_true(fabs(x[n] - (i == 0 ? BODY - 2 * CJK : BODY)) < EPS);
+    }
+    pe_lines_release(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -621,6 +803,10 @@ int main(void)
         cmocka_unit_test(test_balanced_keeps_rules),
         cmocka_unit_test(test_long_paragraph),
         cmocka_unit_test(test_invalid_utf8_does_not_crash),
+        cmocka_unit_test(test_pair_compression),
+        cmocka_unit_test(test_centred_mark_no_collision),
+        cmocka_unit_test(test_pushin_before_pushout),
+        cmocka_unit_test(test_total_fit_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

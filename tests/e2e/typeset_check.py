@@ -1,0 +1,267 @@
+#!/usr/bin/python3
+"""typeset_check.py — measures the Chinese typesetting of a planeval PDF's running
+text (3号, 16 pt) from the per-character positions of `mutool draw -F stext`
+(issue 14):
+
+  pairs      adjacent full-width punctuation marks in a line, and how many of
+             them are set at full width (the first mark's advance ≥ 0.75 em)
+  stretched  lines where a gap after an ideograph exceeds 1.15 em, or whose
+             mean gap after ideographs exceeds 1.03 em
+  short      full lines (not a paragraph's last) of pure Chinese (full-width
+             characters only) filling fewer than 28 character places (a first
+             line's two-character indent counts 2)
+  collisions an ideograph whose next character starts less than 0.9 em after it
+  kinsoku    a line starting with a closing mark or ending with an opening one,
+             or a `——` / `……` split across lines
+  edges      full lines whose left edge (block edge or the indent) or right edge
+             (the last glyph's advance, or half of it for a stop or closing mark,
+             which CLREQ lets end a line at half width) is more than 0.5 mm off
+             the block
+
+Usage: typeset_check.py [--done] [--min-fill F] [--allow-stretched N] [--json] [-v] PDF...
+       typeset_check.py --run PLANEVAL [--min-fill F] INI...
+  --run     renders each INI with `PLANEVAL -v` into a temporary directory and
+            applies --done to its PDF, allowing as many stretched lines as
+            planeval reported loose lines (排版 warnings of -v).
+  --min-fill  the share of pure-Chinese full lines that must fill 28 places
+            (default 0.97, the issue's target)
+  --done    exit 1 unless the issue's Done-means hold on every PDF: no pair at
+            full width, no stretched line (beyond --allow-stretched), no
+            collision, ≥ 97 % of the pure-Chinese full lines filling 28
+            places, no kinsoku fault, no edge deviation.
+Exits 77 (ctest SKIP) when mutool is not installed.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+PT_PER_MM = 72.0 / 25.4
+BODY = 16.0                     # 3号
+BLOCK_L = 28.0 * PT_PER_MM      # GB/T 9704: left margin 28 mm, block 156 mm
+BLOCK_R = (28.0 + 156.0) * PT_PER_MM
+PITCH = 156.0 * PT_PER_MM / 28  # one character place, 15.79 pt
+LINE_PITCH = 225.0 * PT_PER_MM / 22
+EDGE_TOL = 0.5 * PT_PER_MM
+BLOCK_TOP = 37.0 * PT_PER_MM    # from the page's top, as mutool counts y
+BLOCK_BOTTOM = (37.0 + 225.0) * PT_PER_MM
+
+NO_START = set("，。、；：？！）》」』】〕〉〗〙〛］｝｠”’·・～%％‰℃…—．,.;:?!)]}")
+NO_END = set("（《「『【〔〈〖〘〚［｛｟“‘([{")
+# Full-width marks that take part in compression (the dashes and ellipses,
+# which are two-em marks, do not).
+MARKS = set("，。、；：？！（）《》「」『』【】〔〕〈〉〖〗“”‘’")
+
+# Marks a line may end with at half width (CLREQ: 行尾点号 / 结束引号括号).
+HALF_AT_END = set("，。、；：？！）》」』】〕〉〗”’")
+
+
+def is_ideograph(c):
+    o = ord(c)
+    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
+
+
+def stext(pdf):
+    out = subprocess.run(["mutool", "draw", "-q", "-F", "stext", "-o", "-", pdf],
+                         check=True, capture_output=True).stdout
+    return ET.fromstring(out)
+
+
+def body_lines(root):
+    """The running-text lines: per page, the 16 pt characters grouped by
+    baseline, left to right; only lines starting at the block's left edge or
+    at the paragraph indent (centred captions and the signature are not
+    running text). Each line: dict(page, y, chars=[(c, x, w)], indent)."""
+    lines = []
+    for pno, page in enumerate(root.iter("page")):
+        rows = {}
+        for font in page.iter("font"):
+            size = float(font.get("size"))
+            if abs(size - BODY) > 0.05:
+                continue
+            for ch in font.iter("char"):
+                c = ch.get("c")
+                if c is None or c.isspace():
+                    continue
+                q = [float(v) for v in ch.get("quad").split()]
+                x, y = float(ch.get("x")), float(ch.get("y"))
+                w = q[2] - q[0]
+                rows.setdefault(round(y, 1), []).append((c, x, w))
+        for y in sorted(rows):
+            chars = sorted(rows[y], key=lambda t: t[1])
+            x0 = chars[0][1]
+            if abs(x0 - BLOCK_L) <= EDGE_TOL:
+                indent = 0
+            elif abs(x0 - (BLOCK_L + 2 * PITCH)) <= EDGE_TOL:
+                indent = 2
+            else:
+                continue
+            lines.append({"page": pno + 1, "y": y, "chars": chars, "indent": indent})
+    return lines
+
+
+def text_of(line):
+    return "".join(c for c, _, _ in line["chars"])
+
+
+def measure(pdf, verbose=False):
+    lines = body_lines(stext(pdf))
+    em = BODY
+    m = {"pdf": pdf, "lines": len(lines), "pairs": 0, "pairs_full": 0, "stretched": 0,
+         "full_cjk": 0, "short": 0, "collisions": 0, "kinsoku": 0, "edges": 0}
+    notes = []
+
+    for k, ln in enumerate(lines):
+        ch = ln["chars"]
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        # A line is full (justified, not a paragraph's last) when the next
+        # running line continues the paragraph: it starts at the block edge
+        # on the next grid line, or at the top of the next page.
+        full = nxt is not None and nxt["indent"] == 0 and (
+            (nxt["page"] == ln["page"] and abs(nxt["y"] - ln["y"] - LINE_PITCH) < 1.0) or
+            (nxt["page"] == ln["page"] + 1 and ln["y"] > BLOCK_BOTTOM - LINE_PITCH and
+             nxt["y"] < BLOCK_TOP + LINE_PITCH))
+        where = "p%d %s" % (ln["page"], text_of(ln))
+        gaps = []
+        for i in range(len(ch) - 1):
+            (a, xa, wa), (b, xb, _) = ch[i], ch[i + 1]
+            adv = (xb - xa) / em
+            if a in MARKS and b in MARKS and wa >= 0.9 * em:
+                m["pairs"] += 1
+                if adv >= 0.75:
+                    m["pairs_full"] += 1
+                    notes.append("full-width pair %s%s: %s" % (a, b, where))
+            if is_ideograph(a):
+                gaps.append(adv)
+                if adv < 0.9:
+                    m["collisions"] += 1
+                    notes.append("collision %s%s (%.3f em): %s" % (a, b, adv, where))
+        if gaps and (max(gaps) > 1.15 or sum(gaps) / len(gaps) > 1.03):
+            m["stretched"] += 1
+            notes.append("stretched (max %.3f, mean %.3f em): %s"
+                         % (max(gaps), sum(gaps) / len(gaps), where))
+        if ch[0][0] in NO_START or ch[-1][0] in NO_END:
+            m["kinsoku"] += 1
+            notes.append("kinsoku: %s" % where)
+        if full and ch[-1][0] in "—…" and nxt["chars"][0][0] == ch[-1][0]:
+            m["kinsoku"] += 1
+            notes.append("split %s%s: %s" % (ch[-1][0], ch[-1][0], where))
+        if not full:
+            continue
+        right = ch[-1][1] + ch[-1][2]
+        # CLREQ: a stop or closing mark may end a line at half width
+        if ch[-1][0] in HALF_AT_END and abs(right - ch[-1][2] / 2 - BLOCK_R) <= EDGE_TOL:
+            right -= ch[-1][2] / 2
+        if abs(right - BLOCK_R) > EDGE_TOL:
+            m["edges"] += 1
+            notes.append("right edge %+.2f mm: %s" % ((right - BLOCK_R) / PT_PER_MM, where))
+        if all(w >= 0.9 * em for _, _, w in ch):
+            m["full_cjk"] += 1
+            places = len(ch) + ln["indent"]
+            if places < 28:
+                m["short"] += 1
+                notes.append("short line (%d places): %s" % (places, where))
+    if verbose:
+        for n in notes:
+            print("  " + n)
+    return m
+
+
+def render(planeval, ini, tmp):
+    """Runs planeval -v on ini into tmp; returns (pdf path, loose-line notes)."""
+    out = os.path.join(tmp, "%d" % len(os.listdir(tmp)))
+    r = subprocess.run([planeval, "-v", "--format", "pdf", "-o", out, ini],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        print("FAIL: planeval %s exited %d: %s" % (ini, r.returncode, r.stderr[-500:]))
+        return None, 0
+    notes = [ln for ln in r.stderr.splitlines() if "排版：" in ln]
+    for n in notes:
+        print("  note: " + n)
+    pdfs = [f for f in os.listdir(out) if f.endswith(".pdf")]
+    return (os.path.join(out, pdfs[0]) if pdfs else None), len(notes)
+
+
+def main(argv):
+    done = "--done" in argv
+    as_json = "--json" in argv
+    verbose = "-v" in argv
+    allow = 0
+    min_fill = 0.97
+    planeval = None
+    pdfs = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--allow-stretched":
+            allow = int(argv[i + 1])
+            i += 1
+        elif a == "--min-fill":
+            min_fill = float(argv[i + 1])
+            i += 1
+        elif a == "--run":
+            planeval = argv[i + 1]
+            done = True
+            i += 1
+        elif not a.startswith("-"):
+            pdfs.append(a)
+        i += 1
+    if not pdfs:
+        print(__doc__)
+        return 2
+    if not shutil.which("mutool"):
+        print("SKIP: mutool (Debian mupdf-tools) is not installed")
+        return 77
+    tmp = tempfile.mkdtemp(prefix="pe-typeset-") if planeval else None
+    try:
+        return check_all(pdfs, planeval, tmp, done, as_json, verbose, allow, min_fill)
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_all(inputs, planeval, tmp, done, as_json, verbose, allow, min_fill):
+    ok = True
+    for pdf in inputs:
+        if planeval:
+            pdf, allow = render(planeval, pdf, tmp)
+            if pdf is None:
+                ok = False
+                continue
+        m = measure(pdf, verbose)
+        if as_json:
+            print(json.dumps(m, ensure_ascii=False))
+        else:
+            print("%s: pairs at full width %d of %d, stretched %d, short %d of %d, "
+                  "collisions %d, kinsoku %d, edges %d (%d lines)"
+                  % (pdf, m["pairs_full"], m["pairs"], m["stretched"], m["short"],
+                     m["full_cjk"], m["collisions"], m["kinsoku"], m["edges"], m["lines"]))
+        if done:
+            fill = 1.0 - m["short"] / m["full_cjk"] if m["full_cjk"] else 1.0
+            fails = []
+            if m["pairs_full"]:
+                fails.append("pairs at full width")
+            if m["stretched"] > allow:
+                fails.append("stretched lines")
+            if m["collisions"]:
+                fails.append("collisions")
+            if fill < min_fill:
+                fails.append("full lines filling 28 places %.1f %% < %.1f %%"
+                             % (100 * fill, 100 * min_fill))
+            if m["kinsoku"]:
+                fails.append("kinsoku faults")
+            if m["edges"]:
+                fails.append("edges off by more than 0.5 mm")
+            if not m["lines"]:
+                fails.append("no running text found")
+            if fails:
+                ok = False
+                print("FAIL %s: %s" % (pdf, "; ".join(fails)))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
