@@ -167,6 +167,77 @@ static void test_paragraph_lines(void **state)
     pe_diags_release(&d);
 }
 
+/* Origin x of every body glyph on baseline y of page 0, in order, with its
+ * code point (the runs of a line are in order). Returns the count. */
+static size_t line_glyphs(const pe_pages *p, double y, unsigned *cps, double *xs, size_t max)
+{
+    size_t i, n = 0;
+    for (i = 0; i < p->pages[0].n; i++) {
+        const pe_page_run *r = &p->pages[0].objs[i].u.text;
+        size_t off = 0, k = 0;
+        double x;
+        if (p->pages[0].objs[i].kind != PE_OBJ_TEXT || r->size != PE_SIZE_BODY ||
+            fabs(r->y - y) > EPS)
+            continue;
+        for (x = r->x; off < r->len && n < max; k++) {
+            unsigned cp = 0;
+            size_t u = pe_utf8_decode(r->text + off, r->len - off, &cp);
+            cps[n] = cp;
+            xs[n++] = x;
+            x += r->adv[k];
+            off += u ? u : 1;
+        }
+    }
+    return n;
+}
+
+/* Punctuation compression reaches the page model (so PDF and OFD both
+ * draw it): `）、` is 1.5 em, the line still fills the measure, and a
+ * line that can only be set loose is reported as a typesetting note. */
+static void test_punctuation_compression(void **state)
+{
+    pe_model *m = model_new(0);
+    pe_doc *doc = doc_new();
+    pe_diags d;
+    pe_pages *p;
+    double ys[64], xs[128];
+    unsigned cps[128];
+    size_t i, n, pairs = 0;
+    char *text = pe_arena_printf(doc->arena, "浦北县（90.0%%）、钦北区（80.0%%）尚未完成%s",
+                                 cjk(doc, 40));
+    (void)state;
+
+    pe_diags_init(&d);
+    add_block(doc, PE_BLK_PARA, text);
+    /* 23 characters, then a Latin word that cannot be broken: the first line
+     * can only be justified by opening its gaps */
+    add_block(doc, PE_BLK_PARA, pe_arena_printf(doc->arena, "%sABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                                                cjk(doc, 23)));
+    p = build(m, doc, &d, PE_OK);
+    assert_int_equal(d.nwarnings, 0);       /* a note, not a warning */
+    n = body_lines(p, 0, ys, 64);
+    assert_true(n >= 3);
+    n = line_glyphs(p, ys[0], cps, xs, 128);
+    for (i = 0; i + 1 < n; i++)
+        if (cps[i] == 0xFF09 && cps[i + 1] == 0x3001) {     /* ）、 */
+            assert_true(fabs(xs[i + 1] - xs[i] - (PE_SIZE_BODY / 2 + PE_BODY_TRACKING)) < EPS);
+            pairs++;
+        } else if (cps[i] >= 0x4E00 && cps[i] <= 0x9FFF) {     /* after an ideograph */
+            assert_true(xs[i + 1] - xs[i] >= PE_BODY_CHAR_PITCH - EPS);  /* no collision */
+        }
+    assert_int_equal(pairs, 1);
+    /* first line: indent + 26 places, its last glyph ending at the measure */
+    assert_true(fabs(xs[0] - (PE_MARGIN_LEFT + 2 * PE_BODY_CHAR_PITCH)) < EPS);
+    assert_true(fabs(xs[n - 1] + PE_SIZE_BODY - (PE_MARGIN_LEFT + PE_BLOCK_W)) < 0.5);
+    assert_int_equal(p->nnotes, 1);
+    assert_non_null(strstr(p->notes[0], "排版"));
+    assert_non_null(strstr(p->notes[0], "t.md:2"));
+    pe_pages_free(p);
+    pe_doc_free(doc);
+    pe_model_free(m);
+    pe_diags_release(&d);
+}
+
 /* 30 paragraphs of two lines: 60 lines on pages of 22 → 3 pages, every line
  * inside the block, page numbers alternating right and left. */
 static void test_page_breaks(void **state)
@@ -380,6 +451,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_paragraph_lines),
+        cmocka_unit_test(test_punctuation_compression),
         cmocka_unit_test(test_page_breaks),
         cmocka_unit_test(test_heading_keep_and_outline),
         cmocka_unit_test(test_table_cells),
