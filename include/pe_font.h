@@ -41,8 +41,9 @@ double pe_font_advance(pe_font *f, unsigned cp);
  * in 1/1000 em, from the outline's bounding box: where a punctuation mark
  * may be compressed without touching its neighbour (AR PL UMing draws 。
  * near the middle of its em, mainland fonts at the left). Returns 0, or −1
- * (both 0) when cp has no glyph or no ink. Not thread-safe for one font. */
-int pe_font_blank(const pe_font *f, unsigned cp, double *left, double *right);
+ * (both 0) when cp has no glyph or no ink. Cached per code point; not
+ * thread-safe for one font. */
+int pe_font_blank(pe_font *f, unsigned cp, double *left, double *right);
 /* Width of a UTF-8 string at `size` pt. */
 double pe_font_text_width(pe_font *f, const char *s, size_t len, double size);
 

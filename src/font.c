@@ -341,6 +341,7 @@ struct pe_font {
     char *path;
     int face_index;
     double *adv[ADV_PAGES]; /* advance cache; a page is allocated on first use, <0 = unknown */
+    double *blank[ADV_PAGES];   /* pe_font_blank cache: left, right per code point */
 };
 
 /* Opens `path` at `face_index`. Besides files FreeType cannot read, fails
@@ -388,8 +389,10 @@ void pe_font_free(pe_font *f)
 {
     if (!f)
         return;
-    for (size_t i = 0; i < ADV_PAGES; i++)
+    for (size_t i = 0; i < ADV_PAGES; i++) {
         free(f->adv[i]);
+        free(f->blank[i]);
+    }
     if (f->face)
         FT_Done_Face(f->face);
     if (f->lib)
@@ -454,7 +457,7 @@ double pe_font_advance(pe_font *f, unsigned cp)
 
 /* The glyph's outline bounding box (FreeType, unhinted font units) gives
  * the blank on each side of the ink within the advance. */
-int pe_font_blank(const pe_font *f, unsigned cp, double *left, double *right)
+static int blank_measure(const pe_font *f, unsigned cp, double *left, double *right)
 {
     FT_UInt gid = FT_Get_Char_Index(f->face, cp);
     *left = *right = 0.0;
@@ -468,6 +471,35 @@ int pe_font_blank(const pe_font *f, unsigned cp, double *left, double *right)
     double r = (double)(gm->horiAdvance - gm->horiBearingX - gm->width) * k;
     *left = l > 0.0 ? l : 0.0;
     *right = r > 0.0 ? r : 0.0;
+    return 0;
+}
+
+/* Cached per code point like the advances (a page of 256 left/right pairs,
+ * −1 = not measured, −2 = no ink). */
+int pe_font_blank(pe_font *f, unsigned cp, double *left, double *right)
+{
+    if (cp > 0xFFFF)
+        return blank_measure(f, cp, left, right);
+    double *page = f->blank[cp / ADV_PAGE_SIZE];
+    if (!page) {
+        page = malloc(2 * ADV_PAGE_SIZE * sizeof(*page));
+        if (!page)
+            return blank_measure(f, cp, left, right);
+        for (size_t i = 0; i < 2 * ADV_PAGE_SIZE; i++)
+            page[i] = -1.0;
+        f->blank[cp / ADV_PAGE_SIZE] = page;
+    }
+    double *slot = &page[2 * (cp % ADV_PAGE_SIZE)];
+    if (slot[0] == -1.0) {
+        if (blank_measure(f, cp, &slot[0], &slot[1]) != 0)
+            slot[0] = -2.0;
+    }
+    if (slot[0] == -2.0) {
+        *left = *right = 0.0;
+        return -1;
+    }
+    *left = slot[0];
+    *right = slot[1];
     return 0;
 }
 
