@@ -22,6 +22,9 @@
 #        the fixed pages; the factor 6 is what the output of a report at the
 #        limits costs beyond 10 × its input — the workbook's cells and the
 #        page model; README gives the figures).
+#    The largest tables (2,500 indicators and targets) also go through
+#    --check, collect and merge (reading the collected workbook back), held
+#    to the same time and memory ratios.
 # Prints a table of the figures. Runtime: about two minutes.
 set -euo pipefail
 bin=$1
@@ -32,12 +35,21 @@ gen() { /usr/bin/python3 "$here/gen_large.py" "$@"; }
 fail=0
 declare -A T M X S
 
-run() {   # run NAME: full run of $work/NAME; fills T (s), M (peak KB), X (exit), S (input KB)
-  local name=$1 dir=$work/$1
+run() {   # run NAME [MODE]: a run of $work/NAME (MODE: full, the default, or check,
+          # collect, merge — merge reads back what collect wrote; the case
+          # directory is kept for these); fills T (s), M (peak KB), X (exit),
+          # S (input KB) under NAME or NAME:MODE
+  local case=$1 mode=${2:-full} dir=$work/$1 name=$1 cmd
+  [ "$mode" = full ] || name=$case:$mode
+  case $mode in
+    full) cmd=("$bin" -q -o "$dir/out" "$dir/report.ini") ;;
+    check) cmd=("$bin" -q --check "$dir/report.ini") ;;
+    collect) cmd=("$bin" collect -o "$dir/collect" "$dir/report.ini") ;;
+    merge) cmd=("$bin" merge "$dir/report.ini" "$dir"/collect/*.xlsx) ;;
+  esac
   S[$name]=$(( $(cat "$dir"/*.csv "$dir"/report.md 2>/dev/null | wc -c) / 1024 + 1 ))
   set +e
-  /usr/bin/time -f '%e %M %x' -o "$work/$name.time" "$bin" -q -o "$dir/out" "$dir/report.ini" \
-    >/dev/null 2>"$work/$name.err"
+  /usr/bin/time -f '%e %M %x' -o "$work/$name.time" "${cmd[@]}" >/dev/null 2>"$work/$name.err"
   set -e
   read -r t m x < <(tail -n 1 "$work/$name.time") || { echo "FAIL $name: no timing (killed?)"; tail -3 "$work/$name.time"; fail=1; return; }
   T[$name]=$t; M[$name]=$m; X[$name]=$x
@@ -46,8 +58,8 @@ run() {   # run NAME: full run of $work/NAME; fills T (s), M (peak KB), X (exit)
   elif [ "$x" = 1 ] && ! grep -q '错误：' "$work/$name.err"; then
     echo "FAIL $name: exit 1 without an error message"; fail=1
   fi
-  printf '%-22s %8s KB %7s s %8.1f MB RSS  exit %s\n' "$name" "${S[$name]}" "$t" "$(echo "$m / 1024" | bc -l)" "$x"
-  rm -rf "$dir"
+  printf '%-30s %8s KB %7s s %8.1f MB RSS  exit %s\n' "$name" "${S[$name]}" "$t" "$(echo "$m / 1024" | bc -l)" "$x"
+  [ "$mode" != full ] || [ "${3:-}" = keep ] || rm -rf "$dir"
 }
 
 ratio_ok() {  # ratio_ok WHAT A B MAX [FLOOR]: A / max(B, FLOOR) ≤ MAX
@@ -62,7 +74,7 @@ expect_error() {  # expect_error NAME PATTERN: rejected with a message matching 
   grep -q -- "$2" "$work/$1.err" || { echo "FAIL $1: no message “$2”"; head -2 "$work/$1.err"; fail=1; }
 }
 
-printf '%-22s %11s %9s %14s\n' case input time 'peak'
+printf '%-30s %11s %9s %14s\n' case input time 'peak'
 gen indicators 0.01 "$work/base"
 run base
 base=${M[base]}
@@ -91,6 +103,13 @@ for l in "${limits[@]}"; do
   read -r name kind half full <<<"$l"
   gen "$kind" "$half" "$work/$name-half"; run "$name-half"
   gen "$kind" "$full" "$work/$name-limit"; run "$name-limit"
+done
+# the other paths on the largest tables: --check, collect (one fill-in
+# workbook) and merge reading it back
+for c in rows-indicators-half:625 rows-indicators-limit:1250; do
+  gen rows-indicators "${c##*:}" "$work/${c%%:*}"
+  for mode in check collect merge; do run "${c%%:*}" "$mode"; done
+  rm -rf "${work:?}/${c%%:*}"
 done
 ((fail)) && { echo "check_large: FAILED"; exit 1; }
 
@@ -124,6 +143,13 @@ for l in "${limits[@]}"; do
   # peak ≤ 10 × input + 6 × base  ⇔  (peak − 10 × input) / base ≤ 6
   ratio_ok "$name (peak − 10 × input) / base peak" \
     "$(( ${M[$name-limit]} - 10 * ${S[$name-limit]} ))" "$base" 6 1
+done
+for mode in check collect merge; do
+  h=rows-indicators-half:$mode l=rows-indicators-limit:$mode
+  [ "${X[$h]}" = 0 ] && [ "${X[$l]}" = 0 ] || { echo "FAIL $mode: exit ${X[$h]} / ${X[$l]}"; fail=1; }
+  ratio_ok "rows-indicators $mode time limit / half" "${T[$l]}" "${T[$h]}" 5
+  ratio_ok "rows-indicators $mode (peak − 10 × input) / base peak" \
+    "$(( ${M[$l]} - 10 * ${S[$l]} ))" "$base" 6 1
 done
 ((fail)) && { echo "check_large: FAILED"; exit 1; }
 echo "check_large: all ratios within bounds"
