@@ -97,7 +97,7 @@ set(PE_BAD_CASES
   77-annexes-over-100
   78-tables-over-4mb
   79-indicators-over-2500
-  80-template-over-1mb
+  80-template-over-256kb
   81-report-over-1000-pages
   kind-01-cumulative-without-target
   kind-02-qualitative-without-text

@@ -1011,9 +1011,10 @@ pe_status pe_doc_build(const char *tmpl, size_t len, const char *file,
         for (size_t i = 0; i < PE_DOC_MAX_BYTES; i++)
             line += utf8[i] == '\n';
         pe_error(d, ((pe_src){ file, line, 1 }),
-                 "模板超过 %d 字节（1 MB）的上限（本模板 %.1f MB），从这一行起超出，模板未解析："
-                 "1 MB 的正文已印成六百页以上。请检查是否选错了文件，或精简模板（见 README“规模上限”）",
-                 PE_DOC_MAX_BYTES, (double)b.len / 1048576.0);
+                 "模板超过 %d KB 的上限（本模板 %.0f KB），从这一行起超出，模板未解析：正式模板"
+                 "通常只有几十 KB，%d KB 的正文已印成约 140 页。请检查是否选错了文件，或精简模板"
+                 "（见 README“规模上限”）",
+                 PE_DOC_MAX_BYTES / 1024, (double)b.len / 1024.0, PE_DOC_MAX_BYTES / 1024);
         st = PE_ERR_INPUT;
         goto cleanup;
     }

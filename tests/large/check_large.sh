@@ -13,10 +13,11 @@
 #      - memory: peak RSS growth over the tiny base case ≤ 10 × the input.
 # 2. Up to the limits: each kind at half its limit and at its limit
 #    (indicators + targets 1,250 / 2,500, county rows 1,000 / 2,000, annex rows
-#    1,000 / 2,000, 50 / 100 annexes of 49 rows, 2 / 3.9 MB of long annex rows, a 0.3 /
-#    0.6 MB template). Each must succeed:
+#    1,000 / 2,000, 50 / 100 annexes of 49 rows, 2 / 3.9 MB of long annex rows, a 0.12 /
+#    0.24 MB template of prose, and of `[x]` repeated: cmark's densest tree). Each must succeed:
 #      - time linear: t(limit) ≤ 2 × 2.5 × t(half);
-#      - memory linear: growth(limit) ≤ 2 × 2 × growth(half) (over the base);
+#      - memory linear: peak(limit) ≤ 2 × 1.25 × peak(half) (a constant plus
+#        linear growth gives at most 2);
 #      - memory bounded: peak RSS ≤ 10 × the input + 6 × the base case's
 #        peak RSS (the base is the tiny case's full run: fonts, libraries,
 #        the fixed pages; the factor 6 is what the output of a report at the
@@ -25,6 +26,7 @@
 #    The largest tables (2,500 indicators and targets) also go through
 #    --check, collect and merge (reading the collected workbook back), held
 #    to the same time and memory ratios.
+# Every case runs twice: its best time and its highest peak RSS count.
 # Prints a table of the figures. Runtime: about two minutes.
 set -euo pipefail
 bin=$1
@@ -48,10 +50,17 @@ run() {   # run NAME [MODE]: a run of $work/NAME (MODE: full, the default, or ch
     merge) cmd=("$bin" merge "$dir/report.ini" "$dir"/collect/*.xlsx) ;;
   esac
   S[$name]=$(( $(cat "$dir"/*.csv "$dir"/report.md 2>/dev/null | wc -c) / 1024 + 1 ))
-  set +e
-  /usr/bin/time -f '%e %M %x' -o "$work/$name.time" "${cmd[@]}" >/dev/null 2>"$work/$name.err"
-  set -e
-  read -r t m x < <(tail -n 1 "$work/$name.time") || { echo "FAIL $name: no timing (killed?)"; tail -3 "$work/$name.time"; fail=1; return; }
+  local t= m= x= k t1 m1 x1
+  for k in 1 2; do   # best time of two runs (the machine is shared), highest RSS
+    rm -rf "$dir/out"
+    set +e
+    /usr/bin/time -f '%e %M %x' -o "$work/$name.time" "${cmd[@]}" >/dev/null 2>"$work/$name.err"
+    set -e
+    read -r t1 m1 x1 < <(tail -n 1 "$work/$name.time") || { echo "FAIL $name: no timing (killed?)"; tail -3 "$work/$name.time"; fail=1; return; }
+    if [ -z "$t" ] || awk -v a="$t1" -v b="$t" 'BEGIN { exit !(a < b) }'; then t=$t1; fi
+    if [ -z "$m" ] || [ "$m1" -gt "$m" ]; then m=$m1; fi
+    x=$x1
+  done
   T[$name]=$t; M[$name]=$m; X[$name]=$x
   if [ "$x" != 0 ] && [ "$x" != 1 ]; then
     echo "FAIL $name: exit $x"; tail -5 "$work/$name.err"; fail=1
@@ -97,7 +106,8 @@ limits=(
   "rows-annex rows-annex 1000 2000"
   "annexes annexes 50 100"
   "long long 2 3.9"
-  "template template 0.3 0.6"
+  "template template 0.12 0.24"
+  "brackets brackets 0.12 0.24"
 )
 for l in "${limits[@]}"; do
   read -r name kind half full <<<"$l"
@@ -125,7 +135,7 @@ expect_error counties-50 '县区表超过 2000 行的上限'
 expect_error annex-50 '附件1的表超过 2000 行的上限'
 expect_error row-1 '超过 16384 列'
 expect_error long-10 '表格文件合计超过 4 MB 的上限'
-expect_error template-10 '模板超过 1048576 字节'
+expect_error template-10 '模板超过 256 KB 的上限'
 for name in indicators-1 indicators-10 indicators-50 targets-50 counties-50 annex-50 row-1 long-10 template-10; do
   ratio_ok "$name memory growth / input" "$(( ${M[$name]} - base ))" "${S[$name]}" 10 1
 done
@@ -137,9 +147,8 @@ for l in "${limits[@]}"; do
     [ "${X[$c]}" = 0 ] || { echo "FAIL $c: exit ${X[$c]}"; head -3 "$work/$c.err"; fail=1; }
   done
   ratio_ok "$name time limit / half" "${T[$name-limit]}" "${T[$name-half]}" 5
-  g1=$(( ${M[$name-half]} - base )); g2=$(( ${M[$name-limit]} - base ))
-  ((g1 < 4096)) && g1=4096
-  ratio_ok "$name memory growth limit / half" "$g2" "$g1" 4
+  # a constant plus linear growth gives at most 2 (RSS is stable: 1.25 × slack)
+  ratio_ok "$name peak RSS limit / half" "${M[$name-limit]}" "${M[$name-half]}" 2.5
   # peak ≤ 10 × input + 6 × base  ⇔  (peak − 10 × input) / base ≤ 6
   ratio_ok "$name (peak − 10 × input) / base peak" \
     "$(( ${M[$name-limit]} - 10 * ${S[$name-limit]} ))" "$base" 6 1

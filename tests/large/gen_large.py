@@ -9,6 +9,7 @@ large-input case. With SIZE in MB (about SIZE MB in the table KIND):
   wide        an annex of one data row of SIZE MB of short cells
   long        an annex of rows of about 9 KB (a long description each)
   template    a template of SIZE MB of paragraphs with fields
+  brackets    a template of SIZE MB of `[x]` (three cmark nodes per three bytes)
 With SIZE a count of rows (the cases up to the limits of README “规模上限”):
   rows-indicators  SIZE indicators and as many targets (short machine rows)
   rows-counties    SIZE county rows
@@ -114,6 +115,9 @@ elif kind == "template":
             f.write(t)
             n += len(t.encode())
             i += 1
+elif kind == "brackets":
+    write("indicators.csv", TINY_IND)
+    write("report.md", "# {{report.title}}\n\n" + "[x]" * (size // 3) + "\n")
 elif kind == "rows-indicators":
     header = "id,name,unit,base,target,2021,2022,2023\n"
     rows = lambda p: header + "".join("%s%d,指标%d,家,%d,%d,%d,%d,%d\n" % (
@@ -142,5 +146,5 @@ else:
 if "annex" in ini:
     template += "\n{{annexes}}\n"
 write("report.ini", ini)
-if kind != "template":
+if kind not in ("template", "brackets"):
     write("report.md", template)
