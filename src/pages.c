@@ -461,7 +461,7 @@ static lay_item *push(lay_ctx *c, item_kind kind, double h, unsigned flags)
     }
     if (c->fi[c->n].flags & PE_FLOW_NEWPAGE)
         c->flow_h = ceil(c->flow_h / PE_BLOCK_H) * PE_BLOCK_H;
-    c->flow_h += h;
+    c->flow_h += h < PE_BLOCK_H ? h : PE_BLOCK_H;   /* an item takes at most a page */
     c->pi[c->n].kind = kind;
     return &c->pi[c->n++];
 }
