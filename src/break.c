@@ -478,10 +478,12 @@ static pe_status glue_compute(brk_glue *g, const unsigned *cp, const double *w, 
         }
     }
     /* push-in: the rest of a stop or closing mark's right blank (never its
-     * left: the ideograph before it keeps its full advance) */
+     * left: the ideograph before it keeps its full advance), and not of a
+     * mark already set tight against the mark before it (`），` stays 1.5 em) */
     for (size_t i = 0; i < n; i++)
         if (cls[i] == MK_STOP || cls[i] == MK_CLOSE) {
-            g->sr[i] = take_side(0.5 * em, br[i], g->pr[i], em);
+            if (!(i > 0 && g->pr[i - 1] + g->pl[i] > 0))
+                g->sr[i] = take_side(0.5 * em, br[i], g->pr[i], em);
             /* CLREQ: a stop or closing mark ends a line at half width when
              * that is needed to fit it, and only if it is drawn in its left
              * half, so that the half-width box meets the block's edge */

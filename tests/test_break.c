@@ -699,6 +699,12 @@ static void test_centred_mark_no_collision(void **state)
     set_line("甲。乙。丙。丁", 5.5 * CJK, 1, &ml, x, &n, &loose);
     assert_true(fabs(x[2] - x[1] - 0.5 * CJK) < EPS);
     assert_true(fabs(x[n] - 5.5 * CJK) < EPS);
+    /* a mark already tight against the mark before it is not pushed in:
+     * `），` stays 1.5 em even on a line that is too long */
+    set_line("乙），丙", 3 * CJK, 1, &ml, x, &n, &loose);
+    assert_true(fabs(x[2] - x[1] - 0.5 * CJK) < EPS);
+    assert_true(fabs(x[3] - x[2] - CJK) < EPS);
+    set_line("甲。乙。丙。丁", 5.5 * CJK, 1, &ml, x, &n, &loose);
     /* ideographs keep their full advance */
     for (size_t i = 0; i + 1 < n; i += 2)
         assert_true(x[i + 1] - x[i] >= CJK - EPS);
