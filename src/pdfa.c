@@ -122,6 +122,19 @@ static HPDF_STATUS raw_data_done(HPDF_Dict obj)
     return HPDF_OK;
 }
 
+/* Makes *buf hold at least `need` bytes (its contents are not kept). */
+static int grow(unsigned char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    unsigned char *nb = realloc(*buf, need);
+    if (!nb)
+        return -1;
+    *buf = nb;
+    *cap = need;
+    return 0;
+}
+
 /* Deflates the data of every stream libharu would deflate at save time
  * (content streams, CIDToGIDMap, ToUnicode, CIDSet, ICC profile) with
  * libdeflate now, and marks them written as is: libharu's own deflate (zlib's
@@ -151,14 +164,9 @@ static HPDF_STATUS streams_deflate(HPDF_Doc pdf)
         size_t n = HPDF_Stream_Size(dict->stream), k = 0;
         if (n == 0)
             continue;
-        if (n > cap) {
-            unsigned char *nr = realloc(raw, n);
-            if (!nr) {
-                ret = HPDF_FAILD_TO_ALLOC_MEM;
-                break;
-            }
-            raw = nr;
-            cap = n;
+        if (grow(&raw, &cap, n) != 0) {
+            ret = HPDF_FAILD_TO_ALLOC_MEM;
+            break;
         }
         for (HPDF_UINT b = 0; b < HPDF_MemStream_GetBufCount(dict->stream); b++) {
             HPDF_UINT len = 0;
@@ -170,15 +178,9 @@ static HPDF_STATUS streams_deflate(HPDF_Doc pdf)
         }
         if (k != n)
             continue;   /* not a plain memory stream: libharu deflates it */
-        size_t bound = libdeflate_zlib_compress_bound(c, n);
-        if (bound > zcap) {
-            unsigned char *nz = realloc(z, bound);
-            if (!nz) {
-                ret = HPDF_FAILD_TO_ALLOC_MEM;
-                break;
-            }
-            z = nz;
-            zcap = bound;
+        if (grow(&z, &zcap, libdeflate_zlib_compress_bound(c, n)) != 0) {
+            ret = HPDF_FAILD_TO_ALLOC_MEM;
+            break;
         }
         size_t zn = libdeflate_zlib_compress(c, raw, n, z, zcap);
         if (zn == 0 || zn > 0xFFFFFFFFu)
