@@ -7,9 +7,15 @@
  * - Body type 16 pt with −0.21 pt tracking so that 28 characters fill the
  *   156 mm measure; justification puts the slack between CJK characters and
  *   at CJK/Latin boundaries, never inside a number or a Latin word.
- * - Tables stay portrait inside the measure: up to four columns in 4号 when
- *   they fit comfortably, others in 小4, and only tables too wide for 小4 in
- *   五号 (10.5 pt) — never smaller, no landscape pages.
+ * - Tables span the measure, sized as a browser sizes them (issue 14): each
+ *   column between its widest unbreakable piece and its longest line, names
+ *   (the first text column) first, the spare width where it saves the most
+ *   lines; cells wrapped at the column's real width. Up to four columns in
+ *   4号, others in 小4, 五号 when names would otherwise take more than two
+ *   lines — never smaller; no landscape pages yet.
+ * - Pagination: a table starts where its caption, header and two rows fit,
+ *   then continues under 续表; a caption belongs to its figure or table; a
+ *   chart that would leave a page above 60 % of the block starts there.
  * - Signature per GB/T 9704 7.3.5.2: issuer 右空二字, the date's first
  *   character two characters right of the issuer's (or the date 右空二字
  *   when it is the longer).
@@ -1061,7 +1067,7 @@ static void flow_table(lay_ctx *c, lay_table *t, const char *caption, const char
         /* a group row keeps with its first row; at least two rows stay with
          * the header, and a continuation never carries a single row */
         unsigned flags = t->rows[r].kind == ROW_GROUP ? PE_FLOW_GLUE : 0;
-        if (t->nrows >= 3 && (r == 0 || r == t->nrows - 2))
+        if (t->nrows >= 2 && (r == 0 || r == t->nrows - 2))
             flags |= PE_FLOW_GLUE;
         it = push(c, IT_TROW, t->rows[r].h, flags);
         if (!it)
