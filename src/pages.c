@@ -836,15 +836,15 @@ static int table_try(const lay_table *t, double size, col_min mode, pe_table_col
  * largest size (4号 for tables of up to four columns, else 小4, then 五号,
  * never smaller) at which names (the first text column) take at most
  * PE_TABLE_NAME_LINES lines and other cells at most PE_TABLE_MAX_LINES,
- * trying in 五号 tighter minima last; when none allows that, the try with
- * the fewest lines of names (ties: the larger size). The widths as a
+ * trying in 五号 tighter minima last; when none allows that, the try that
+ * makes the shortest table (estimated lines × size; ties: the larger size). The widths as a
  * browser sizes them (pe_columns_lines), spanning the whole measure. */
 static void table_size_columns(lay_ctx *c, lay_table *t)
 {
     static const double sizes[] = { PE_TABLE_SIZE_MAX, PE_TABLE_SIZE, PE_TABLE_SIZE_MIN,
                                     PE_TABLE_SIZE_MIN };
     size_t nc = t->ncols, s, col, s0 = nc <= PE_TABLE_BIG_COLS ? 0 : 1, best = 4;
-    size_t best_lines = 0;
+    double best_h = 0;      /* estimated height (lines × size) of the best try */
     double *mn = pe_arena_alloc(c->a, nc * sizeof *mn);
     double *mx = pe_arena_alloc(c->a, nc * sizeof *mx);
     double *w = pe_arena_alloc(c->a, nc * sizeof *w);
@@ -872,14 +872,14 @@ static void table_size_columns(lay_ctx *c, lay_table *t)
             continue;
         if (res.primary_lines <= PE_TABLE_NAME_LINES && res.other_lines <= PE_TABLE_MAX_LINES)
             done = 1;
-        else if (best == 4 || res.primary_lines < best_lines) {
+        else if (best == 4 || (double)res.total * sizes[s] < best_h - 0.01) {
             best = s;
-            best_lines = res.primary_lines;
+            best_h = (double)res.total * sizes[s];
         }
         if (done)
             t->size = sizes[s];
     }
-    if (!done && best < 4) {    /* no size is comfortable: the fewest lines of names */
+    if (!done && best < 4) {    /* no size is comfortable: the shortest table */
         t->size = sizes[best];
         done = table_try(t, sizes[best], best == 3 ? COL_TIGHT : COL_SOFT, &tc, mn, mx, nat,
                          prio, w, &res) == 0;
