@@ -273,7 +273,8 @@ def main():
     cases = [("sample", os.path.join(src, "input", "report.ini")),
              ("other_city", os.path.join(src, "tests/fixtures/other_city/report.ini")),
              ("long_annex", os.path.join(src, "tests/fixtures/long_annex/report.ini")),
-             ("all_kinds", os.path.join(src, "tests/fixtures/all_kinds/report.ini"))]
+             ("all_kinds", os.path.join(src, "tests/fixtures/all_kinds/report.ini")),
+             ("typeset", os.path.join(src, "tests/fixtures/typeset/report.ini"))]
     # pages main's layout needed before issue 14's table and pagination work
     # (`page_check.py --measure`): never more
     before = {"sample": 26, "other_city": 3, "long_annex": 24, "all_kinds": 4}
