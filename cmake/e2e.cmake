@@ -99,6 +99,7 @@ set(PE_BAD_CASES
   79-indicators-over-2500
   80-template-over-256kb
   81-report-over-1000-pages
+  82-table-file-over-64mb
   kind-01-cumulative-without-target
   kind-02-qualitative-without-text
   kind-03-judgement-not-a-status

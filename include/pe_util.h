@@ -75,6 +75,13 @@ void pe_buf_printf(pe_buf *b, const char *fmt, ...) __attribute__((format(printf
  * when !allow_empty) are recorded at `shown` (the name printed to the user). */
 pe_status pe_file_read(const char *path, const char *shown, pe_diags *d,
                        char **out, size_t *outlen);
+/* The same, but a file over `max` bytes (0: no limit) is an error before any of
+ * it is read (an input's size limit: README “规模上限”). */
+pe_status pe_file_read_max(const char *path, const char *shown, size_t max, pe_diags *d,
+                           char **out, size_t *outlen);
+/* Table files and templates over this are refused unread: 16 × the tables'
+ * PE_MAX_REPORT_MB, so a file over it can never be within the limits. */
+#define PE_FILE_MAX_BYTES ((size_t)64 * 1024 * 1024)
 /* Output written atomically: pe_outfile_begin creates an empty temporary file
  * next to `path` (`path.tmp-XXXXXX`, permissions as the umask gives a new file)
  * for the writer to fill; pe_outfile_commit renames it over `path` and reports

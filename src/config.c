@@ -293,7 +293,7 @@ static pe_status table_file_read(pe_model *m, const ini_index *ix, dictionary *i
     pe_status st = load_table_file(m, ix, ini, sec, &tf->path, &tf->enc, d);
     if (st != PE_OK)
         return st;
-    return pe_file_read(tf->path, tf->path, d, &tf->buf, &tf->len);
+    return pe_file_read_max(tf->path, tf->path, PE_FILE_MAX_BYTES, d, &tf->buf, &tf->len);
 }
 
 /* [indicators] and [targets]: the title, then the table the section names. */
@@ -320,7 +320,7 @@ pe_status pe_config_parse_file(pe_model *m, const char *ini_path, pe_diags *d)
 
     m->ini_path = pe_arena_strdup(m->arena, ini_path);
     ix.file = m->ini_path;
-    st = pe_file_read(ini_path, ini_path, d, &raw, &rawlen);
+    st = pe_file_read_max(ini_path, ini_path, PE_FILE_MAX_BYTES, d, &raw, &rawlen);
     if (st != PE_OK)
         goto cleanup;
     if (rawlen > PE_INI_MAX_BYTES) {

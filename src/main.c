@@ -583,7 +583,8 @@ int main(int argc, char **argv)
     }
     if (f && d.nerrors == 0 && !o.list_fields) {
         size_t len;
-        if (pe_file_read(m->template_path, m->template_path, &d, &tmpl, &len) == PE_OK) {
+        if (pe_file_read_max(m->template_path, m->template_path, PE_FILE_MAX_BYTES, &d, &tmpl,
+                             &len) == PE_OK) {
             if (o.verbose)
                 fprintf(stderr, "读取模板 %s\n", m->template_path);
             pe_doc_build(tmpl, len, m->template_path, f, &d, &doc);

@@ -272,6 +272,12 @@ void pe_buf_printf(pe_buf *b, const char *fmt, ...)
 pe_status pe_file_read(const char *path, const char *shown, pe_diags *d,
                        char **out, size_t *outlen)
 {
+    return pe_file_read_max(path, shown, 0, d, out, outlen);
+}
+
+pe_status pe_file_read_max(const char *path, const char *shown, size_t max, pe_diags *d,
+                           char **out, size_t *outlen)
+{
     pe_src at = { shown, 0, 0 };
     struct stat st;
     FILE *f = NULL;
@@ -291,6 +297,13 @@ pe_status pe_file_read(const char *path, const char *shown, pe_diags *d,
     }
     if (!S_ISREG(st.st_mode)) {
         pe_error(d, at, "不是普通文件，请指定一个普通文件");
+        return PE_ERR_INPUT;
+    }
+    if (max > 0 && (unsigned long long)st.st_size > (unsigned long long)max) {
+        pe_error(d, at,
+                 "文件大小 %.1f MB，超过 %.0f MB 的上限，未读取：请检查是否选错了文件"
+                 "（见 README“规模上限”）",
+                 (double)st.st_size / 1048576.0, (double)max / 1048576.0);
         return PE_ERR_INPUT;
     }
     f = fopen(path, "rb");

@@ -6,7 +6,7 @@
 #
 # 1. Over the limits (README “规模上限”): 1, 10 and 50 MB CSVs of indicators,
 #    targets, counties and an annex, a 1 MB single row, 10 MB of long annex
-#    rows and a 10 MB template. Each must end with exit 1 and an error naming
+#    rows, a 10 MB template and a 1 GB (sparse) indicators file, refused unread. Each must end with exit 1 and an error naming
 #    its limit at its place, found while reading (the rest is not parsed):
 #      - time linear: t(10 MB) ≤ 25 × t(1 MB), t(50 MB) ≤ 12.5 × t(10 MB)
 #        (2.5 × slack over linear; times under 0.25 s count as 0.25 s);
@@ -49,7 +49,7 @@ run() {   # run NAME [MODE]: a run of $work/NAME (MODE: full, the default, or ch
     collect) cmd=("$bin" collect -o "$dir/collect" "$dir/report.ini") ;;
     merge) cmd=("$bin" merge "$dir/report.ini" "$dir"/collect/*.xlsx) ;;
   esac
-  S[$name]=$(( $(cat "$dir"/*.csv "$dir"/report.md 2>/dev/null | wc -c) / 1024 + 1 ))
+  S[$name]=$(stat -c %s "$dir"/*.csv "$dir"/report.md 2>/dev/null | awk '{ s += $1 } END { print int(s / 1024) + 1 }')
   local t= m= x= k t1 m1 x1
   for k in 1 2; do   # best time of two runs (the machine is shared), highest RSS
     rm -rf "$dir/out"
@@ -96,6 +96,7 @@ for kind in indicators targets counties annex; do
   done
 done
 gen row 1 "$work/row-1"; run row-1
+gen indicators 0.01 "$work/huge-1024"; truncate -s 1G "$work/huge-1024/indicators.csv"; run huge-1024
 gen long 10 "$work/long-10"; run long-10
 gen template 10 "$work/template-10"; run template-10
 
@@ -136,7 +137,8 @@ expect_error annex-50 '附件1的表超过 2000 行的上限'
 expect_error row-1 '超过 16384 列'
 expect_error long-10 '表格文件合计超过 4 MB 的上限'
 expect_error template-10 '模板超过 256 KB 的上限'
-for name in indicators-1 indicators-10 indicators-50 targets-50 counties-50 annex-50 row-1 long-10 template-10; do
+expect_error huge-1024 '超过 64 MB 的上限，未读取'
+for name in indicators-1 indicators-10 indicators-50 targets-50 counties-50 annex-50 row-1 long-10 template-10 huge-1024; do
   ratio_ok "$name memory growth / input" "$(( ${M[$name]} - base ))" "${S[$name]}" 10 1
 done
 
