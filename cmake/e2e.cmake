@@ -100,6 +100,7 @@ set(PE_BAD_CASES
   80-template-over-256kb
   81-report-over-1000-pages
   82-table-file-over-64mb
+  83-annex-row-taller-than-page
   kind-01-cumulative-without-target
   kind-02-qualitative-without-text
   kind-03-judgement-not-a-status

@@ -1064,6 +1064,20 @@ static void flow_table(lay_ctx *c, lay_table *t, const char *caption, const char
     if (it)
         it->tab = t;
     for (r = 0; r < t->nrows; r++) {
+        /* a row is never split: one taller than a page under the repeated
+         * header would run off the page's foot and lose its text */
+        if (t->cont_h + head_h + t->rows[r].h > PE_BLOCK_H) {
+            size_t k, tall = 0;
+            for (k = 1; k < t->ncols; k++)
+                if (t->rows[r].cells[k].t.nlines > t->rows[r].cells[tall].t.nlines)
+                    tall = k;
+            const lay_text *lt = &t->rows[r].cells[tall].t;
+            pe_error(c->d, lt->src.file ? lt->src : src,
+                     "这一格文字太长（排成 %zu 行），整行在一页内放不下：表格的一行不能跨页，"
+                     "请精简该单元格的文字，或把内容拆成几行",
+                     lt->nlines);
+            continue;
+        }
         /* a group row keeps with its first row; at least two rows stay with
          * the header, and a continuation never carries a single row */
         unsigned flags = t->rows[r].kind == ROW_GROUP ? PE_FLOW_GLUE : 0;

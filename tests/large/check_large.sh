@@ -106,7 +106,7 @@ limits=(
   "rows-counties rows-counties 1000 2000"
   "rows-annex rows-annex 1000 2000"
   "annexes annexes 50 100"
-  "long long 2 3.9"
+  "long long 1.5 3"
   "template template 0.12 0.24"
   "brackets brackets 0.12 0.24"
 )
@@ -148,7 +148,7 @@ for l in "${limits[@]}"; do
   for c in "$name-half" "$name-limit"; do
     [ "${X[$c]}" = 0 ] || { echo "FAIL $c: exit ${X[$c]}"; head -3 "$work/$c.err"; fail=1; }
   done
-  ratio_ok "$name time limit / half" "${T[$name-limit]}" "${T[$name-half]}" 5
+  ratio_ok "$name time limit / half" "${T[$name-limit]}" "${T[$name-half]}" 5 0.5
   # a constant plus linear growth gives at most 2 (RSS is stable: 1.25 × slack)
   ratio_ok "$name peak RSS limit / half" "${M[$name-limit]}" "${M[$name-half]}" 2.5
   # peak ≤ 10 × input + 6 × base  ⇔  (peak − 10 × input) / base ≤ 6
@@ -158,7 +158,7 @@ done
 for mode in check collect merge; do
   h=rows-indicators-half:$mode l=rows-indicators-limit:$mode
   [ "${X[$h]}" = 0 ] && [ "${X[$l]}" = 0 ] || { echo "FAIL $mode: exit ${X[$h]} / ${X[$l]}"; fail=1; }
-  ratio_ok "rows-indicators $mode time limit / half" "${T[$l]}" "${T[$h]}" 5
+  ratio_ok "rows-indicators $mode time limit / half" "${T[$l]}" "${T[$h]}" 5 0.5
   ratio_ok "rows-indicators $mode (peak − 10 × input) / base peak" \
     "$(( ${M[$l]} - 10 * ${S[$l]} ))" "$base" 6 1
 done

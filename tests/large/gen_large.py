@@ -7,7 +7,8 @@ large-input case. With SIZE in MB (about SIZE MB in the table KIND):
   annex       an annex table with a merged and a summed column
   row         an annex whose header is one single row of SIZE MB of commas
   wide        an annex of one data row of SIZE MB of short cells
-  long        an annex of rows of about 9 KB (a long description each)
+  long        an annex of rows of about 3.6 KB (a long description each; a row
+              taller than a page is an error)
   template    a template of SIZE MB of paragraphs with fields
   brackets    a template of SIZE MB of `[x]` (three cmark nodes per three bytes)
 With SIZE a count of rows (the cases up to the limits of README “规模上限”):
@@ -100,7 +101,7 @@ elif kind == "wide":
     ini += "\n[annex.1]\nfile = annex.csv\ntitle = 宽表\n"
 elif kind == "long":
     write("indicators.csv", TINY_IND)
-    desc = "项目内容说明" * 500
+    desc = "项目内容说明" * 200     # 3.6 KB: a row that still fits on a page (a taller one is an error)
     fill(os.path.join(out, "annex.csv"), "序号,项目名称,说明\n",
          lambda i: "%d,第%d个项目,%s\n" % (i, i, desc))
     ini += "\n[annex.1]\nfile = annex.csv\ntitle = 长文字表\n"
