@@ -213,8 +213,33 @@ static void brk_text_release(brk_text *t)
     free(t->brk);
 }
 
-/* Decodes text (invalid bytes become U+FFFD, one byte each), measures each
- * code point and computes the break qualities. On failure *t is released. */
+/* Decodes text into cp[] (invalid bytes become U+FFFD, one byte each) with
+ * each code point's advance in w[] (0 for a newline, and for a negative or NaN
+ * width) and, when `off` is not NULL, its byte offset. The arrays hold `len`
+ * entries; returns the number of code points. */
+static size_t decode_measure(const char *text, size_t len, pe_width_fn width, void *ctx,
+                             unsigned *cp, double *w, size_t *off)
+{
+    size_t n = 0, pos = 0;
+    while (pos < len) {
+        unsigned c;
+        size_t used = pe_utf8_decode(text + pos, len - pos, &c);
+        if (used == 0) {
+            c = 0xFFFD;
+            used = 1;
+        }
+        double adv = is_newline(c) ? 0.0 : width(ctx, c);
+        cp[n] = c;
+        if (off)
+            off[n] = pos;
+        w[n++] = adv > 0.0 ? adv : 0.0;     /* also maps NaN to 0 */
+        pos += used;
+    }
+    return n;
+}
+
+/* Decodes and measures text (decode_measure) and computes the break
+ * qualities. On failure *t is released. */
 static pe_status brk_text_init(brk_text *t, const char *text, size_t len,
                                pe_width_fn width, void *ctx)
 {
@@ -227,21 +252,7 @@ static pe_status brk_text_init(brk_text *t, const char *text, size_t len,
     t->brk = malloc(cap);
     if (!t->cp || !t->off || !t->w || !t->brk)
         goto cleanup;
-    size_t pos = 0;
-    while (pos < len) {
-        unsigned c;
-        size_t used = pe_utf8_decode(text + pos, len - pos, &c);
-        if (used == 0) {
-            c = 0xFFFD;
-            used = 1;
-        }
-        double adv = is_newline(c) ? 0.0 : width(ctx, c);
-        t->cp[t->n] = c;
-        t->off[t->n] = pos;
-        t->w[t->n] = adv > 0.0 ? adv : 0.0;     /* also maps NaN to 0 */
-        t->n++;
-        pos += used;
-    }
+    t->n = decode_measure(text, len, width, ctx, t->cp, t->w, t->off);
     t->off[t->n] = len;
     st = brk_text_rules(t);
 cleanup:
@@ -695,7 +706,7 @@ pe_status pe_break_paragraph(const char *text, size_t len, double measure, doubl
 pe_status pe_break_set_line(const char *text, size_t len, double avail, int justify,
                             const pe_metrics *m, double *x, size_t *nout, int *loose)
 {
-    size_t n = 0, pos = 0, i;
+    size_t n = 0, i;
     brk_glue g;
     pe_status st = PE_ERR_NOMEM;
     unsigned *cp = calloc(len ? len : 1, sizeof *cp);
@@ -706,18 +717,7 @@ pe_status pe_break_set_line(const char *text, size_t len, double avail, int just
         *loose = 0;
     if (!cp || !w)
         goto cleanup;
-    while (pos < len) {
-        unsigned c;
-        size_t used = pe_utf8_decode(text + pos, len - pos, &c);
-        if (used == 0) {
-            c = 0xFFFD;
-            used = 1;
-        }
-        double adv = m->width(m->ctx, c);
-        cp[n] = c;
-        w[n++] = adv > 0.0 ? adv : 0.0;
-        pos += used;
-    }
+    n = decode_measure(text, len, m->width, m->ctx, cp, w, NULL);
     st = glue_compute(&g, cp, w, n, m);
     if (st != PE_OK)
         goto cleanup;
