@@ -397,6 +397,19 @@ static int in_range(pe_kind kind, const char *unit, double v, char *why, size_t 
     return 1;
 }
 
+/* The indicator an answer at `where` is for, or NULL after an error saying
+ * it is not in this configuration (`form` names the kind of workbook). */
+static const pe_indicator *answered_indicator(mctx *c, const char *where, const char *table,
+                                              const char *id, const char *form)
+{
+    const pe_indicator *ind = find_indicator(table_by_key(c->m, table), id);
+    if (!ind)
+        pe_error(c->d, ((pe_src){ where, 0, 0 }),
+                 "指标“%s”（%s）在本配置的指标表中不存在：可能已删除或改了序号，请用最新配置重新生成%s",
+                 id, table, form);
+    return ind;
+}
+
 static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, const char *sheet,
                          const char *ref, const char *table, const char *id, int year,
                          const pe_xcell *x)
@@ -404,7 +417,6 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
     pe_arena *a = c->res->arena;
     const char *where = place(a, b->file, sheet, ref);
     const pe_indicator_table *t = table_by_key(c->m, table);
-    const pe_indicator *ind = find_indicator(t, id);
     double v;
     const char *word;
     char why[256];
@@ -412,12 +424,9 @@ static void check_actual(mctx *c, const ident_info *info, const pe_xbook *b, con
         c->oom = 1;
         return;
     }
-    if (!ind) {
-        pe_error(c->d, ((pe_src){ where, 0, 0 }),
-                 "指标“%s”（%s）在本配置的指标表中不存在：可能已删除或改了序号，请用最新配置重新生成收集表",
-                 id, table);
+    const pe_indicator *ind = answered_indicator(c, where, table, id, "收集表");
+    if (!ind)
         return;
-    }
     int r = answer_value(c, ind->kind, ind->unit, x, where, &v, &word);
     if (r != 0)
         return;
@@ -610,18 +619,14 @@ static void check_judgement(mctx *c, const ident_info *info, const pe_xbook *b, 
 {
     pe_arena *a = c->res->arena;
     const char *where = place(a, b->file, sheet, ref);
-    const pe_indicator *ind = find_indicator(table_by_key(c->m, table), id);
     const char *column = role == PE_ID_JUDGEMENT ? "judgement" : "judgement_note";
     if (!where) {
         c->oom = 1;
         return;
     }
-    if (!ind) {
-        pe_error(c->d, ((pe_src){ where, 0, 0 }),
-                 "指标“%s”（%s）在本配置的指标表中不存在：可能已删除或改了序号，请用最新配置重新生成表格",
-                 id, table);
+    const pe_indicator *ind = answered_indicator(c, where, table, id, "表格");
+    if (!ind)
         return;
-    }
     if (!x)
         return;
     char *t = pe_arena_strdup(a, x->text);
