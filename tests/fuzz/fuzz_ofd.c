@@ -8,6 +8,8 @@
 #include "pe_font.h"
 #include "pe_ofd.h"
 
+#include "fuzz_sample.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +21,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static pe_model *model;
 static pe_fields *fields;
-static char path[64];
-
-static void remove_file(void)
-{
-    unlink(path);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -32,9 +28,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argv;
     pe_diags d;
     pe_diags_init(&d);
-    if (pe_model_load(PE_SOURCE_DIR "/input/report.ini", &d, &model) != PE_OK || d.nerrors)
-        abort();
-    pe_evaluate(model, &d);
+    model = fuzz_sample_model();
     if (pe_fields_build(model, &fields) != PE_OK)
         abort();
     pe_diags_release(&d);
@@ -52,12 +46,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     pe_doc_free(doc);
     pe_diags_release(&d);
     atexit(pe_font_cache_release);
-    snprintf(path, sizeof path, "/tmp/pe-fuzz-ofd-XXXXXX.ofd");
-    int fd = mkstemps(path, 4);
-    if (fd < 0)
-        abort();
-    close(fd);
-    atexit(remove_file);
+    fuzz_tmp_make("ofd", "ofd");
     return 0;
 }
 
@@ -74,8 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         d.nerrors == 0 && pe_pages_build(model, doc, &o, &d, &pages) == PE_OK &&
         pe_pages_subset(pages, &d) == PE_OK) {
         pe_ofd_result res = { 0, 0 };
-        if (pe_ofd_write(pages, path, "fuzz.ofd", &d, &res) == PE_OK) {
-            FILE *fp = fopen(path, "rb");
+        if (pe_ofd_write(pages, fuzz_tmp_path, "fuzz.ofd", &d, &res) == PE_OK) {
+            FILE *fp = fopen(fuzz_tmp_path, "rb");
             char magic[2] = { 0, 0 };
             if (!fp || fread(magic, 1, 2, fp) != 2 || magic[0] != 'P' || magic[1] != 'K')
                 abort();

@@ -10,6 +10,8 @@
 #include "pe_eval.h"
 #include "pe_xlsxread.h"
 
+#include "fuzz_sample.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,29 +22,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static pe_model *model;
-static char path[64];
-
-static void remove_file(void)
-{
-    unlink(path);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    pe_diags d;
-    pe_diags_init(&d);
-    if (pe_model_load(PE_SOURCE_DIR "/input/report.ini", &d, &model) != PE_OK || d.nerrors)
-        abort();
-    pe_evaluate(model, &d);
-    pe_diags_release(&d);
-    snprintf(path, sizeof path, "/tmp/pe-fuzz-merge-XXXXXX.xlsx");
-    int fd = mkstemps(path, 5);
-    if (fd < 0)
-        abort();
-    close(fd);
-    atexit(remove_file);
+    model = fuzz_sample_model();
+    fuzz_tmp_make("merge", "xlsx");
     return 0;
 }
 
@@ -73,12 +59,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     }
     case 1: {
-        FILE *fp = fopen(path, "wb");
+        FILE *fp = fopen(fuzz_tmp_path, "wb");
         if (!fp)
             abort();
         fwrite(buf, 1, len, fp);
         fclose(fp);
-        const char *files[] = { path };
+        const char *files[] = { fuzz_tmp_path };
         pe_merge_result *r = NULL;
         pe_merge_run(model, files, 1, 0, &d, &r);
         if (r && pe_merge_nwritten(r) != 0)
