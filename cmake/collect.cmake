@@ -21,6 +21,10 @@ add_test(NAME collect_merge_openpyxl
 add_test(NAME collect_merge_openpyxl_gbk
   COMMAND /usr/bin/python3 ${PE_COLLECT_CHECK} --case gbk --planeval $<TARGET_FILE:planeval>
           --workdir ${PROJECT_BINARY_DIR}/e2e-collect/openpyxl-gbk)
+# workbooks written by an earlier version (identification format 1), committed
+add_test(NAME collect_merge_v1
+  COMMAND /usr/bin/python3 ${PE_COLLECT_CHECK} --case v1 --planeval $<TARGET_FILE:planeval>
+          --workdir ${PROJECT_BINARY_DIR}/e2e-collect/v1)
 add_test(NAME collect_merge_libreoffice
   COMMAND /usr/bin/python3 ${PE_COLLECT_CHECK} --filler libreoffice --planeval $<TARGET_FILE:planeval>
           --workdir ${PROJECT_BINARY_DIR}/e2e-collect/libreoffice)
@@ -30,7 +34,8 @@ add_test(NAME collect_merge_bad
 add_test(NAME collect_merge_shared
   COMMAND /usr/bin/python3 ${PE_COLLECT_CHECK} --shared --planeval $<TARGET_FILE:planeval>
           --workdir ${PROJECT_BINARY_DIR}/e2e-collect/shared)
-set_tests_properties(collect_merge_openpyxl collect_merge_openpyxl_gbk collect_merge_bad collect_merge_shared
+set_tests_properties(collect_merge_openpyxl collect_merge_openpyxl_gbk collect_merge_v1 collect_merge_bad
+  collect_merge_shared
   PROPERTIES LABELS e2e TIMEOUT 300)
 # LibreOffice is optional: lo_fill.py exits 77 (skipped) when it is not installed.
 set_tests_properties(collect_merge_libreoffice PROPERTIES

@@ -11,28 +11,47 @@
 #include <xlsxwriter.h>
 
 /* ======================================================================
- * The identification (format version 1)
+ * The identification (format version 2; merge also reads version 1)
  *
  * A workbook that `merge` may read back carries one extra worksheet named
  * PE_ID_SHEET, hidden (libxlsxwriter 1.1.4 cannot write Excel's veryHidden
  * state) and protected without a password. All its cells are strings, so no
  * spreadsheet program re-formats them. Rows (0-based), columns A, B, C, …:
  *
- *   0  planeval-id | 1                       format version
+ *   0  planeval-id | 2                       format version
  *   1  plan        | <[report] title>
  *   2  plan_hash   | <16 hex digits>         pe_plan_hash(): title, issuer, period
  *   3  period      | base | target | eval    years of [period]
  *   4  dept        | <牵头部门>                "*" = all departments (the shared workbook)
  *   5  year        | <the year being collected>
  *   6  counts      | <inputs> | <locked>
- *   7  seal        | <16 hex digits>         pe_ident_hash over rows 0–6 and 8…
- *   8… in   | sheet | ref | role | table | id | year | label
- *      lock | sheet | ref | <16 hex digits: pe_ident_value_hash of the cell's value>
+ *   7  seal        | <16 hex digits>         see below
+ *   8… <sheet>     | <records of that sheet, packed>
  *
- * `in` rows list every input cell merge reads: its sheet and A1 reference, the
+ * Each row from 8 on holds records of one worksheet (named in column A; a
+ * sheet's records may go on over several rows; the first empty A ends them),
+ * one record a line (lines separated by "\n", at most PE_ID_BLOCK_MAX bytes
+ * a cell), fields separated by "\t":
+ *      in   | ref | role | table | id | year | label
+ *      lock | ref | <16 hex digits: pe_ident_value_hash of the cell's value>
+ * In a field a backslash is written as two, a tab as backslash-t, a line feed
+ * as backslash-n and every other byte below 0x20 as backslash-x and two
+ * lowercase hex digits. The seal is pe_ident_hash over every field of rows
+ * 0–6 (each followed by a NUL byte, each row by "\n"), then over column A and
+ * column B of each row from 8 on in the same way. pe_ident_unpack() parses a
+ * row into records.
+ *
+ * Version 1 (written before 2026-12-02, still read) has the same rows 0–7 with
+ * "1" in B1, and from row 8 one record a row, its fields in columns A, B, C, …:
+ *      in   | sheet | ref | role | table | id | year | label
+ *      lock | sheet | ref | <hash>
+ * with the seal over rows 0–6 and 8… cell by cell (a NUL after each, "\n" after
+ * each row), a version-1 row being a version-2 record with its sheet added.
+ *
+ * `in` records list every input cell merge reads: its sheet and A1 reference, the
  * role (PE_ID_ROLE_* words below), the table key ("indicators"/"targets"), the
  * indicator id, the year (actuals; "0" otherwise) and a label (the contact
- * block's field name, else ""). `lock` rows list locked constant cells (labels,
+ * block's field name, else ""). `lock` records list locked constant cells (labels,
  * ids, names, units, targets, base values…; not formulas, whose cached values
  * a spreadsheet recalculates) with a hash of their value, so merge can name
  * each locked cell a department changed. The seal detects edits of the
@@ -55,7 +74,9 @@
 
 #define PE_ID_SHEET   "planeval_id"
 #define PE_ID_MAGIC   "planeval-id"
-#define PE_ID_VERSION "1"
+#define PE_ID_VERSION "2"
+#define PE_ID_VERSION_1 "1"     /* still read by merge */
+#define PE_ID_BLOCK_MAX 30000   /* bytes of packed records in one cell (Excel: 32,767 characters) */
 #define PE_ID_ALL_DEPTS "*"
 
 typedef enum {
@@ -107,6 +128,19 @@ void pe_ident_number_text(double v, char out[32]);             /* "%.15g", −0 
 /* Hash of the plan settings a workbook must match: [report] title and issuer,
  * [period] base, target and eval years. */
 uint64_t pe_plan_hash(const pe_model *m);
+
+/* One record of the identification in version 1's layout: f[0] "in" or
+ * "lock", f[1] the sheet, f[2] the cell reference, then role, table, id, year,
+ * label ("in", n = 8) or the hash ("lock", n = 4). */
+typedef struct {
+    const char *f[8];
+    unsigned n;
+} pe_id_record;
+/* Parses one version-2 row (`sheet` in A, `packed` in B) and appends its
+ * records to *recs (grown with realloc; strings in `a`). 0, or -1 on OOM or
+ * on a record that is neither "in" with 7 fields nor "lock" with 3. */
+int pe_ident_unpack(pe_arena *a, const char *sheet, const char *packed, pe_id_record **recs,
+                    size_t *n, size_t *cap);
 
 /* ======================================================================
  * collect

@@ -25,6 +25,7 @@ struct pe_ident {
     int year;
     id_rec *recs;
     size_t n, cap;
+    const char *last_sheet;     /* the previous record's sheet name (shared copy) */
     size_t ninputs, nlocked;
 };
 
@@ -127,9 +128,11 @@ static id_rec *rec_new(pe_ident *id, const lxw_worksheet *ws, unsigned row, unsi
     }
     id_rec *r = &id->recs[id->n];
     memset(r, 0, sizeof *r);
-    r->sheet = pe_arena_strdup(id->arena, ws->name);
-    if (!r->sheet)
+    if (!id->last_sheet || strcmp(id->last_sheet, ws->name) != 0)
+        id->last_sheet = pe_arena_strdup(id->arena, ws->name);
+    if (!id->last_sheet)
         return NULL;
+    r->sheet = id->last_sheet;
     r->row = row;
     r->col = col;
     id->n++;
@@ -201,7 +204,7 @@ lxw_error pe_ident_write_number(pe_ident *id, lxw_worksheet *ws, unsigned row, u
     return e;
 }
 
-/* One row of the identification: writes the cells and folds them into the seal. */
+/* Rows 0–6 of the identification, and the seal over them. */
 typedef struct {
     lxw_worksheet *ws;
     lxw_row_t row;
@@ -209,16 +212,14 @@ typedef struct {
     lxw_error err;
 } id_writer;
 
-static void put_row(id_writer *w, const char *const *cells, size_t n, int sealed)
+static void put_row(id_writer *w, const char *const *cells, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (w->err == LXW_NO_ERROR && *cells[i])
             w->err = worksheet_write_string(w->ws, w->row, (lxw_col_t)i, cells[i], NULL);
-        if (sealed)
-            w->seal = hash_field(w->seal, cells[i]);
+        w->seal = hash_field(w->seal, cells[i]);
     }
-    if (sealed)
-        w->seal = pe_ident_hash(w->seal, "\n", 1);
+    w->seal = pe_ident_hash(w->seal, "\n", 1);
     w->row++;
 }
 
@@ -244,13 +245,107 @@ static void cell_ref(unsigned row, unsigned col, char out[16])
     snprintf(out + k, (size_t)(16 - k), "%u", row + 1);
 }
 
+/* A field of a packed record, escaped (format in pe_collect.h). */
+static void put_field(pe_buf *b, const char *s)
+{
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch >= 0x20 && ch != '\\')
+            continue;
+        pe_buf_add(b, run, (size_t)(s - run));
+        run = s + 1;
+        if (ch == '\\')
+            pe_buf_add(b, "\\\\", 2);
+        else if (ch == '\t')
+            pe_buf_add(b, "\\t", 2);
+        else if (ch == '\n')
+            pe_buf_add(b, "\\n", 2);
+        else
+            pe_buf_printf(b, "\\x%02x", ch);
+    }
+    pe_buf_add(b, run, (size_t)(s - run));
+}
+
+/* One record as a line (without its line feed). */
+static void put_record(pe_buf *b, const id_rec *r)
+{
+    char ref[16], t[24];
+    cell_ref(r->row, r->col, ref);
+    if (r->is_input) {
+        pe_buf_puts(b, "in\t");
+        pe_buf_puts(b, ref);
+        pe_buf_add(b, "\t", 1);
+        pe_buf_puts(b, pe_id_role_word(r->role));
+        pe_buf_add(b, "\t", 1);
+        put_field(b, r->table);
+        pe_buf_add(b, "\t", 1);
+        put_field(b, r->ind_id);
+        snprintf(t, sizeof t, "\t%d\t", r->year);
+        pe_buf_puts(b, t);
+        put_field(b, r->label);
+    } else {
+        pe_buf_puts(b, "lock\t");
+        pe_buf_puts(b, ref);
+        pe_buf_add(b, "\t", 1);
+        hex64(r->hash, t);
+        pe_buf_puts(b, t);
+    }
+}
+
+/* A packed row: its sheet and the offset of its records in the text. */
+typedef struct {
+    const char *sheet;
+    size_t off, len;
+} id_block;
+
 lxw_error pe_ident_write(const pe_ident *id, lxw_workbook *wb)
 {
     lxw_worksheet *ws = workbook_add_worksheet(wb, PE_ID_SHEET);
     if (!ws)
         return LXW_ERROR_MEMORY_MALLOC_FAILED;
     id_writer w = { ws, 0, PE_ID_FNV_INIT, LXW_NO_ERROR };
-    char hash[17], b[16], t[16], e[16], yr[16], ni[24], nl[24], ref[16], year[16];
+    char hash[17], b[16], t[16], e[16], yr[16], ni[24], nl[24];
+    pe_buf text, line;
+    id_block *blocks = NULL;
+    size_t nblocks = 0, capblocks = 0;
+
+    /* the records, packed per sheet, first: the seal (row 7) covers them and
+     * the rows are written in order (constant_memory) */
+    pe_buf_init(&text);
+    pe_buf_init(&line);
+    for (size_t i = 0; i < id->n; i++) {
+        const id_rec *r = &id->recs[i];
+        line.len = 0;
+        put_record(&line, r);
+        id_block *cur = nblocks ? &blocks[nblocks - 1] : NULL;
+        if (cur && cur->sheet == r->sheet && cur->len + 1 + line.len <= PE_ID_BLOCK_MAX) {
+            pe_buf_add(&text, "\n", 1);
+            cur->len++;
+        } else {
+            if (nblocks > 0)
+                pe_buf_add(&text, "\n", 1);    /* replaced by the block's NUL below */
+            if (nblocks == capblocks) {
+                size_t cap = capblocks ? 2 * capblocks : 16;
+                id_block *p = realloc(blocks, cap * sizeof *p);
+                if (!p) {
+                    w.err = LXW_ERROR_MEMORY_MALLOC_FAILED;
+                    break;
+                }
+                blocks = p;
+                capblocks = cap;
+            }
+            cur = &blocks[nblocks++];
+            cur->sheet = r->sheet;
+            cur->off = text.len;
+            cur->len = 0;
+        }
+        pe_buf_add(&text, line.s ? line.s : "", line.len);
+        cur->len += line.len;
+    }
+    if (text.oom || line.oom)
+        w.err = LXW_ERROR_MEMORY_MALLOC_FAILED;
+    pe_buf_add(&text, "", 1);    /* room for the NULs that end the blocks below */
 
     hex64(id->plan_hash, hash);
     snprintf(b, sizeof b, "%d", id->base_year);
@@ -267,35 +362,117 @@ lxw_error pe_ident_write(const pe_ident *id, lxw_workbook *wb)
         const char *r4[] = { "dept", id->dept };
         const char *r5[] = { "year", yr };
         const char *r6[] = { "counts", ni, nl };
-        put_row(&w, r0, 2, 1);
-        put_row(&w, r1, 2, 1);
-        put_row(&w, r2, 2, 1);
-        put_row(&w, r3, 4, 1);
-        put_row(&w, r4, 2, 1);
-        put_row(&w, r5, 2, 1);
-        put_row(&w, r6, 3, 1);
+        put_row(&w, r0, 2);
+        put_row(&w, r1, 2);
+        put_row(&w, r2, 2);
+        put_row(&w, r3, 4);
+        put_row(&w, r4, 2);
+        put_row(&w, r5, 2);
+        put_row(&w, r6, 3);
     }
-    w.row++;    /* row 7: the seal, written below */
-    for (size_t i = 0; i < id->n; i++) {
-        const id_rec *r = &id->recs[i];
-        cell_ref(r->row, r->col, ref);
-        if (r->is_input) {
-            snprintf(year, sizeof year, "%d", r->year);
-            const char *c[] = { "in", r->sheet, ref, pe_id_role_word(r->role), r->table,
-                                r->ind_id, year, r->label };
-            put_row(&w, c, 8, 1);
-        } else {
-            hex64(r->hash, hash);
-            const char *c[] = { "lock", r->sheet, ref, hash };
-            put_row(&w, c, 4, 1);
+    if (w.err == LXW_NO_ERROR && !text.oom) {
+        for (size_t k = 0; k < nblocks; k++) {
+            w.seal = hash_field(w.seal, blocks[k].sheet);
+            w.seal = pe_ident_hash(w.seal, text.s + blocks[k].off, blocks[k].len);
+            w.seal = pe_ident_hash(w.seal, "", 1);
+            w.seal = pe_ident_hash(w.seal, "\n", 1);
+        }
+        hex64(w.seal, hash);
+        w.err = worksheet_write_string(ws, 7, 0, "seal", NULL);
+        if (w.err == LXW_NO_ERROR)
+            w.err = worksheet_write_string(ws, 7, 1, hash, NULL);
+        /* each block is followed by '\n' (or the final NUL): end it in place */
+        for (size_t k = 0; k < nblocks && w.err == LXW_NO_ERROR; k++) {
+            text.s[blocks[k].off + blocks[k].len] = '\0';
+            w.err = worksheet_write_string(ws, (lxw_row_t)(8 + k), 0, blocks[k].sheet, NULL);
+            if (w.err == LXW_NO_ERROR)
+                w.err = worksheet_write_string(ws, (lxw_row_t)(8 + k), 1,
+                                               text.s + blocks[k].off, NULL);
         }
     }
-    hex64(w.seal, hash);
-    if (w.err == LXW_NO_ERROR)
-        w.err = worksheet_write_string(ws, 7, 0, "seal", NULL);
-    if (w.err == LXW_NO_ERROR)
-        w.err = worksheet_write_string(ws, 7, 1, hash, NULL);
+    free(blocks);
+    pe_buf_release(&text);
+    pe_buf_release(&line);
     worksheet_protect(ws, NULL, NULL);
     worksheet_hide(ws);
     return w.err;
+}
+
+/* Undoes put_field in place; -1 on a bad escape. */
+static int unescape(char *s)
+{
+    char *o = s;
+    for (; *s; s++) {
+        if (*s != '\\') {
+            *o++ = *s;
+            continue;
+        }
+        s++;
+        if (*s == '\\')
+            *o++ = '\\';
+        else if (*s == 't')
+            *o++ = '\t';
+        else if (*s == 'n')
+            *o++ = '\n';
+        else if (*s == 'x' && s[1] && s[2]) {
+            char hx[3] = { s[1], s[2], 0 }, *end;
+            unsigned long v = strtoul(hx, &end, 16);
+            if (*end || v == 0 || v >= 0x20)
+                return -1;
+            *o++ = (char)v;
+            s += 2;
+        } else {
+            return -1;
+        }
+    }
+    *o = '\0';
+    return 0;
+}
+
+int pe_ident_unpack(pe_arena *a, const char *sheet, const char *packed, pe_id_record **recs,
+                    size_t *n, size_t *cap)
+{
+    const char *p = packed;
+    while (*p) {
+        const char *end = strchr(p, '\n');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char *line = pe_arena_strndup(a, p, len);
+        if (!line)
+            return -1;
+        if (*n == *cap) {
+            size_t c = *cap ? 2 * *cap : 256;
+            pe_id_record *r = realloc(*recs, c * sizeof *r);
+            if (!r)
+                return -1;
+            *recs = r;
+            *cap = c;
+        }
+        char *fld[8] = { line, NULL };
+        unsigned nf = 1;                    /* fld[1] is the sheet */
+        for (char *q = line; *q; q++) {
+            if (*q != '\t')
+                continue;
+            *q = '\0';
+            if (nf == 8)
+                return -1;
+            nf = nf == 1 ? 2 : nf;
+            fld[nf++] = q + 1;
+        }
+        for (unsigned k = 0; k < nf; k++)
+            if (k != 1 && unescape(fld[k]) != 0)
+                return -1;
+        if (!((strcmp(line, "in") == 0 && nf == 8) || (strcmp(line, "lock") == 0 && nf == 4)))
+            return -1;
+        pe_id_record *r = &(*recs)[*n];
+        memset(r, 0, sizeof *r);
+        for (unsigned k = 0; k < nf; k++)
+            r->f[k] = fld[k];
+        r->f[1] = sheet;
+        r->n = nf;
+        (*n)++;
+        p += len;
+        if (*p == '\n')
+            p++;
+    }
+    return 0;
 }

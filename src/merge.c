@@ -44,6 +44,8 @@ typedef struct {
     const char *dept;
     int year;
     const char *filler;     /* 填报单位 from the contact block, or NULL */
+    pe_id_record *recs;     /* the records (version 1's layout), malloc'ed */
+    size_t nrecs;
 } ident_info;
 
 static const char *idcell(const pe_xsheet *s, unsigned row, unsigned col)
@@ -86,32 +88,60 @@ static int ident_check(const pe_model *m, const pe_xbook *b, pe_arena *a, pe_dia
                  "生成或随报告生成的工作簿，请用下发的表格填报", PE_ID_SHEET);
         return -1;
     }
-    if (strcmp(idcell(s, 0, 1), PE_ID_VERSION) != 0) {
+    int v1 = strcmp(idcell(s, 0, 1), PE_ID_VERSION_1) == 0;
+    if (!v1 && strcmp(idcell(s, 0, 1), PE_ID_VERSION) != 0) {
         pe_error(d, ((pe_src){ place(a, b->file, PE_ID_SHEET, "B1"), 0, 0 }),
-                 "标识格式版本“%s”不受支持（本程序读取版本 %s），请用本版本重新下发收集表",
-                 idcell(s, 0, 1), PE_ID_VERSION);
+                 "标识格式版本“%s”不受支持（本程序读取版本 %s 和 %s），请用本版本重新下发收集表",
+                 idcell(s, 0, 1), PE_ID_VERSION_1, PE_ID_VERSION);
         return -1;
     }
-    /* the seal over rows 0–6 and 8… */
+    /* the seal over rows 0–6 and 8…; the records */
     unsigned long ninputs = strtoul(idcell(s, 6, 1), NULL, 10);
     unsigned long nlocked = strtoul(idcell(s, 6, 2), NULL, 10);
-    unsigned last = 8 + (unsigned)(ninputs + nlocked);
     uint64_t seal = PE_ID_FNV_INIT;
     static const unsigned widths[] = { 2, 2, 2, 4, 2, 2, 3 };
-    for (unsigned r = 0; r < last; r++) {
-        if (r == 7)
-            continue;
-        unsigned w = r < 7 ? widths[r] : strcmp(idcell(s, r, 0), "in") == 0 ? 8 : 4;
-        for (unsigned c = 0; c < w; c++) {
+    size_t cap = 0;
+    int bad = ninputs + nlocked > 1000000;
+    for (unsigned r = 0; r < 7; r++) {
+        for (unsigned c = 0; c < widths[r]; c++) {
             const char *t = idcell(s, r, c);
             seal = pe_ident_hash(seal, t, strlen(t));
             seal = pe_ident_hash(seal, "", 1);
         }
         seal = pe_ident_hash(seal, "\n", 1);
     }
+    for (unsigned r = 8; !bad && (v1 ? r < 8 + ninputs + nlocked : *idcell(s, r, 0) != '\0'); r++) {
+        unsigned w = !v1 ? 2 : strcmp(idcell(s, r, 0), "in") == 0 ? 8 : 4;
+        for (unsigned c = 0; c < w; c++) {
+            const char *t = idcell(s, r, c);
+            seal = pe_ident_hash(seal, t, strlen(t));
+            seal = pe_ident_hash(seal, "", 1);
+        }
+        seal = pe_ident_hash(seal, "\n", 1);
+        if (!v1) {
+            if (pe_ident_unpack(a, idcell(s, r, 0), idcell(s, r, 1), &info->recs, &info->nrecs,
+                                &cap) != 0)
+                bad = 1;
+            continue;
+        }
+        if (info->nrecs == cap) {
+            size_t nc = cap ? 2 * cap : 256;
+            pe_id_record *p = realloc(info->recs, nc * sizeof *p);
+            if (!p) {
+                bad = 1;
+                break;
+            }
+            info->recs = p;
+            cap = nc;
+        }
+        pe_id_record *rec = &info->recs[info->nrecs++];
+        rec->n = w;
+        for (unsigned c = 0; c < 8; c++)
+            rec->f[c] = c < w ? idcell(s, r, c) : "";
+    }
     char hex[17];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)seal);
-    if (ninputs + nlocked > 1000000 || strcmp(idcell(s, 7, 1), hex) != 0) {
+    if (bad || info->nrecs != ninputs + nlocked || strcmp(idcell(s, 7, 1), hex) != 0) {
         pe_error(d, ((pe_src){ place(a, b->file, PE_ID_SHEET, "B8"), 0, 0 }),
                  "标识工作表已被改动（校验值不符），无法确认表格来源，请用原下发的收集表重新填报");
         return -1;
@@ -702,13 +732,14 @@ static void merge_book(mctx *c, const pe_xbook *b)
     pe_arena *a = c->res->arena;
     ident_info info;
     size_t errors_before = c->d->nerrors;
-    if (ident_check(c->m, b, a, c->d, &info) != 0)
+    if (ident_check(c->m, b, a, c->d, &info) != 0) {
+        free(info.recs);
         return;
-    const pe_xsheet *s = info.sh;
-    unsigned long total = strtoul(idcell(s, 6, 1), NULL, 10) + strtoul(idcell(s, 6, 2), NULL, 10);
+    }
     /* pass 1: locked cells and the contact block's 填报单位 */
-    for (unsigned r = 8; r < 8 + total; r++) {
-        const char *kind = idcell(s, r, 0), *sheet = idcell(s, r, 1), *ref = idcell(s, r, 2);
+    for (size_t r = 0; r < info.nrecs; r++) {
+        const char *const *f = info.recs[r].f;
+        const char *kind = f[0], *sheet = f[1], *ref = f[2];
         unsigned row, col;
         if (pe_xcell_parse_ref(ref, &row, &col) != 0)
             continue;
@@ -716,7 +747,7 @@ static void merge_book(mctx *c, const pe_xbook *b)
         if (!ws) {
             pe_error(c->d, ((pe_src){ place(a, b->file, sheet, ref), 0, 0 }),
                      "工作表“%s”不见了（被删除或改名），请用原下发的收集表重新填报", sheet);
-            return;
+            goto done;
         }
         const pe_xcell *x = pe_xsheet_cell(ws, row, col);
         if (strcmp(kind, "lock") == 0) {
@@ -724,23 +755,24 @@ static void merge_book(mctx *c, const pe_xbook *b)
             const char *t;
             canonical(x, buf, sizeof buf, &t);
             snprintf(hex, sizeof hex, "%016llx", (unsigned long long)pe_ident_value_hash(t));
-            if (strcmp(hex, idcell(s, r, 3)) != 0)
+            if (strcmp(hex, f[3]) != 0)
                 pe_error(c->d, ((pe_src){ place(a, b->file, sheet, ref), 0, 0 }),
                          "锁定的单元格被改动（现为“%s”）：序号、名称、单位、目标值等不能修改，请恢复原内容或用原下发的收集表重新填报",
                          t);
-        } else if (strcmp(kind, "in") == 0 && strcmp(idcell(s, r, 3), "contact") == 0 &&
-                   strcmp(idcell(s, r, 7), "填报单位") == 0 && x && *x->text) {
+        } else if (strcmp(kind, "in") == 0 && strcmp(f[3], "contact") == 0 &&
+                   strcmp(f[7], "填报单位") == 0 && x && *x->text) {
             info.filler = pe_arena_strdup(a, x->text);
         }
     }
     if (c->d->nerrors > errors_before)
-        return;     /* values of an altered form are not trusted */
+        goto done;  /* values of an altered form are not trusted */
     /* pass 2: inputs */
-    for (unsigned r = 8; r < 8 + total; r++) {
-        if (strcmp(idcell(s, r, 0), "in") != 0)
+    for (size_t r = 0; r < info.nrecs; r++) {
+        const char *const *f = info.recs[r].f;
+        if (strcmp(f[0], "in") != 0)
             continue;
-        const char *sheet = idcell(s, r, 1), *ref = idcell(s, r, 2);
-        int role = pe_id_role_parse(idcell(s, r, 3));
+        const char *sheet = f[1], *ref = f[2];
+        int role = pe_id_role_parse(f[3]);
         unsigned row, col;
         if (pe_xcell_parse_ref(ref, &row, &col) != 0)
             continue;
@@ -749,29 +781,29 @@ static void merge_book(mctx *c, const pe_xbook *b)
         const char *where = place(a, b->file, sheet, ref);
         switch (role) {
         case PE_ID_ACTUAL:
-            check_actual(c, &info, b, sheet, ref, idcell(s, r, 4), idcell(s, r, 5),
-                         (int)strtol(idcell(s, r, 6), NULL, 10), x);
+            check_actual(c, &info, b, sheet, ref, f[4], f[5],
+                         (int)strtol(f[6], NULL, 10), x);
             break;
         case PE_ID_JUDGEMENT:
         case PE_ID_JUDGEMENT_NOTE:
-            check_judgement(c, &info, b, sheet, ref, idcell(s, r, 4), idcell(s, r, 5), role, x);
+            check_judgement(c, &info, b, sheet, ref, f[4], f[5], role, x);
             break;
         case PE_ID_COUNTY_ACTUAL:
-            check_county_actual(c, &info, b, sheet, ref, idcell(s, r, 5),
-                                (int)strtol(idcell(s, r, 6), NULL, 10), x);
+            check_county_actual(c, &info, b, sheet, ref, f[5],
+                                (int)strtol(f[6], NULL, 10), x);
             break;
         case PE_ID_SOURCE:
         case PE_ID_NOTE:
         case PE_ID_CONTACT:
             if (role == PE_ID_NOTE && x) {
                 /* the shared workbook shows the CSV's note: only a changed one is news */
-                const pe_indicator *ind = find_indicator(table_by_key(c->m, idcell(s, r, 4)),
-                                                         idcell(s, r, 5));
+                const pe_indicator *ind = find_indicator(table_by_key(c->m, f[4]),
+                                                         f[5]);
                 if (ind && ind->note && strcmp(ind->note, x->text) == 0)
                     break;
             }
             if (x && *x->text) {
-                const char *what = role == PE_ID_CONTACT ? idcell(s, r, 7)
+                const char *what = role == PE_ID_CONTACT ? f[7]
                                    : role == PE_ID_SOURCE ? "数据来源"
                                                           : "备注";
                 add_remark(c, where, what, x->text);
@@ -779,9 +811,11 @@ static void merge_book(mctx *c, const pe_xbook *b)
             break;
         default:
             pe_error(c->d, ((pe_src){ where, 0, 0 }), "标识中的单元格用途“%s”无法识别，请用本版本重新下发收集表",
-                     idcell(s, r, 3));
+                     f[3]);
         }
     }
+done:
+    free(info.recs);
 }
 
 /* ---- applying ---- */

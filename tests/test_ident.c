@@ -96,6 +96,45 @@ static void test_write_workbook(void **state)
     pe_model_free(m);
 }
 
+/* Version 2's packed records: fields unescaped, laid out as version 1's rows. */
+static void test_unpack(void **state)
+{
+    (void)state;
+    pe_arena *a = pe_arena_new();
+    pe_id_record *recs = NULL;
+    size_t n = 0, cap = 0;
+    assert_int_equal(pe_ident_unpack(a, "核心指标",
+                                     "lock\tC4\t0123456789abcdef\n"
+                                     "in\tAB12\tactual\tindicators\ta\\tb\\nc\\\\d\\x01\t2024\t",
+                                     &recs, &n, &cap), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(recs[0].n, 4);
+    assert_string_equal(recs[0].f[0], "lock");
+    assert_string_equal(recs[0].f[1], "核心指标");
+    assert_string_equal(recs[0].f[2], "C4");
+    assert_string_equal(recs[0].f[3], "0123456789abcdef");
+    assert_int_equal(recs[1].n, 8);
+    assert_string_equal(recs[1].f[2], "AB12");
+    assert_string_equal(recs[1].f[3], "actual");
+    assert_string_equal(recs[1].f[5], "a\tb\nc\\d\x01");
+    assert_string_equal(recs[1].f[6], "2024");
+    assert_string_equal(recs[1].f[7], "");
+    assert_int_equal(pe_ident_unpack(a, "量化目标", "", &recs, &n, &cap), 0);
+    assert_int_equal(n, 2);
+    /* refused: wrong field counts, unknown kinds, bad escapes, empty lines */
+    static const char *const bad[] = {
+        "lock\tC4", "lock\tC4\th\tx", "in\tC4\tactual\tindicators\t1\t2024",
+        "in\tC4\tactual\tindicators\t1\t2024\t\tx", "seal\tC4\th", "lock\tC4\th\\q",
+        "lock\tC4\th\\x4", "lock\tC4\th\\x41", "lock\tC4\th\n\nlock\tC5\th", "lock",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        n = 0;
+        assert_int_equal(pe_ident_unpack(a, "s", bad[i], &recs, &n, &cap), -1);
+    }
+    free(recs);
+    pe_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -104,6 +143,7 @@ int main(void)
         cmocka_unit_test(test_roles),
         cmocka_unit_test(test_plan_hash),
         cmocka_unit_test(test_write_workbook),
+        cmocka_unit_test(test_unpack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,9 +5,12 @@
   --filler openpyxl     departments fill the workbooks with openpyxl
   --filler libreoffice  …with LibreOffice Calc through UNO (lo_fill.py; exit 77
                         when LibreOffice or python3-uno is missing)
-  --case sample|gbk     the sample case (eval year moved to 2024, departments
+  --case sample|gbk|v1  the sample case (eval year moved to 2024, departments
                         assigned) or the other city's GBK case (eval year 2019:
-                        targets.csv has no 2019 column yet, merge adds it)
+                        targets.csv has no 2019 column yet, merge adds it); v1:
+                        the GBK case with the workbooks of
+                        tests/fixtures/ident_v1, written by the binary of
+                        5ea4213 (identification format 1) and returned as then
   --bad                 bad answers, each an error with its place, nothing written
   --shared              the workbook written with the report, merged back
 
@@ -31,9 +34,12 @@ import zlib
 
 import openpyxl
 
+import ident_records
+
 SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(os.path.dirname(HERE))
+V1 = os.path.join(SRC, "tests", "fixtures", "ident_v1")
 
 
 def fail(msg):
@@ -91,7 +97,10 @@ def prepare(case, work):
                 csv.writer(f, lineterminator="\n").writerows(rows)
         return ini, 2024, {k: os.path.join(work, "input", k + ".csv") for k in ("indicators", "targets")}, \
             {"indicators": "utf-8", "targets": "utf-8"}
-    shutil.copytree(os.path.join(SRC, "tests", "fixtures", "other_city"), work)
+    if case == "v1":
+        shutil.copytree(os.path.join(V1, "case"), work)
+    else:
+        shutil.copytree(os.path.join(SRC, "tests", "fixtures", "other_city"), work)
     ini = os.path.join(work, "report.ini")
     set_ini(ini, "eval_year", "2019")
     return ini, 2019, {k: os.path.join(work, k + ".csv") for k in ("indicators", "targets")}, \
@@ -367,16 +376,64 @@ def check_collect_workbook(path, year):
                   "contact block row %d: %s" % (rr, ws.cell(rr, 2).value))
 
 
+def v1_workbooks(pv, ini, work, tables, before):
+    """The committed version-1 workbooks: each is read as written (no change),
+    an edit of its identification or of a locked cell is refused, an actual
+    typed into the shared v1 workbook is listed. Returns copies of the
+    collected ones for the round trip."""
+    src = os.path.join(V1, "collect")
+    files = []
+    os.makedirs(os.path.join(work, "v1"))
+    for f in sorted(os.listdir(src)):
+        files.append(os.path.join(work, "v1", f))
+        shutil.copyfile(os.path.join(src, f), files[-1])
+    shared = os.path.join(work, "v1", "report.xlsx")
+    shutil.copyfile(os.path.join(V1, "report.xlsx"), shared)
+    for f in files + [shared]:
+        ws = openpyxl.load_workbook(f)["planeval_id"]
+        check(ident_records.version(ws) == "1", "%s: not a version-1 identification" % f)
+    rc, out = run([pv, "merge", ini] + files + [shared])
+    check(rc == 0 and "没有需要导入的变动" in out, "the untouched v1 workbooks: %d %s" % (rc, out))
+
+    def edited(name, fn):
+        wb = openpyxl.load_workbook(shared)
+        fn(wb)
+        path = os.path.join(work, "v1", name + ".xlsx")
+        wb.save(path)
+        return path
+    recs = ident_records.records(openpyxl.load_workbook(shared)["planeval_id"])
+    actual = next(r for r in recs if r[0] == "in" and r[3] == "actual" and r[6] == "2019")
+    locked = next(r for r in recs if r[0] == "lock" and r[1] == actual[1])
+    p = edited("seal", lambda wb: wb["planeval_id"].__setitem__("C20", "改"))
+    rc, out = run([pv, "merge", "--apply", ini, p])
+    check(rc == 1 and "%s:planeval_id!B8: 错误：标识工作表已被改动" % p in out, "v1 seal: %d %s" % (rc, out))
+    p = edited("locked", lambda wb: wb[locked[1]].__setitem__(locked[2], "改"))
+    rc, out = run([pv, "merge", "--apply", ini, p])
+    check(rc == 1 and "%s:%s!%s: 错误：锁定的单元格被改动" % (p, locked[1], locked[2]) in out,
+          "v1 locked cell: %d %s" % (rc, out))
+    p = edited("actual", lambda wb: wb[actual[1]].__setitem__(actual[2], 7.25))
+    rc, out = run([pv, "merge", ini, p])
+    check(rc == 0 and "变动（1 处）" in out and re.search(r"(?m)^%s .*2019年\s+\S+ → 7.25\s" % re.escape(actual[5]), out),
+          "v1 shared workbook, %s!%s = 7.25: %d %s" % (actual[1], actual[2], rc, out))
+    check(snapshot(tables) == before, "a v1 dry run or refused merge wrote a CSV")
+    print("ok: version-1 workbooks read (unchanged, an edited identification and locked cell refused, "
+          "an actual listed)")
+    return files
+
+
 def round_trip(args):
     pv = args.planeval
     work = os.path.abspath(args.workdir)
     ini, year, tables, encs = prepare(args.case, work)
     before = snapshot(tables)
     out1, out2 = os.path.join(work, "collect1"), os.path.join(work, "collect2")
-    files, _ = collect(pv, ini, out1)
-    files2, _ = collect(pv, ini, out2)
-    for a, b in zip(files, files2):
-        check(open(a, "rb").read() == open(b, "rb").read(), "collect is not deterministic: %s" % a)
+    if args.case == "v1":
+        files = v1_workbooks(pv, ini, work, tables, before)
+    else:
+        files, _ = collect(pv, ini, out1)
+        files2, _ = collect(pv, ini, out2)
+        for a, b in zip(files, files2):
+            check(open(a, "rb").read() == open(b, "rb").read(), "collect is not deterministic: %s" % a)
     for f in files:
         check_collect_workbook(f, year)
     check(snapshot(tables) == before, "collect changed a CSV")
@@ -605,8 +662,18 @@ def bad_answers(args):
     set_ini(os.path.join(other, "input", "report.ini"), "title", "另一城市科技创新规划中期评估报告")
     ofiles, _ = collect(pv, os.path.join(other, "input", "report.ini"), os.path.join(other, "collect"))
     cases.append(("another plan's workbook", [ofiles[0]], "%s:planeval_id!B3: 错误：这份工作簿属于另一规划" % ofiles[0]))
-    p = variant("seal", lambda wb: wb["planeval_id"].__setitem__("C20", "改"))
+    def edit_ident(wb):
+        ws = wb["planeval_id"]
+        check(ident_records.version(ws) == "2", "identification version %r" % ident_records.version(ws))
+        text = ws["B9"].value
+        i = text.index("lock\t")
+        j = text.index("\t", i + 5) + 1
+        ws["B9"] = text[:j] + "0" * 16 + text[j + 16:]    # a locked cell's hash
+    p = variant("seal", edit_ident)
     cases.append(("an edited identification", [p], "%s:planeval_id!B8: 错误：标识工作表已被改动" % p))
+    p = variant("seal-sheet", lambda wb: wb["planeval_id"].__setitem__("A9", "填报说明"))
+    cases.append(("an identification moved to another sheet", [p],
+                  "%s:planeval_id!B8: 错误：标识工作表已被改动" % p))
 
     # two departments, one cell: indicator moved to another department and collected again
     moved = os.path.join(work, "moved")
@@ -709,7 +776,7 @@ def shared_workbook(args):
     rc, out = run([pv, "merge", ini, book])
     check(rc == 0 and "没有需要导入的变动" in out, "the untouched shared workbook: %d %s" % (rc, out))
     wb = openpyxl.load_workbook(book)
-    ident = [r for r in wb["planeval_id"].iter_rows(min_row=9, values_only=True) if r[0] == "in"]
+    ident = [r for r in ident_records.records(wb["planeval_id"]) if r[0] == "in"]
     actual = [r for r in ident if r[3] == "actual" and r[6] == str(year)]
     check(len(actual) >= 2, "the shared workbook lists no %d inputs" % year)
     edits = {}
@@ -780,7 +847,7 @@ def main():
     ap.add_argument("--planeval", required=True)
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--filler", choices=("openpyxl", "libreoffice"), default="openpyxl")
-    ap.add_argument("--case", choices=("sample", "gbk"), default="sample")
+    ap.add_argument("--case", choices=("sample", "gbk", "v1"), default="sample")
     ap.add_argument("--bad", action="store_true")
     ap.add_argument("--shared", action="store_true")
     args = ap.parse_args()

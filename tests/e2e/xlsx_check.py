@@ -32,6 +32,8 @@ import zipfile
 
 import openpyxl
 
+import ident_records
+
 SKIP = 77
 CHART_MAX_ITEMS = 200   # src/xlsx.c: larger tables get no bar chart
 CHART_PAGE_ITEMS = 15   # src/xlsx.c: indicators per chart sheet
@@ -425,7 +427,8 @@ def check_workbook(args):
         idw = wf[ID_SHEET]
         check(idw["A1"].value == "planeval-id" and idw["B5"].value == "*",
               "identification: %r / dept %r" % (idw["A1"].value, idw["B5"].value))
-        roles = {r[3] for r in idw.iter_rows(min_row=9, values_only=True) if r[0] == "in"}
+        check(ident_records.version(idw) == "2", "identification version %r" % ident_records.version(idw))
+        roles = {r[3] for r in ident_records.records(idw) if r[0] == "in"}
         check({"actual", "source", "note", "contact"} <= roles, "identification roles %s" % roles)
 
     names = {dn.name for dn in wf.defined_names.definedName}
