@@ -23,13 +23,13 @@ set_tests_properties(pdf_check pdf_long_annex pdf_missing_glyph PROPERTIES LABEL
 # Chinese typesetting of the running text (issue 14), measured on mutool's
 # per-character positions: no punctuation pair at full width, no stretched
 # line but those planeval -v reports, no collision, no kinsoku fault, edges
-# within 0.5 mm, and the share of pure-Chinese full lines filling 28 places
-# (94 % reached on the sample with AR PL UMing; the issue asks 97 %).
+# within 0.5 mm (a line-end mark's ink from a pdftoppm rendering), and at
+# least 97 % of the pure-Chinese full lines filling 28 places (the issue's).
 # tests/fixtures/typeset is another city's data with long running text:
 # parenthesised figures, quotations, titles in 《》, ——, …….
 add_test(NAME pdf_typeset
   COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/typeset_check.py
-          --run $<TARGET_FILE:planeval> --min-fill 0.94
+          --run $<TARGET_FILE:planeval> --min-fill 0.97
           ${PROJECT_SOURCE_DIR}/input/report.ini
           ${PROJECT_SOURCE_DIR}/tests/fixtures/other_city/report.ini
           ${PROJECT_SOURCE_DIR}/tests/fixtures/all_kinds/report.ini

@@ -496,10 +496,12 @@ static pe_status glue_compute(brk_glue *g, const unsigned *cp, const double *w, 
             if (!(i > 0 && g->pr[i - 1] + g->pl[i] > 0))
                 g->sr[i] = take_side(0.5 * em, br[i], g->pr[i], em);
             /* CLREQ: a stop or closing mark ends a line at half width when
-             * that is needed to fit it, and only if it is drawn in its left
-             * half, so that the half-width box meets the block's edge */
-            if (br[i] - PE_BREAK_KEEP_BLANK * em >= 0.5 * em)
-                g->ec[i] = 0.5 * em;
+             * that is needed to fit it. It gives its right blank, up to half
+             * an em and less PE_BREAK_KEEP_BLANK em, so that its ink stays
+             * inside the block: a mark drawn in its left half ends the line
+             * at half width, one drawn centred (UMing's 。、) at its ink. */
+            double e = br[i] - PE_BREAK_KEEP_BLANK * em;
+            g->ec[i] = e > 0.5 * em ? 0.5 * em : e > 0 ? e : 0;
         }
     return PE_OK;
 }
@@ -520,6 +522,12 @@ typedef struct { double w, shrink; size_t gaps; } brk_fit;
 #define DM_ANY      1e12            /* a break against the kinsoku rules */
 #define DM_OVER     1e15            /* one character wider than the line */
 #define DM_LONELY   3000.0          /* a last line of one character (孤字) */
+/* A full line of full-width characters only that leaves a character place
+ * empty (its slack opens the gaps between ideographs, which a type shop
+ * does last): weighed near a loose line, so that push-in or other breaks
+ * anywhere in the paragraph are preferred, yet below it, so that a loose
+ * line stays the last resort. */
+#define DM_SHORT    5e5
 
 /* Demerits of a line of measures f in `avail` pt; *loose set when it must
  * open its gaps beyond PE_BREAK_LOOSE. */
@@ -570,16 +578,19 @@ static pe_status fit_segment(const brk_text *t, const brk_glue *g, size_t a, siz
         goto cleanup;
     double *pp = pw + n + 1, *ps = pp + n + 1, *best = ps + n + 1;
     pw[0] = pp[0] = ps[0] = 0;
-    size_t *gp = malloc((n + 1) * sizeof *gp);
+    /* gp: gaps that may open; nw: characters narrower than a place */
+    size_t *gp = malloc(2 * (n + 1) * sizeof *gp), *nw = gp ? gp + n + 1 : NULL;
     if (!gp)
         goto cleanup;
-    gp[0] = 0;
+    gp[0] = nw[0] = 0;
+    double place = m->em + m->track;    /* one character place of the grid */
     for (i = 0; i < n; i++) {
         size_t c = a + i;
         pw[i + 1] = pw[i] + t->w[c];
         pp[i + 1] = pp[i] + (c + 1 < b ? g->pr[c] + g->pl[c + 1] : 0);
         ps[i + 1] = ps[i] + g->sr[c];
         gp[i + 1] = gp[i] + (c + 1 < b && g->gap[c]);
+        nw[i + 1] = nw[i] + (t->w[c] < place - 0.1 * m->em);
     }
     for (i = 0; i <= n; i++) {
         best[i] = HUGE_VAL;
@@ -610,6 +621,9 @@ static pe_status fit_segment(const brk_text *t, const brk_glue *g, size_t a, siz
             if (!last) {
                 unsigned q = t->brk[a + e - 1];
                 d += q == BRK_OK ? 0 : q == BRK_UNIT ? DM_UNIT : DM_ANY;
+                /* fewer characters than the line has places */
+                if (place > 0 && nw[ce] == nw[s] && (double)(ce - s) + 0.5 < avail / place)
+                    d += DM_SHORT;
             } else if (s > 0 && ce - s == 1) {
                 d += DM_LONELY;
             }

@@ -786,6 +786,85 @@ static void test_total_fit_rules(void **state)
     pe_lines_release(&l);
 }
 
+/* A stop or closing mark ends a line compressed by its own right blank:
+ * half an em where it is drawn in its left half, only its blank (less
+ * PE_BREAK_KEEP_BLANK em) where it is drawn centred, so that its ink never
+ * passes the block's edge. 29 characters fill 28 places: ， gives 0.5 em,
+ * the centred 、 0.33 em and the line-end 。 0.33 em. */
+static void test_line_end_mark_keeps_ink_inside(void **state)
+{
+    (void)state;
+    int centred = 1, left = 0;
+    pe_metrics mc = metrics(&centred), ml = metrics(&left);
+    sb b = { .n = 0 };
+    sb_cjk(&b, 9);
+    sb_str(&b, "、");
+    sb_cjk(&b, 9);
+    sb_str(&b, "，");
+    sb_cjk(&b, 7);
+    sb_str(&b, "完。");
+    double x[128];
+    size_t n;
+    int loose;
+    set_line_n(b.s, b.n, BODY, 1, &mc, x, &n, &loose);
+    assert_int_equal(n, 29);
+    assert_true(fabs(x[n] - BODY) < EPS);                   /* the line ends at the measure */
+    /* 。's ink (0.38–0.62 em of its box) ends inside the block, its box past it */
+    assert_true(x[28] + 0.62 * CJK <= BODY - (PE_BREAK_KEEP_BLANK * CJK - EPS));
+    assert_true(x[28] + CJK > BODY + 0.3 * CJK);
+    assert_true(x[28] - x[27] >= CJK - EPS);                /* 完 keeps its em */
+    assert_false(loose);
+    /* within a paragraph the 29 characters make one line, none pushed out */
+    sb_cjk(&b, 20);
+    pe_lines l;
+    assert_int_equal(pe_break_paragraph(b.s, b.n, BODY, 0, &mc, &l), PE_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].nchars, 29);
+    pe_lines_release(&l);
+    /* a mainland 。 (ink in its left half) ends the line at exactly half width */
+    b.n = 0;
+    sb_cjk(&b, 10);
+    sb_str(&b, "，");
+    sb_cjk(&b, 16);
+    sb_str(&b, "完。");
+    set_line_n(b.s, b.n, BODY, 1, &ml, x, &n, &loose);
+    assert_int_equal(n, 29);
+    assert_true(fabs(x[n] - BODY) < EPS);
+    assert_true(fabs(x[28] + 0.5 * CJK - BODY) < EPS);
+    /* the centred 。 cannot: 0.5 + 0.33 em is less than the em needed, so the
+     * paragraph breaks before 完 (完。 together, no 。 at a line start) */
+    assert_int_equal(pe_break_paragraph(b.s, b.n, BODY, 0, &mc, &l), PE_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].nchars, 27);
+    pe_lines_release(&l);
+}
+
+/* A full line of ideographs one character short (its gaps opened by 1/26
+ * em) is weighed near a loose line: here every line takes push-in instead
+ * (29 characters, its comma and its line-end comma at half width), though
+ * one short line would let all the lines after it be set solid. */
+static void test_short_line_weighed(void **state)
+{
+    (void)state;
+    int left = 0;
+    pe_metrics m = metrics(&left);
+    sb b = { .n = 0 };
+    for (int i = 0; i < 8; i++) {
+        sb_cjk(&b, 10);
+        sb_str(&b, "，");
+        sb_cjk(&b, 16);
+        sb_str(&b, "甲，");
+    }
+    pe_lines l;
+    assert_int_equal(pe_break_paragraph(b.s, b.n, BODY, 0, &m, &l), PE_OK);
+    assert_int_equal(l.n, 8);
+    for (size_t i = 0; i < l.n; i++) {
+        assert_int_equal(l.lines[i].nchars, 29);
+        assert_false(l.lines[i].loose);
+    }
+    pe_lines_release(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -813,6 +892,8 @@ int main(void)
         cmocka_unit_test(test_centred_mark_no_collision),
         cmocka_unit_test(test_pushin_before_pushout),
         cmocka_unit_test(test_total_fit_rules),
+        cmocka_unit_test(test_line_end_mark_keeps_ink_inside),
+        cmocka_unit_test(test_short_line_weighed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
