@@ -3,7 +3,7 @@
 # the end-to-end checks of the PDF (poppler-utils, qpdf).
 pe_stage(pe_page SOURCES src/pages.c src/layout.c LIBS pe_doc pe_font pe_break ${M_LIB})
 pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate)
-pe_stage(pe_pdf SOURCES src/pdf.c src/pdfa.c LIBS pe_page ${HPDF_LIB} PkgConfig::LIBDEFLATE Threads::Threads ${M_LIB})
+pe_stage(pe_pdf SOURCES src/pdf.c src/pdfa.c src/pdffont.c LIBS pe_page ${HPDF_LIB} PkgConfig::FREETYPE PkgConfig::LIBDEFLATE Threads::Threads ${M_LIB})
 pe_unit_test(test_layout SOURCES tests/test_layout.c LIBS pe_page)
 pe_unit_test(test_pages SOURCES tests/test_pages.c LIBS pe_page pe_fields)
 

@@ -1,32 +1,35 @@
 /* pdf.c — the PDF backend (pe_pdf.h): draws a page model (pe_page.h) with
  * libharu on the HarfBuzz subset fonts, with outline and document info. It
- * measures nothing and decides no position: layout is done in src/pages.c. */
+ * measures nothing and decides no position: layout is done in src/pages.c.
+ * Text operators are written into the page's content stream here, in the
+ * form libharu's HPDF_Page_TextOut writes them, for fonts made by pdffont.c
+ * (libharu's font objects cost more to make than the whole drawing). */
 #include "pe_pdf.h"
 #include "pdfa.h"
+#include "pdffont.h"
 
 #include <hpdf.h>
+#include <hpdf_pages.h>
+#include <hpdf_utils.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <libdeflate.h>
 
 #define NROLES PE_FONT_ROLES
 #define OUTLINE_DEPTH 4
 #define OUTLINE_RISE 4.0    /* pt: a bookmark shows a little above its heading */
 
-/* One font program, read from its subset file and deflated on a thread of
- * its own while the pages are drawn. */
+/* One font slot: its dictionary, named by the pages while they are drawn,
+ * and the reading of its subset file on a thread of its own meanwhile. */
 typedef struct {
-    const char *path;
-    unsigned char *z;       /* deflated program (malloc'd) */
-    size_t zlen, len;
-    int ok;
+    HPDF_Dict dict;
+    pe_pdf_font_data data;
     pthread_t tid;
     int started;
-} program_job;
+} font_job;
 
 typedef struct {
     const pe_pages *p;
@@ -34,15 +37,17 @@ typedef struct {
     const char *shown;      /* the output's name in messages */
     int oom;
     HPDF_Doc pdf;
-    HPDF_Font hfont[NROLES];
     HPDF_Encoder enc;
     HPDF_STATUS herr, hdetail;
     HPDF_Page *pages;
-    program_job programs[NROLES];   /* per font slot */
-    /* graphics state of the current page, to emit only changes */
+    font_job fonts[NROLES];         /* per font slot */
+    /* the current page: its content stream and graphics state, to emit
+     * only changes; the text matrix as libharu would track it */
+    HPDF_Stream cs;
     int in_text;
-    HPDF_Font cur_font;
+    HPDF_Dict cur_font;
     double cur_size, cur_tc, cur_lw, cur_fill, cur_stroke, cur_dash_on, cur_dash_off;
+    HPDF_REAL tm_x, tm_y;
 } pdf_ctx;
 
 /* libharu takes floats. Positions are rounded to 1/100 pt and spacing and
@@ -60,92 +65,67 @@ static void HPDF_STDCALL on_hpdf_error(HPDF_STATUS error_no, HPDF_STATUS detail_
     }
 }
 
-/* libdeflate at level 7: on the sample's fonts 1.6 × faster than zlib's
- * default level and 1 % smaller (the PDF has a size budget, SPEC §9). */
-#define PROGRAM_LEVEL 7
-
-/* Reads and deflates job->path (a zlib stream, as /FlateDecode wants). */
-static void *program_deflate(void *arg)
+/* Waits for the font threads; with `embed`, fills each slot's dictionary. */
+static void fonts_finish(pdf_ctx *c, int embed)
 {
-    program_job *j = arg;
-    FILE *f = fopen(j->path, "rb");
-    unsigned char *raw = NULL;
-    struct libdeflate_compressor *c = NULL;
-    long n = -1;
+    pe_src at = { c->shown, 0, 0 };
 
-    if (f && fseek(f, 0, SEEK_END) == 0)
-        n = ftell(f);
-    if (f && n > 0 && fseek(f, 0, SEEK_SET) == 0 && (raw = malloc((size_t)n)) != NULL &&
-        fread(raw, 1, (size_t)n, f) == (size_t)n &&
-        (c = libdeflate_alloc_compressor(PROGRAM_LEVEL)) != NULL) {
-        size_t cap = libdeflate_zlib_compress_bound(c, (size_t)n);
-        j->z = malloc(cap);
-        j->zlen = j->z ? libdeflate_zlib_compress(c, raw, (size_t)n, j->z, cap) : 0;
-        j->len = (size_t)n;
-        j->ok = j->zlen > 0;
-    }
-    libdeflate_free_compressor(c);
-    if (f)
-        fclose(f);
-    free(raw);
-    return NULL;
-}
-
-/* Waits for the deflate threads; each ready program becomes its font's
- * FontFile2 (a program that could not be read is left to libharu, which
- * embeds it from the file it loaded). */
-static void programs_finish(pdf_ctx *c, int embed)
-{
     for (int s = 0; s < NROLES; s++) {
-        program_job *j = &c->programs[s];
+        font_job *j = &c->fonts[s];
         if (j->started)
             pthread_join(j->tid, NULL);
         j->started = 0;
-        if (embed && j->ok)
-            for (int r = 0; r < NROLES; r++)
-                if (c->p->fonts.slot[r] == s && c->hfont[r]) {
-                    if (pe_pdf_font_program(c->pdf, c->hfont[r], j->z, j->zlen, j->len) != HPDF_OK)
-                        c->herr = c->herr ? c->herr : HPDF_INVALID_FONTDEF_DATA;
-                    break;
-                }
-        free(j->z);
-        j->z = NULL;
+        if (embed && j->dict && c->herr == 0) {
+            HPDF_STATUS ret = pe_pdf_font_complete(c->pdf, j->dict, &j->data);
+            if (ret != HPDF_OK) {
+                if (!j->data.ok)
+                    pe_error(c->d, at, "无法读取或解析字体子集文件（%s）；请检查临时目录的空间与"
+                             "权限，或换用其他字体", c->p->fonts.path[s]);
+                else
+                    pe_error(c->d, at, "生成字体 %s 的 PDF 对象时 libharu 出错（错误 0x%04X）",
+                             c->p->fonts.path[s], (unsigned)ret);
+                c->herr = ret ? ret : HPDF_INVALID_FONTDEF_DATA;
+            }
+        }
     }
 }
 
-/* Loads every font slot's subset file (pe_pages_subset) into libharu. */
+static void fonts_free(pdf_ctx *c)
+{
+    fonts_finish(c, 0);
+    for (int s = 0; s < NROLES; s++)
+        pe_pdf_font_data_free(&c->fonts[s].data);
+}
+
+/* Makes every used slot's font dictionary and starts reading its subset
+ * file (pe_pages_subset). */
 static pe_status fonts_load(pdf_ctx *c)
 {
     const pe_page_fonts *f = &c->p->fonts;
     pe_src at = { c->shown, 0, 0 };
-    int r, s;
 
-    for (s = 0; s < NROLES; s++) {
-        const char *name;
-        HPDF_Font hf;
+    for (int s = 0; s < NROLES; s++) {
+        font_job *j = &c->fonts[s];
         if (!pe_pages_slot_used(c->p, s))
             continue;
-        name = f->subset[s] ? HPDF_LoadTTFontFromFile(c->pdf, f->subset[s], HPDF_TRUE) : NULL;
-        hf = name ? HPDF_GetFont(c->pdf, name, "UTF-8") : NULL;
-        if (!hf) {
+        j->dict = f->subset[s] ? pe_pdf_font_shell(c->pdf) : NULL;
+        if (!j->dict) {
             pe_error(c->d, at, "libharu 无法载入字体 %s（错误 0x%04X）；请换用其他字体",
                      f->path[s], (unsigned)c->herr);
             return PE_ERR_IO;
         }
-        for (r = 0; r < NROLES; r++)
-            if (f->slot[r] == s)
-                c->hfont[r] = hf;
-        c->programs[s].path = f->subset[s];
-        if (pthread_create(&c->programs[s].tid, NULL, program_deflate, &c->programs[s]) == 0)
-            c->programs[s].started = 1;
+        j->data.path = f->subset[s];
+        if (pthread_create(&j->tid, NULL, pe_pdf_font_read, &j->data) == 0)
+            j->started = 1;
         else
-            program_deflate(&c->programs[s]);
+            pe_pdf_font_read(&j->data);
     }
     return PE_OK;
 }
 
-static void page_state_reset(pdf_ctx *c)
+static void page_state_reset(pdf_ctx *c, HPDF_Page pg)
 {
+    c->cs = ((HPDF_PageAttr)pg->attr)->stream;
     c->in_text = 0;
     c->cur_font = NULL;
     c->cur_size = -1;
@@ -156,10 +136,48 @@ static void page_state_reset(pdf_ctx *c)
     c->cur_dash_on = c->cur_dash_off = 0;
 }
 
+/* Writes `s` into the page's content stream. */
+static void put(pdf_ctx *c, const char *s)
+{
+    if (HPDF_Stream_WriteStr(c->cs, s) != HPDF_OK && c->herr == 0)
+        c->herr = HPDF_FAILD_TO_ALLOC_MEM;
+}
+
+/* Appends v to *p as libharu writes a real (HPDF_FToA: up to 5 decimals). */
+static void put_real(char **p, char *end, HPDF_REAL v)
+{
+    char tmp[HPDF_REAL_LEN + 2] = { 0 };
+    HPDF_FToA(tmp, v, tmp + sizeof tmp - 2);
+    for (const char *q = tmp; *q && *p < end; q++)
+        *(*p)++ = *q;
+    **p = '\0';
+}
+
+/* "a b … op\n" with n reals. */
+static void put_op(pdf_ctx *c, const HPDF_REAL *v, int n, const char *op)
+{
+    char line[HPDF_TMP_BUF_SIZ], *p = line, *end = line + sizeof line - 16;
+    for (int i = 0; i < n; i++) {
+        if (i)
+            *p++ = ' ';
+        put_real(&p, end, v[i]);
+    }
+    snprintf(p, (size_t)(line + sizeof line - p), " %s\n", op);
+    put(c, line);
+}
+
+static void text_begin(pdf_ctx *c)
+{
+    put(c, "BT\n");
+    c->in_text = 1;
+    c->tm_x = c->tm_y = 0;
+}
+
 static void text_end(pdf_ctx *c, HPDF_Page pg)
 {
+    (void)pg;
     if (c->in_text) {
-        HPDF_Page_EndText(pg);
+        put(c, "ET\n");
         c->in_text = 0;
     }
 }
@@ -172,51 +190,100 @@ static void set_fill(pdf_ctx *c, HPDF_Page pg, double gray)
     }
 }
 
-/* A glyph run: text objects stay open across consecutive runs, and font,
- * size and character spacing are set only when they change. A rotated run
- * gets a text object of its own. */
-static void draw_run(pdf_ctx *c, HPDF_Page pg, const pe_page_run *t)
+/* "/Fn size Tf": the slot's font, named in the page's resources. */
+static void set_font(pdf_ctx *c, HPDF_Page pg, const pe_page_run *t)
 {
-    char stackbuf[512];
-    char *buf = t->len < sizeof stackbuf ? stackbuf : malloc(t->len + 1);
+    HPDF_Dict f = c->fonts[c->p->fonts.slot[t->role]].dict;
+    const char *name = f ? HPDF_Page_GetLocalFontName(pg, f) : NULL;
+    HPDF_REAL size = R(t->size);
 
-    if (!buf) {
-        c->oom = 1;
+    if (!name) {
+        c->herr = c->herr ? c->herr : HPDF_PAGE_INVALID_FONT;
         return;
     }
-    memcpy(buf, t->text, t->len);
-    buf[t->len] = '\0';
+    put(c, "/");
+    put(c, name);
+    put(c, " ");
+    put_op(c, &size, 1, "Tf");
+    c->cur_font = f;
+    c->cur_size = t->size;
+}
+
+/* "<UTF-16BE codes> Tj" (code points outside the BMP were refused earlier;
+ * libharu's encoder made them spaces, and so does this). */
+static void show(pdf_ctx *c, const pe_page_run *t)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char buf[512];
+    size_t k = 0, i = 0;
+
+    buf[k++] = '<';
+    while (i < t->len) {
+        unsigned cp = 0;
+        size_t n = pe_utf8_decode(t->text + i, t->len - i, &cp);
+        if (n == 0)
+            break;
+        i += n;
+        if (cp > 0xFFFF)
+            cp = 0x20;
+        if (k + 8 > sizeof buf) {
+            buf[k] = '\0';
+            put(c, buf);
+            k = 0;
+        }
+        buf[k++] = hex[cp >> 12 & 15];
+        buf[k++] = hex[cp >> 8 & 15];
+        buf[k++] = hex[cp >> 4 & 15];
+        buf[k++] = hex[cp & 15];
+    }
+    memcpy(buf + k, "> Tj\n", 6);
+    put(c, buf);
+}
+
+/* A glyph run: text objects stay open across consecutive runs, and font,
+ * size and character spacing are set only when they change. A rotated run
+ * gets a text object of its own. The operators are those of libharu's
+ * HPDF_Page_TextOut: Td relative to the text matrix, in libharu's floats. */
+static void draw_run(pdf_ctx *c, HPDF_Page pg, const pe_page_run *t)
+{
     if (t->angle != 0) {
         double a = t->angle * M_PI / 180.0;
+        HPDF_REAL m[6] = { RF(cos(a)), RF(sin(a)), RF(-sin(a)), RF(cos(a)), R(t->x), R(t->y) };
         text_end(c, pg);
         set_fill(c, pg, t->gray);
-        HPDF_Page_BeginText(pg);
-        HPDF_Page_SetFontAndSize(pg, c->hfont[t->role], R(t->size));
-        HPDF_Page_SetTextMatrix(pg, RF(cos(a)), RF(sin(a)), RF(-sin(a)), RF(cos(a)), R(t->x),
-                                R(t->y));
-        HPDF_Page_ShowText(pg, buf);
-        HPDF_Page_EndText(pg);
+        text_begin(c);
+        set_font(c, pg, t);
+        put_op(c, m, 6, "Tm");
+        if (t->len)
+            show(c, t);
+        text_end(c, pg);
         c->cur_font = NULL;
         c->cur_size = -1;
     } else {
-        if (!c->in_text) {
-            HPDF_Page_BeginText(pg);
-            c->in_text = 1;
-        }
+        HPDF_REAL d[2];
+        if (!c->in_text)
+            text_begin(c);
         set_fill(c, pg, t->gray);
-        if (c->cur_font != c->hfont[t->role] || fabs(c->cur_size - t->size) > 1e-6) {
-            HPDF_Page_SetFontAndSize(pg, c->hfont[t->role], R(t->size));
-            c->cur_font = c->hfont[t->role];
-            c->cur_size = t->size;
-        }
+        if (c->cur_font != c->fonts[c->p->fonts.slot[t->role]].dict ||
+            fabs(c->cur_size - t->size) > 1e-6)
+            set_font(c, pg, t);
         if (fabs(c->cur_tc - t->tc) > 5e-4) {
-            HPDF_Page_SetCharSpace(pg, RF(t->tc));
+            HPDF_REAL tc = RF(t->tc);
+            if (tc < HPDF_MIN_CHARSPACE || tc > HPDF_MAX_CHARSPACE) {
+                c->herr = c->herr ? c->herr : HPDF_PAGE_OUT_OF_RANGE;
+                return;
+            }
+            put_op(c, &tc, 1, "Tc");
             c->cur_tc = t->tc;
         }
-        HPDF_Page_TextOut(pg, R(t->x), R(t->y), buf);
+        d[0] = R(t->x) - c->tm_x;
+        d[1] = R(t->y) - c->tm_y;
+        put_op(c, d, 2, "Td");
+        c->tm_x += d[0];
+        c->tm_y += d[1];
+        if (t->len)
+            show(c, t);
     }
-    if (buf != stackbuf)
-        free(buf);
 }
 
 /* Stroked segments as one path. */
@@ -264,7 +331,7 @@ static void draw_page(pdf_ctx *c, HPDF_Page pg, const pe_page *page)
 {
     size_t i;
 
-    page_state_reset(c);
+    page_state_reset(c, pg);
     HPDF_Page_SetWidth(pg, R(c->p->width));
     HPDF_Page_SetHeight(pg, R(c->p->height));
     for (i = 0; i < page->n && !c->oom; i++) {
@@ -339,7 +406,8 @@ pe_status pe_pdf_write(const pe_pages *p, const char *file, const char *shown, p
     pdf_ctx c;
     pe_status st;
     pe_src at = { shown, 0, 0 };
-    size_t i;
+    const char *names[NROLES];
+    size_t i, nnames = 0;
 
     if (res) {
         res->pages = 0;
@@ -382,13 +450,15 @@ pe_status pe_pdf_write(const pe_pages *p, const char *file, const char *shown, p
         st = PE_ERR_IO;
         goto cleanup;
     }
-    programs_finish(&c, 1);
+    fonts_finish(&c, 1);
     if (c.herr) {
-        pe_error(d, at, "嵌入字体时 libharu 出错（错误 0x%04X）", (unsigned)c.herr);
         st = PE_ERR_IO;
         goto cleanup;
     }
-    st = pe_pdfa_finish(c.pdf, d);
+    for (i = 0; i < NROLES; i++)
+        if (c.fonts[i].dict)
+            names[nnames++] = c.fonts[i].data.name;
+    st = pe_pdfa_finish(c.pdf, names, nnames, d);
     if (st != PE_OK)
         goto cleanup;
     if (HPDF_SaveToFile(c.pdf, file) != HPDF_OK || c.herr) {
@@ -401,7 +471,7 @@ pe_status pe_pdf_write(const pe_pages *p, const char *file, const char *shown, p
         res->pages = (int)p->npages;
     st = PE_OK;
 cleanup:
-    programs_finish(&c, 0);
+    fonts_free(&c);
     if (c.pdf)
         HPDF_Free(c.pdf);
     free(c.pages);

@@ -9,21 +9,15 @@
  * - HPDF_PDFA_SetPDFAConformance writes "/SubType", no xpacket BOM, no XML
  *   escaping, no pdf:Producer namespace check, and HPDF_PDFA_GenerateID
  *   hashes the wall clock (reruns would differ); both are replaced here.
- * - The ToUnicode CMap of a Type0 font (CreateCMap) is the encoding CMap
- *   with `begincidrange`, which a ToUnicode stream may not contain; its
- *   stream is rewritten in place (same object, no orphan).
- * - The font descriptor is made lazily in CIDFontType2_BeforeWrite_Func, at
- *   save time, after the used glyphs are known; pe_pdfa_finish runs that
- *   same function early (it is idempotent) and then adds CapHeight (missing
- *   in 2.3.0) and CIDSet.
+ * - Its Type0 fonts have a ToUnicode CMap with `begincidrange` (which a
+ *   ToUnicode stream may not contain) and no CapHeight or CIDSet; the fonts
+ *   are made by pdffont.c instead, complete.
  * - HPDF_ICC_LoadIccFromMem is used as is: an ICC stream with /N and
  *   /Alternate. */
 #include "pdfa.h"
 
 #include <hpdf_doc.h>
 #include <hpdf_encrypt.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
@@ -34,81 +28,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CODES 0x10000u              /* UTF-8 encoder: code = CID = BMP code point */
-#define CMAP_BLOCK 100              /* entries per bf block (PDF Reference 5.9.2) */
 #define ICC_MAX (4L << 20)          /* larger "profiles" are refused */
 #define SRGB_NAME "sRGB IEC61966-2.1"
 #define STREAM_LEVEL 6              /* libdeflate level of content streams and maps */
 
-/* ---- fonts ---- */
+/* ---- deflated streams ---- */
 
-/* gid[u] = the glyph the font's subset cmap gives code u (0 = .notdef; our
- * subsets map every unused code to 0). Only codes inside the format-4
- * segments are looked up, not all 65,536 (libharu scans the segments
- * linearly on every lookup). */
-static void font_codes(HPDF_FontDef def, HPDF_UINT16 *gid)
-{
-    HPDF_TTFontDefAttr ta = def->attr;
-    unsigned i, u, nseg = ta->cmap.seg_count_x2 / 2u;
-
-    memset(gid, 0, CODES * sizeof *gid);
-    if (ta->cmap.format != 4) {
-        for (u = 0; u < CODES; u++)
-            gid[u] = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)u);
-        return;
-    }
-    for (i = 0; i < nseg; i++)
-        for (u = ta->cmap.start_count[i]; u <= ta->cmap.end_count[i] && u < CODES; u++)
-            gid[u] = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)u);
-}
-
-/* Rewrites the ToUnicode stream `cm` in place. Codes are Unicode (the UTF-8
- * encoder, Identity-H), so the map is the identity: one bfrange <HH00> <HHFF>
- * <HH00> per high byte HH that holds a code the font draws (a bfrange may not
- * cross a last-byte boundary). Codes without a glyph never occur in the
- * content, so covering them costs nothing, and these uniform lines compress to
- * a few bytes each (an exact map of the sample's body font was 3 KB). */
-static HPDF_STATUS tounicode_write(HPDF_Dict cm, const HPDF_UINT16 *gid)
-{
-    HPDF_Stream s = cm->stream;
-    HPDF_STATUS ret = HPDF_OK;
-    unsigned hi, n = 0, done = 0, u;
-    unsigned char used[256] = { 0 };
-    char line[48];
-
-    for (u = 1; u < CODES; u++)
-        if (gid[u] && !used[u >> 8]) {
-            used[u >> 8] = 1;
-            n++;
-        }
-    HPDF_MemStream_FreeData(s);
-    HPDF_Dict_RemoveElement(cm, "Type");
-    HPDF_Dict_RemoveElement(cm, "CMapName");
-    HPDF_Dict_RemoveElement(cm, "CIDSystemInfo");
-    HPDF_Dict_RemoveElement(cm, "WMode");
-    ret |= HPDF_Stream_WriteStr(s, "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
-                                   "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
-                                   "1 begincodespacerange <0000> <FFFF> endcodespacerange\n");
-    for (hi = 0; hi < 256; hi++) {
-        if (!used[hi])
-            continue;
-        if (done % CMAP_BLOCK == 0) {
-            snprintf(line, sizeof line, "%u beginbfrange\n",
-                     n - done < CMAP_BLOCK ? n - done : CMAP_BLOCK);
-            ret |= HPDF_Stream_WriteStr(s, line);
-        }
-        snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", hi, hi, hi);
-        ret |= HPDF_Stream_WriteStr(s, line);
-        if (++done % CMAP_BLOCK == 0 || done == n)
-            ret |= HPDF_Stream_WriteStr(s, "endbfrange\n");
-    }
-    ret |= HPDF_Stream_WriteStr(s, "endcmap CMapName currentdict /CMap defineresource pop end end\n");
-    return ret;
-}
-
-/* The FontFile2 stream holds deflated bytes: its /Filter is written from
- * `filter` (FlateDecode), then, once the dictionary is written and before
- * the data, the filter is lifted so libharu copies the bytes as they are. */
+/* A stream that holds deflated bytes: its /Filter is written from `filter`
+ * (FlateDecode), then, once the dictionary is written and before the data,
+ * the filter is lifted so libharu copies the bytes as they are. */
 static HPDF_STATUS raw_data_write(HPDF_Dict obj, HPDF_Stream stream)
 {
     (void)stream;
@@ -187,8 +115,7 @@ static HPDF_STATUS streams_deflate(HPDF_Doc pdf)
             continue;
         HPDF_MemStream_FreeData(dict->stream);
         ret = HPDF_Stream_Write(dict->stream, z, (HPDF_UINT)zn);
-        dict->write_fn = raw_data_write;
-        dict->after_write_fn = raw_data_done;
+        pe_pdfa_stream_deflated(dict);
     }
     free(raw);
     free(z);
@@ -196,135 +123,11 @@ static HPDF_STATUS streams_deflate(HPDF_Doc pdf)
     return ret;
 }
 
-HPDF_STATUS pe_pdf_font_program(HPDF_Doc pdf, HPDF_Font f, const unsigned char *z, size_t zlen,
-                                size_t len)
+void pe_pdfa_stream_deflated(HPDF_Dict stream)
 {
-    HPDF_FontAttr fa = f->attr;
-    HPDF_FontDef def = fa->fontdef;
-    HPDF_TTFontDefAttr ta = def->attr;
-    HPDF_Dict desc, ff;
-    HPDF_STATUS ret = HPDF_OK;
-
-    if (fa->type != HPDF_FONT_TYPE0_TT || def->descriptor || zlen > 0xFFFFFFFFu ||
-        len > 0x7FFFFFFF)
-        return HPDF_INVALID_FONTDEF_DATA;
-    desc = HPDF_Dict_New(pdf->mmgr);
-    ff = desc ? HPDF_DictStream_New(pdf->mmgr, pdf->xref) : NULL;
-    if (!ff)
-        return HPDF_FAILD_TO_ALLOC_MEM;
-    ret |= HPDF_Stream_Write(ff->stream, z, (HPDF_UINT)zlen);
-    ret |= HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)len);
-    ff->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    ff->write_fn = raw_data_write;
-    ff->after_write_fn = raw_data_done;
-    ret |= HPDF_Dict_Add(desc, "FontFile2", ff);
-    /* the entries of libharu's CIDFontType2_BeforeWrite_Func, in its order */
-    ret |= HPDF_Xref_Add(pdf->xref, desc);
-    ret |= HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
-    ret |= HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
-    ret |= HPDF_Dict_AddNumber(desc, "Descent", def->descent);
-    ret |= HPDF_Dict_AddNumber(desc, "Flags", (HPDF_INT32)def->flags);
-    ret |= HPDF_Dict_Add(desc, "FontBBox", HPDF_Box_Array_New(pdf->mmgr, def->font_bbox));
-    ret |= HPDF_Dict_AddName(desc, "FontName", ta->base_font);
-    ret |= HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
-    ret |= HPDF_Dict_AddNumber(desc, "StemV", def->stemv);
-    ret |= HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
-    if (ret == HPDF_OK)
-        def->descriptor = desc;
-    return ret;
-}
-
-/* Adds CapHeight and CIDSet to the descriptor of a CIDFontType2 font whose
- * descriptor exists. A CID is in the set when its glyph is in the embedded
- * program: the subset holds exactly the code points its cmap maps (when
- * libharu embeds the program itself, only the glyphs flagged as used). */
-static HPDF_STATUS descriptor_complete(HPDF_Doc pdf, HPDF_FontDef def, const HPDF_UINT16 *gid,
-                                       int own_program)
-{
-    HPDF_TTFontDefAttr ta = def->attr;
-    HPDF_Dict desc = def->descriptor, cidset;
-    unsigned char *bits;
-    unsigned u, maxcid = 0;
-    HPDF_INT32 cap;
-    HPDF_STATUS ret = HPDF_OK;
-
-    /* libharu measures 'H' (hpdf_fontdef_tt.c); a subset without Latin
-     * capitals has none, and then the ascent is the top of its capitals */
-    cap = def->cap_height ? (HPDF_INT32)def->cap_height : (HPDF_INT32)def->ascent;
-    {   /* Length2/Length3 belong to Type 1 font files, not FontFile2 */
-        HPDF_Dict ff = HPDF_Dict_GetItem(desc, "FontFile2", HPDF_OCLASS_DICT);
-        if (ff) {
-            HPDF_Dict_RemoveElement(ff, "Length2");
-            HPDF_Dict_RemoveElement(ff, "Length3");
-        }
-    }
-    ret |= HPDF_Dict_AddNumber(desc, "CapHeight", cap);
-
-    bits = calloc(CODES / 8, 1);
-    if (!bits)
-        return HPDF_FAILD_TO_ALLOC_MEM;
-    bits[0] = 0x80; /* CID 0, .notdef, is always embedded */
-    for (u = 1; u < CODES; u++) {
-        if (gid[u] && gid[u] < ta->num_glyphs && (own_program || ta->glyph_tbl.flgs[gid[u]])) {
-            bits[u >> 3] |= (unsigned char)(0x80u >> (u & 7));
-            maxcid = u;
-        }
-    }
-    cidset = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!cidset) {
-        free(bits);
-        return HPDF_FAILD_TO_ALLOC_MEM;
-    }
-    cidset->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    ret |= HPDF_Stream_Write(cidset->stream, bits, maxcid / 8 + 1);
-    ret |= HPDF_Dict_Add(desc, "CIDSet", cidset);
-    free(bits);
-    return ret;
-}
-
-/* ToUnicode, descriptor, CapHeight and CIDSet of every Type0 TrueType font. */
-static pe_status fonts_complete(HPDF_Doc pdf, pe_diags *d)
-{
-    pe_src at = { NULL, 0, 0 };
-    HPDF_UINT16 *gid = malloc(CODES * sizeof *gid);
-    HPDF_UINT i;
-    pe_status st = PE_OK;
-
-    if (!gid)
-        return PE_ERR_NOMEM;
-    for (i = 0; i < pdf->font_mgr->count && st == PE_OK; i++) {
-        HPDF_Font f = HPDF_List_ItemAt(pdf->font_mgr, i);
-        HPDF_FontAttr fa = f->attr;
-        HPDF_STATUS ret;
-
-        if (fa->type != HPDF_FONT_TYPE0_TT)
-            continue;
-        if (strcmp(fa->encoder->name, "UTF-8") != 0 || !fa->cmap_stream ||
-            !f->before_write_fn) {
-            pe_error(d, at, "PDF/A：字体 %s 未使用 UTF-8 编码器，无法生成 ToUnicode；"
-                     "这是程序缺陷，请报告", fa->fontdef->base_font);
-            st = PE_ERR_IO;
-            break;
-        }
-        int own_program = fa->fontdef->descriptor != NULL;   /* pe_pdf_font_program */
-        font_codes(fa->fontdef, gid);
-        ret = tounicode_write(fa->cmap_stream, gid);
-        /* CIDFontType2_BeforeWrite_Func: embeds the glyphs used so far and
-         * makes the descriptor once; at save time it only re-links it */
-        if (ret == HPDF_OK)
-            ret = f->before_write_fn(f);
-        if (ret == HPDF_OK && fa->fontdef->descriptor)
-            ret = descriptor_complete(pdf, fa->fontdef, gid, own_program);
-        /* vertical metrics of a horizontal font: not needed */
-        HPDF_Dict_RemoveElement(fa->descendant_font, "DW2");
-        if (ret != HPDF_OK || !fa->fontdef->descriptor) {
-            pe_error(d, at, "PDF/A：无法补全字体 %s 的 ToUnicode、CapHeight 或 CIDSet"
-                     "（libharu 错误 0x%04X）", fa->fontdef->base_font, (unsigned)ret);
-            st = ret == HPDF_FAILD_TO_ALLOC_MEM ? PE_ERR_NOMEM : PE_ERR_IO;
-        }
-    }
-    free(gid);
-    return st;
+    stream->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    stream->write_fn = raw_data_write;
+    stream->after_write_fn = raw_data_done;
 }
 
 /* ---- output intent ---- */
@@ -588,7 +391,7 @@ static void md5_stream(HPDF_MD5_CTX *ctx, HPDF_Stream s)
  * stay byte-identical), different text, fonts or metadata a different one.
  * Font programs, CMaps and the ICC profile follow from these and are not
  * hashed again (they are most of the bytes). */
-static pe_status trailer_id(HPDF_Doc pdf, pe_diags *d)
+static pe_status trailer_id(HPDF_Doc pdf, const char *const *fonts, size_t nfonts, pe_diags *d)
 {
     static const HPDF_InfoType info[] = {
         HPDF_INFO_TITLE, HPDF_INFO_AUTHOR, HPDF_INFO_SUBJECT, HPDF_INFO_KEYWORDS,
@@ -609,12 +412,8 @@ static pe_status trailer_id(HPDF_Doc pdf, pe_diags *d)
             HPDF_MD5Update(&ctx, (const HPDF_BYTE *)v, (HPDF_UINT32)strlen(v));
         HPDF_MD5Update(&ctx, &sep, 1);
     }
-    for (i = 0; i < pdf->font_mgr->count; i++) {
-        HPDF_Font f = HPDF_List_ItemAt(pdf->font_mgr, i);
-        HPDF_FontAttr fa = f->attr;
-        HPDF_MD5Update(&ctx, (const HPDF_BYTE *)fa->fontdef->base_font,
-                       (HPDF_UINT32)strlen(fa->fontdef->base_font) + 1);
-    }
+    for (i = 0; i < nfonts; i++)
+        HPDF_MD5Update(&ctx, (const HPDF_BYTE *)fonts[i], (HPDF_UINT32)strlen(fonts[i]) + 1);
     for (i = 0; i < pdf->page_list->count; i++) {
         HPDF_Page pg = HPDF_List_ItemAt(pdf->page_list, i);
         HPDF_PageAttr pa = pg->attr;
@@ -664,18 +463,16 @@ HPDF_STATUS pe_pdfa_outline_dest(HPDF_Outline ol, HPDF_Page page, HPDF_REAL left
     return HPDF_OK;
 }
 
-pe_status pe_pdfa_finish(HPDF_Doc pdf, pe_diags *d)
+pe_status pe_pdfa_finish(HPDF_Doc pdf, const char *const *fonts, size_t nfonts, pe_diags *d)
 {
     pe_status st;
 
     pdf->pdf_version = HPDF_VER_14;   /* PDF/A-1 is based on PDF 1.4 */
-    st = fonts_complete(pdf, d);
-    if (st == PE_OK)
-        st = output_intent(pdf, d);
+    st = output_intent(pdf, d);
     if (st == PE_OK)
         st = metadata(pdf, d);
     if (st == PE_OK)
-        st = trailer_id(pdf, d);
+        st = trailer_id(pdf, fonts, nfonts, d);
     if (st == PE_OK) {
         HPDF_STATUS ret = streams_deflate(pdf);
         if (ret != HPDF_OK) {
