@@ -1,9 +1,10 @@
 /* pdf.c — the PDF backend (pe_pdf.h): draws a page model (pe_page.h) with
  * libharu on the HarfBuzz subset fonts, with outline and document info. It
  * measures nothing and decides no position: layout is done in src/pages.c.
- * Text operators are written into the page's content stream here, in the
- * form libharu's HPDF_Page_TextOut writes them, for fonts made by pdffont.c
- * (libharu's font objects cost more to make than the whole drawing). */
+ * The operators are written into the page's content stream here, in the
+ * form libharu's HPDF_Page_* functions write them (its number format), for
+ * fonts made by pdffont.c: libharu's font objects cost more to make than the
+ * whole drawing, and each of its operators clears a 512-byte buffer. */
 #include "pe_pdf.h"
 #include "pdfa.h"
 #include "pdffont.h"
@@ -182,10 +183,22 @@ static void text_end(pdf_ctx *c, HPDF_Page pg)
     }
 }
 
+/* "v op": a grey or a width, checked as libharu checks it. */
+static void put_level(pdf_ctx *c, double v, double max, const char *op)
+{
+    HPDF_REAL r = R(v);
+    if (r < 0 || r > max) {
+        c->herr = c->herr ? c->herr : HPDF_PAGE_OUT_OF_RANGE;
+        return;
+    }
+    put_op(c, &r, 1, op);
+}
+
 static void set_fill(pdf_ctx *c, HPDF_Page pg, double gray)
 {
+    (void)pg;
     if (fabs(c->cur_fill - gray) > 1e-6) {
-        HPDF_Page_SetGrayFill(pg, R(gray));
+        put_level(c, gray, 1, "g");
         c->cur_fill = gray;
     }
 }
@@ -293,38 +306,45 @@ static void draw_lines(pdf_ctx *c, HPDF_Page pg, const pe_page_lines *l)
 
     text_end(c, pg);
     if (fabs(c->cur_stroke - l->gray) > 1e-6) {
-        HPDF_Page_SetGrayStroke(pg, R(l->gray));
+        put_level(c, l->gray, 1, "G");
         c->cur_stroke = l->gray;
     }
     if (c->cur_dash_on != l->dash_on || c->cur_dash_off != l->dash_off) {
-        if (l->dash_on > 0) {
-            HPDF_UINT16 dash[2];
-            dash[0] = (HPDF_UINT16)lround(l->dash_on);
-            dash[1] = (HPDF_UINT16)lround(l->dash_off);
-            HPDF_Page_SetDash(pg, dash, 2, 0);
-        } else {
-            HPDF_Page_SetDash(pg, NULL, 0, 0);
+        long on = lround(l->dash_on), off = lround(l->dash_off);
+        char d[64];
+        if (l->dash_on > 0 && (on < 1 || off < 1 || on > HPDF_MAX_DASH_PATTERN ||
+                               off > HPDF_MAX_DASH_PATTERN)) {
+            c->herr = c->herr ? c->herr : HPDF_PAGE_OUT_OF_RANGE;
+            return;
         }
+        if (l->dash_on > 0)
+            snprintf(d, sizeof d, "[%ld %ld ] 0 d\n", on, off);
+        else
+            snprintf(d, sizeof d, "[] 0 d\n");
+        put(c, d);
         c->cur_dash_on = l->dash_on;
         c->cur_dash_off = l->dash_off;
     }
     if (fabs(c->cur_lw - l->width) > 1e-6) {
-        HPDF_Page_SetLineWidth(pg, R(l->width));
+        put_level(c, l->width, HPDF_LIMIT_MAX_REAL, "w");
         c->cur_lw = l->width;
     }
     for (i = 0; i < l->nsegs; i++) {
-        HPDF_Page_MoveTo(pg, R(l->segs[i].x0), R(l->segs[i].y0));
-        HPDF_Page_LineTo(pg, R(l->segs[i].x1), R(l->segs[i].y1));
+        HPDF_REAL m[2] = { R(l->segs[i].x0), R(l->segs[i].y0) };
+        HPDF_REAL t[2] = { R(l->segs[i].x1), R(l->segs[i].y1) };
+        put_op(c, m, 2, "m");
+        put_op(c, t, 2, "l");
     }
-    HPDF_Page_Stroke(pg);
+    put(c, "S\n");
 }
 
 static void draw_rect(pdf_ctx *c, HPDF_Page pg, const pe_page_rect *r)
 {
+    HPDF_REAL v[4] = { R(r->x), R(r->y), R(r->w), R(r->h) };
     text_end(c, pg);
     set_fill(c, pg, r->gray);
-    HPDF_Page_Rectangle(pg, R(r->x), R(r->y), R(r->w), R(r->h));
-    HPDF_Page_Fill(pg);
+    put_op(c, v, 4, "re");
+    put(c, "f\n");
 }
 
 static void draw_page(pdf_ctx *c, HPDF_Page pg, const pe_page *page)
