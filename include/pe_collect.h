@@ -117,8 +117,9 @@ lxw_error pe_ident_write_string(pe_ident *id, lxw_worksheet *ws, unsigned row, u
 lxw_error pe_ident_write_number(pe_ident *id, lxw_worksheet *ws, unsigned row, unsigned col,
                                 double v, lxw_format *fmt);
 /* Adds the hidden, protected PE_ID_SHEET to `wb` (call it last: a hidden sheet
- * must not be the first). */
-lxw_error pe_ident_write(const pe_ident *id, lxw_workbook *wb);
+ * must not be the first), its rows in order (a constant_memory workbook can
+ * hold it). Once: no record can be added after it. */
+lxw_error pe_ident_write(pe_ident *id, lxw_workbook *wb);
 
 /* FNV-1a 64 helpers of the format above. */
 uint64_t pe_ident_hash(uint64_t h, const char *s, size_t n);   /* start with PE_ID_FNV_INIT */

@@ -6,15 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A packed row of the identification: its sheet and where its records are
+ * in the text (format in pe_collect.h). */
 typedef struct {
     const char *sheet;
-    unsigned row, col;
-    int is_input;
-    pe_id_role role;
-    const char *table, *ind_id, *label;
-    int year;
-    uint64_t hash;          /* locked cells */
-} id_rec;
+    size_t off, len;
+} id_block;
 
 struct pe_ident {
     pe_arena *arena;
@@ -23,10 +20,12 @@ struct pe_ident {
     int base_year, target_year, eval_year;
     const char *dept;
     int year;
-    id_rec *recs;
-    size_t n, cap;
-    const char *last_sheet;     /* the previous record's sheet name (shared copy) */
+    pe_buf text;            /* the records, packed as they are added */
+    pe_buf line;            /* the record being added */
+    id_block *blocks;
+    size_t nblocks, capblocks;
     size_t ninputs, nlocked;
+    int oom;
 };
 
 static const char *const role_words[PE_ID_ROLE_COUNT] = {
@@ -104,6 +103,8 @@ pe_ident *pe_ident_new(const pe_model *m, const char *dept, int year)
     id->target_year = m->target_year;
     id->eval_year = m->eval_year;
     id->year = year;
+    pe_buf_init(&id->text);
+    pe_buf_init(&id->line);
     return id;
 }
 
@@ -111,53 +112,125 @@ void pe_ident_free(pe_ident *id)
 {
     if (!id)
         return;
-    free(id->recs);
+    free(id->blocks);
+    pe_buf_release(&id->text);
+    pe_buf_release(&id->line);
     pe_arena_free(id->arena);
     free(id);
 }
 
-static id_rec *rec_new(pe_ident *id, const lxw_worksheet *ws, unsigned row, unsigned col)
+/* A field of a packed record, escaped (format in pe_collect.h). */
+static void put_field(pe_buf *b, const char *s)
 {
-    if (id->n == id->cap) {
-        size_t cap = id->cap ? id->cap * 2 : 256;
-        id_rec *r = realloc(id->recs, cap * sizeof *r);
-        if (!r)
-            return NULL;
-        id->recs = r;
-        id->cap = cap;
+    const char *run = s;
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch >= 0x20 && ch != '\\')
+            continue;
+        pe_buf_add(b, run, (size_t)(s - run));
+        run = s + 1;
+        if (ch == '\\')
+            pe_buf_add(b, "\\\\", 2);
+        else if (ch == '\t')
+            pe_buf_add(b, "\\t", 2);
+        else if (ch == '\n')
+            pe_buf_add(b, "\\n", 2);
+        else
+            pe_buf_printf(b, "\\x%02x", ch);
     }
-    id_rec *r = &id->recs[id->n];
-    memset(r, 0, sizeof *r);
-    if (!id->last_sheet || strcmp(id->last_sheet, ws->name) != 0)
-        id->last_sheet = pe_arena_strdup(id->arena, ws->name);
-    if (!id->last_sheet)
-        return NULL;
-    r->sheet = id->last_sheet;
-    r->row = row;
-    r->col = col;
-    id->n++;
-    return r;
+    pe_buf_add(b, run, (size_t)(s - run));
 }
 
-static const char *dup_or_empty(pe_ident *id, const char *s)
+/* "C7" for 0-based row 6, col 2. */
+static void cell_ref(unsigned row, unsigned col, char out[16])
 {
-    return pe_arena_strdup(id->arena, s ? s : "");
+    char letters[8];
+    int n = 0;
+    unsigned c = col + 1;
+    while (c > 0 && n < 7) {
+        unsigned r = (c - 1) % 26;
+        letters[n++] = (char)('A' + r);
+        c = (c - 1) / 26;
+    }
+    int k = 0;
+    while (n > 0)
+        out[k++] = letters[--n];
+    snprintf(out + k, (size_t)(16 - k), "%u", row + 1);
+}
+
+/* Starts the record of a cell of `ws` in id->line: its kind and reference. */
+static void rec_begin(pe_ident *id, const char *kind, unsigned row, unsigned col)
+{
+    char ref[16];
+    cell_ref(row, col, ref);
+    id->line.len = 0;
+    pe_buf_puts(&id->line, kind);
+    pe_buf_add(&id->line, "\t", 1);
+    pe_buf_puts(&id->line, ref);
+}
+
+/* Appends the record in id->line to the block of sheet `ws` (a new block
+ * when the sheet changes or the block would pass PE_ID_BLOCK_MAX). */
+static int rec_end(pe_ident *id, const lxw_worksheet *ws)
+{
+    id_block *cur = id->nblocks ? &id->blocks[id->nblocks - 1] : NULL;
+    if (id->line.oom)
+        id->oom = 1;
+    if (id->oom)
+        return -1;
+    if (cur && strcmp(cur->sheet, ws->name) == 0 &&
+        cur->len + 1 + id->line.len <= PE_ID_BLOCK_MAX) {
+        pe_buf_add(&id->text, "\n", 1);
+        cur->len++;
+    } else {
+        const char *sheet = cur && strcmp(cur->sheet, ws->name) == 0
+                                ? cur->sheet : pe_arena_strdup(id->arena, ws->name);
+        if (id->nblocks == id->capblocks) {
+            size_t cap = id->capblocks ? 2 * id->capblocks : 16;
+            id_block *p = realloc(id->blocks, cap * sizeof *p);
+            if (!p) {
+                id->oom = 1;
+                return -1;
+            }
+            id->blocks = p;
+            id->capblocks = cap;
+        }
+        if (!sheet) {
+            id->oom = 1;
+            return -1;
+        }
+        if (id->nblocks > 0)
+            pe_buf_add(&id->text, "\n", 1);   /* becomes the block's NUL when written */
+        cur = &id->blocks[id->nblocks++];
+        cur->sheet = sheet;
+        cur->off = id->text.len;
+        cur->len = 0;
+    }
+    pe_buf_add(&id->text, id->line.s, id->line.len);
+    cur->len += id->line.len;
+    if (id->text.oom) {
+        id->oom = 1;
+        return -1;
+    }
+    return 0;
 }
 
 int pe_ident_add_input(pe_ident *id, const lxw_worksheet *ws, unsigned row, unsigned col,
                        pe_id_role role, const char *table, const char *ind_id, int year,
                        const char *label)
 {
-    id_rec *r = rec_new(id, ws, row, col);
-    if (!r)
-        return -1;
-    r->is_input = 1;
-    r->role = role;
-    r->table = dup_or_empty(id, table);
-    r->ind_id = dup_or_empty(id, ind_id);
-    r->label = dup_or_empty(id, label);
-    r->year = year;
-    if (!r->table || !r->ind_id || !r->label)
+    char t[24];
+    rec_begin(id, "in", row, col);
+    pe_buf_add(&id->line, "\t", 1);
+    pe_buf_puts(&id->line, pe_id_role_word(role));
+    pe_buf_add(&id->line, "\t", 1);
+    put_field(&id->line, table ? table : "");
+    pe_buf_add(&id->line, "\t", 1);
+    put_field(&id->line, ind_id ? ind_id : "");
+    snprintf(t, sizeof t, "\t%d\t", year);
+    pe_buf_puts(&id->line, t);
+    put_field(&id->line, label ? label : "");
+    if (rec_end(id, ws) != 0)
         return -1;
     id->ninputs++;
     return 0;
@@ -166,10 +239,13 @@ int pe_ident_add_input(pe_ident *id, const lxw_worksheet *ws, unsigned row, unsi
 int pe_ident_add_locked_string(pe_ident *id, const lxw_worksheet *ws, unsigned row,
                                unsigned col, const char *text)
 {
-    id_rec *r = rec_new(id, ws, row, col);
-    if (!r)
+    char hash[24];
+    rec_begin(id, "lock", row, col);
+    snprintf(hash, sizeof hash, "\t%016llx",
+             (unsigned long long)pe_ident_value_hash(text ? text : ""));
+    pe_buf_puts(&id->line, hash);
+    if (rec_end(id, ws) != 0)
         return -1;
-    r->hash = pe_ident_value_hash(text ? text : "");
     id->nlocked++;
     return 0;
 }
@@ -228,124 +304,28 @@ static void hex64(uint64_t v, char out[17])
     snprintf(out, 17, "%016llx", (unsigned long long)v);
 }
 
-/* "C7" for 0-based row 6, col 2. */
-static void cell_ref(unsigned row, unsigned col, char out[16])
+/* Writes rows in order (the seal, row 7, is computed over the records
+ * first), so a constant_memory workbook can hold it. The records' text is
+ * cut into its blocks in place: the identification cannot take more records. */
+lxw_error pe_ident_write(pe_ident *id, lxw_workbook *wb)
 {
-    char letters[8];
-    int n = 0;
-    unsigned c = col + 1;
-    while (c > 0 && n < 7) {
-        unsigned r = (c - 1) % 26;
-        letters[n++] = (char)('A' + r);
-        c = (c - 1) / 26;
-    }
-    int k = 0;
-    while (n > 0)
-        out[k++] = letters[--n];
-    snprintf(out + k, (size_t)(16 - k), "%u", row + 1);
-}
+    lxw_worksheet *ws;
+    id_writer w;
+    char hash[17], b[16], t[16], e[16], yr[16], ni[24], nl[24];
 
-/* A field of a packed record, escaped (format in pe_collect.h). */
-static void put_field(pe_buf *b, const char *s)
-{
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch >= 0x20 && ch != '\\')
-            continue;
-        pe_buf_add(b, run, (size_t)(s - run));
-        run = s + 1;
-        if (ch == '\\')
-            pe_buf_add(b, "\\\\", 2);
-        else if (ch == '\t')
-            pe_buf_add(b, "\\t", 2);
-        else if (ch == '\n')
-            pe_buf_add(b, "\\n", 2);
-        else
-            pe_buf_printf(b, "\\x%02x", ch);
-    }
-    pe_buf_add(b, run, (size_t)(s - run));
-}
-
-/* One record as a line (without its line feed). */
-static void put_record(pe_buf *b, const id_rec *r)
-{
-    char ref[16], t[24];
-    cell_ref(r->row, r->col, ref);
-    if (r->is_input) {
-        pe_buf_puts(b, "in\t");
-        pe_buf_puts(b, ref);
-        pe_buf_add(b, "\t", 1);
-        pe_buf_puts(b, pe_id_role_word(r->role));
-        pe_buf_add(b, "\t", 1);
-        put_field(b, r->table);
-        pe_buf_add(b, "\t", 1);
-        put_field(b, r->ind_id);
-        snprintf(t, sizeof t, "\t%d\t", r->year);
-        pe_buf_puts(b, t);
-        put_field(b, r->label);
-    } else {
-        pe_buf_puts(b, "lock\t");
-        pe_buf_puts(b, ref);
-        pe_buf_add(b, "\t", 1);
-        hex64(r->hash, t);
-        pe_buf_puts(b, t);
-    }
-}
-
-/* A packed row: its sheet and the offset of its records in the text. */
-typedef struct {
-    const char *sheet;
-    size_t off, len;
-} id_block;
-
-lxw_error pe_ident_write(const pe_ident *id, lxw_workbook *wb)
-{
-    lxw_worksheet *ws = workbook_add_worksheet(wb, PE_ID_SHEET);
+    if (id->oom)
+        return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    ws = workbook_add_worksheet(wb, PE_ID_SHEET);
     if (!ws)
         return LXW_ERROR_MEMORY_MALLOC_FAILED;
-    id_writer w = { ws, 0, PE_ID_FNV_INIT, LXW_NO_ERROR };
-    char hash[17], b[16], t[16], e[16], yr[16], ni[24], nl[24];
-    pe_buf text, line;
-    id_block *blocks = NULL;
-    size_t nblocks = 0, capblocks = 0;
-
-    /* the records, packed per sheet, first: the seal (row 7) covers them and
-     * the rows are written in order (constant_memory) */
-    pe_buf_init(&text);
-    pe_buf_init(&line);
-    for (size_t i = 0; i < id->n; i++) {
-        const id_rec *r = &id->recs[i];
-        line.len = 0;
-        put_record(&line, r);
-        id_block *cur = nblocks ? &blocks[nblocks - 1] : NULL;
-        if (cur && cur->sheet == r->sheet && cur->len + 1 + line.len <= PE_ID_BLOCK_MAX) {
-            pe_buf_add(&text, "\n", 1);
-            cur->len++;
-        } else {
-            if (nblocks > 0)
-                pe_buf_add(&text, "\n", 1);    /* replaced by the block's NUL below */
-            if (nblocks == capblocks) {
-                size_t cap = capblocks ? 2 * capblocks : 16;
-                id_block *p = realloc(blocks, cap * sizeof *p);
-                if (!p) {
-                    w.err = LXW_ERROR_MEMORY_MALLOC_FAILED;
-                    break;
-                }
-                blocks = p;
-                capblocks = cap;
-            }
-            cur = &blocks[nblocks++];
-            cur->sheet = r->sheet;
-            cur->off = text.len;
-            cur->len = 0;
-        }
-        pe_buf_add(&text, line.s ? line.s : "", line.len);
-        cur->len += line.len;
-    }
-    if (text.oom || line.oom)
-        w.err = LXW_ERROR_MEMORY_MALLOC_FAILED;
-    pe_buf_add(&text, "", 1);    /* room for the NULs that end the blocks below */
+    w.ws = ws;
+    w.row = 0;
+    w.seal = PE_ID_FNV_INIT;
+    w.err = LXW_NO_ERROR;
+    pe_buf_add(&id->text, "", 1);    /* the NUL after the last block */
+    if (id->text.oom)
+        return LXW_ERROR_MEMORY_MALLOC_FAILED;
+    id->oom = 1;                     /* the text is cut below */
 
     hex64(id->plan_hash, hash);
     snprintf(b, sizeof b, "%d", id->base_year);
@@ -370,29 +350,26 @@ lxw_error pe_ident_write(const pe_ident *id, lxw_workbook *wb)
         put_row(&w, r5, 2);
         put_row(&w, r6, 3);
     }
-    if (w.err == LXW_NO_ERROR && !text.oom) {
-        for (size_t k = 0; k < nblocks; k++) {
-            w.seal = hash_field(w.seal, blocks[k].sheet);
-            w.seal = pe_ident_hash(w.seal, text.s + blocks[k].off, blocks[k].len);
-            w.seal = pe_ident_hash(w.seal, "", 1);
-            w.seal = pe_ident_hash(w.seal, "\n", 1);
-        }
-        hex64(w.seal, hash);
-        w.err = worksheet_write_string(ws, 7, 0, "seal", NULL);
-        if (w.err == LXW_NO_ERROR)
-            w.err = worksheet_write_string(ws, 7, 1, hash, NULL);
-        /* each block is followed by '\n' (or the final NUL): end it in place */
-        for (size_t k = 0; k < nblocks && w.err == LXW_NO_ERROR; k++) {
-            text.s[blocks[k].off + blocks[k].len] = '\0';
-            w.err = worksheet_write_string(ws, (lxw_row_t)(8 + k), 0, blocks[k].sheet, NULL);
-            if (w.err == LXW_NO_ERROR)
-                w.err = worksheet_write_string(ws, (lxw_row_t)(8 + k), 1,
-                                               text.s + blocks[k].off, NULL);
-        }
+    for (size_t k = 0; k < id->nblocks; k++) {
+        const id_block *bl = &id->blocks[k];
+        w.seal = hash_field(w.seal, bl->sheet);
+        w.seal = pe_ident_hash(w.seal, id->text.s + bl->off, bl->len);
+        w.seal = pe_ident_hash(w.seal, "", 1);
+        w.seal = pe_ident_hash(w.seal, "\n", 1);
     }
-    free(blocks);
-    pe_buf_release(&text);
-    pe_buf_release(&line);
+    hex64(w.seal, hash);
+    if (w.err == LXW_NO_ERROR)
+        w.err = worksheet_write_string(ws, 7, 0, "seal", NULL);
+    if (w.err == LXW_NO_ERROR)
+        w.err = worksheet_write_string(ws, 7, 1, hash, NULL);
+    /* each block is followed by '\n' (or the final NUL): end it in place */
+    for (size_t k = 0; k < id->nblocks && w.err == LXW_NO_ERROR; k++) {
+        const id_block *bl = &id->blocks[k];
+        id->text.s[bl->off + bl->len] = '\0';
+        w.err = worksheet_write_string(ws, (lxw_row_t)(8 + k), 0, bl->sheet, NULL);
+        if (w.err == LXW_NO_ERROR)
+            w.err = worksheet_write_string(ws, (lxw_row_t)(8 + k), 1, id->text.s + bl->off, NULL);
+    }
     worksheet_protect(ws, NULL, NULL);
     worksheet_hide(ws);
     return w.err;

@@ -140,6 +140,22 @@ typedef struct {
 } xspan;
 #define SPAN_PAGE ((size_t)-1)
 
+/* A cell kept until sheet_close, which writes the sheet's rows in order: the
+ * workbook is written in libxlsxwriter's constant_memory mode (each row goes
+ * to a temporary file when the next one starts; strings are inline), and a
+ * row's height is known only once every column's width is. */
+typedef enum { XC_BLANK, XC_STRING, XC_NUMBER, XC_FNUM, XC_FSTR, XC_MERGE } xc_kind;
+typedef struct {
+    uint32_t row;           /* written with this row (a merge over rows: its last) */
+    uint32_t row1;          /* XC_MERGE: first row */
+    uint16_t col, col2;     /* XC_MERGE: first and last column */
+    uint8_t kind;
+    lxw_format *f;
+    double v;               /* XC_NUMBER, XC_FNUM: the value or the cached value */
+    const char *text;       /* XC_STRING, XC_MERGE: the text; XC_F*: the formula */
+    const char *shown;      /* XC_FSTR: the cached text */
+} xcell;
+
 /* One worksheet being filled: the widest text seen per column, the width
  * each column may grow to, and the text cells whose rows may need height. */
 typedef struct {
@@ -167,6 +183,9 @@ typedef struct {
     size_t nwraps, capwraps;
     xspan *spans;
     size_t nspans, capspans;
+    xcell *cells;           /* every cell, in the order written (sheet_close sorts) */
+    size_t ncells, capcells;
+    pe_arena *strs;         /* their texts and formulas */
     int oom;
 } xsheet;
 
@@ -396,32 +415,77 @@ static void track(xsheet *s, size_t row, size_t col, const char *text, int heade
     s->nwraps++;
 }
 
+/* A new cell of sheet s (in the store, see xcell); NULL on OOM. */
+static xcell *cell_new(xctx *x, xsheet *s, xc_kind kind, size_t row, size_t col, lxw_format *f)
+{
+    xcell *c;
+    if (row >= LXW_ROW_MAX || col >= LXW_COL_MAX) {
+        note_err(x, s, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE);
+        return NULL;
+    }
+    if (s->ncells == s->capcells) {
+        size_t cap = s->capcells ? 2 * s->capcells : 256;
+        xcell *p = realloc(s->cells, cap * sizeof *p);
+        if (!p) {
+            x->oom = 1;
+            return NULL;
+        }
+        s->cells = p;
+        s->capcells = cap;
+    }
+    c = &s->cells[s->ncells++];
+    memset(c, 0, sizeof *c);
+    c->row = (uint32_t)row;
+    c->row1 = (uint32_t)row;
+    c->col = (uint16_t)col;
+    c->col2 = (uint16_t)col;
+    c->kind = (uint8_t)kind;
+    c->f = f;
+    return c;
+}
+
+/* A copy of `t` kept with the sheet's cells; NULL on OOM. */
+static const char *cell_copy(xctx *x, xsheet *s, const char *t)
+{
+    const char *p = pe_arena_strdup(s->strs, t ? t : "");
+    if (!p)
+        x->oom = 1;
+    return p;
+}
+
+/* A string cell (never a formula); NULL or "" is a blank. */
+static void put_string(xctx *x, xsheet *s, size_t row, size_t col, const char *text,
+                       lxw_format *f)
+{
+    xcell *c = cell_new(x, s, text && *text ? XC_STRING : XC_BLANK, row, col, f);
+    if (c && c->kind == XC_STRING)
+        c->text = cell_copy(x, s, text);
+}
+
 /* Writes CSV or model text as a string (never a formula); NULL or "" is a blank. */
 static void put_text(xctx *x, xsheet *s, size_t row, size_t col, const char *text,
                      lxw_format *f)
 {
-    lxw_error e;
-    if (!text || !*text) {
-        e = worksheet_write_blank(s->ws, R(row), C(col), f);
-    } else {
-        e = worksheet_write_string(s->ws, R(row), C(col), text, f);
+    put_string(x, s, row, col, text, f);
+    if (text && *text)
         track(s, row, col, text, f == x->f.header, 1);
-    }
-    note_err(x, s, e);
 }
 
 static void put_number(xctx *x, xsheet *s, size_t row, size_t col, double v, int dec,
                        lxw_format *f)
 {
     char txt[64];
+    xcell *c;
     pe_number_format(v, clamp_dec(dec), txt, sizeof txt);
     track(s, row, col, txt, 0, 0);
-    note_err(x, s, worksheet_write_number(s->ws, R(row), C(col), v, f));
+    c = cell_new(x, s, XC_NUMBER, row, col, f);
+    if (c)
+        c->v = v;
 }
 
 static void put_blank(xctx *x, xsheet *s, size_t row, size_t col, lxw_format *f)
 {
-    note_err(x, s, worksheet_write_blank(s->ws, R(row), C(col), f));
+    cell_new(x, s, XC_BLANK, row, col, f);
 }
 
 /* Writes the formula in x->fb with a numeric cached value; `shown` is the
@@ -429,23 +493,128 @@ static void put_blank(xctx *x, xsheet *s, size_t row, size_t col, lxw_format *f)
 static void put_fnum(xctx *x, xsheet *s, size_t row, size_t col, double v,
                      const char *shown, lxw_format *f)
 {
+    xcell *c;
     if (x->fb.oom) {
         x->oom = 1;
         return;
     }
     track(s, row, col, shown, 0, 0);
-    note_err(x, s, worksheet_write_formula_num(s->ws, R(row), C(col), x->fb.s, f, v));
+    c = cell_new(x, s, XC_FNUM, row, col, f);
+    if (c) {
+        c->v = v;
+        c->text = cell_copy(x, s, x->fb.s);
+    }
 }
 
 static void put_fstr(xctx *x, xsheet *s, size_t row, size_t col, const char *v,
                      lxw_format *f)
 {
+    xcell *c;
     if (x->fb.oom) {
         x->oom = 1;
         return;
     }
     track(s, row, col, v, 0, 0);
-    note_err(x, s, worksheet_write_formula_str(s->ws, R(row), C(col), x->fb.s, f, v));
+    c = cell_new(x, s, XC_FSTR, row, col, f);
+    if (c) {
+        c->text = cell_copy(x, s, x->fb.s);
+        c->shown = cell_copy(x, s, v);
+    }
+}
+
+/* Merges rows [r1, r2] × columns [c1, c2] holding `text`. A merge over rows
+ * is written with its last row: its first cell and the rows above are kept
+ * as cells of their own rows (worksheet_merge_range then only adds the range
+ * and the last row's blanks; its writes to rows already written are refused). */
+static void put_merged_rows(xctx *x, xsheet *s, size_t r1, size_t c1, size_t r2, size_t c2,
+                            const char *text, lxw_format *f)
+{
+    size_t r, c;
+    xcell *m;
+    if (r2 > r1) {
+        for (r = r1; r < r2; r++)
+            for (c = c1; c <= c2; c++) {
+                if (r == r1 && c == c1)
+                    put_string(x, s, r, c, text, f);
+                else
+                    put_blank(x, s, r, c, f);
+            }
+    }
+    m = cell_new(x, s, XC_MERGE, r2, c1, f);
+    if (m) {
+        m->row1 = (uint32_t)r1;
+        m->col2 = (uint16_t)(c2 < LXW_COL_MAX ? c2 : LXW_COL_MAX - 1);
+        m->text = cell_copy(x, s, text);
+    }
+}
+
+/* The order cells are written in: by row, then column, then as recorded. */
+static int cell_cmp(const void *a, const void *b, void *cells)
+{
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    const xcell *p = (const xcell *)cells + i, *q = (const xcell *)cells + j;
+    if (p->row != q->row)
+        return p->row < q->row ? -1 : 1;
+    if (p->col != q->col)
+        return p->col < q->col ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+/* Writes one stored cell. */
+static void cell_write(xctx *x, xsheet *s, const xcell *c)
+{
+    lxw_row_t r = c->row;
+    lxw_col_t col = c->col;
+    switch ((xc_kind)c->kind) {
+    case XC_BLANK:
+        note_err(x, s, worksheet_write_blank(s->ws, r, col, c->f));
+        break;
+    case XC_STRING:
+        note_err(x, s, worksheet_write_string(s->ws, r, col, c->text, c->f));
+        break;
+    case XC_NUMBER:
+        note_err(x, s, worksheet_write_number(s->ws, r, col, c->v, c->f));
+        break;
+    case XC_FNUM:
+        note_err(x, s, worksheet_write_formula_num(s->ws, r, col, c->text, c->f, c->v));
+        break;
+    case XC_FSTR:
+        note_err(x, s, worksheet_write_formula_str(s->ws, r, col, c->text, c->f, c->shown));
+        break;
+    case XC_MERGE:
+        note_err(x, s, worksheet_merge_range(s->ws, c->row1, col, r, c->col2, c->text, c->f));
+        break;
+    }
+}
+
+/* Writes the sheet's rows in order: each row's height (rows below nrows),
+ * then its cells. */
+static void sheet_write_rows(xctx *x, xsheet *s, const double *height, size_t nrows)
+{
+    uint32_t *order = NULL;
+    size_t i, k = 0, row;
+
+    if (s->ncells > UINT32_MAX) {
+        x->oom = 1;
+        return;
+    }
+    order = malloc((s->ncells ? s->ncells : 1) * sizeof *order);
+    if (!order) {
+        x->oom = 1;
+        return;
+    }
+    for (i = 0; i < s->ncells; i++)
+        order[i] = (uint32_t)i;
+    qsort_r(order, s->ncells, sizeof *order, cell_cmp, s->cells);
+    for (row = 0; row < nrows || k < s->ncells; row++) {
+        if (row < nrows)
+            note_err(x, s, worksheet_set_row(s->ws, R(row), height[row], NULL));
+        for (; k < s->ncells && s->cells[order[k]].row == row; k++)
+            cell_write(x, s, &s->cells[order[k]]);
+        if (k < s->ncells && row >= nrows && s->cells[order[k]].row > row)
+            row = s->cells[order[k]].row - 1;   /* skip empty rows past the heights */
+    }
+    free(order);
 }
 
 /* Records an input cell in the identification (ind_id NULL: contact block). */
@@ -487,8 +656,7 @@ static void put_merged(xctx *x, xsheet *s, size_t row, size_t c1, size_t c2,
         put_text(x, s, row, c1, text, f);
         return;
     }
-    note_err(x, s, worksheet_merge_range(s->ws, R(row), C(c1), R(row), C(c2),
-                                         text ? text : "", f));
+    put_merged_rows(x, s, row, c1, row, c2, text, f);
 }
 
 /* ---- sheets: creation, shared page setup, column widths ---- */
@@ -514,7 +682,8 @@ static int sheet_open(xctx *x, xsheet *s, const char *name, size_t ncols)
     s->repeat_last = 0;
     s->first_page_end = s->ncols - 1;
     s->landscape = 1;
-    if (!s->width || !s->cap || !s->force || !s->shrink || !s->hidden) {
+    s->strs = pe_arena_new();
+    if (!s->width || !s->cap || !s->force || !s->shrink || !s->hidden || !s->strs) {
         x->oom = 1;
         return 0;
     }
@@ -778,13 +947,9 @@ static void sheet_write_spans(xctx *x, xsheet *s, double *height, size_t nrows)
         if (sp->row < nrows && h > height[sp->row])
             height[sp->row] = h;
         if (c2 > sp->c1)
-            note_err(x, s, worksheet_merge_range(s->ws, R(sp->row), C(sp->c1), R(sp->row),
-                                                 C(c2), sp->text, sp->f));
-        else if (*sp->text)
-            note_err(x, s, worksheet_write_string(s->ws, R(sp->row), C(sp->c1), sp->text,
-                                                  sp->f));
+            put_merged_rows(x, s, sp->row, sp->c1, sp->row, c2, sp->text, sp->f);
         else
-            note_err(x, s, worksheet_write_blank(s->ws, R(sp->row), C(sp->c1), sp->f));
+            put_string(x, s, sp->row, sp->c1, sp->text, sp->f);
         if (sp->input)
             validate_text(x, s, sp->row, sp->c1, sp->row, sp->c1, "请填写", NULL);
     }
@@ -836,11 +1001,10 @@ static void sheet_close(xctx *x, xsheet *s)
     }
     sheet_write_spans(x, s, height, nrows);
     /* every row gets its height, so the pages below are the printer's */
-    for (i = 0; i < nrows; i++) {
+    for (i = 0; i < nrows; i++)
         if (height[i] < ROW_LINE_PT)
             height[i] = ROW_LINE_PT;
-        note_err(x, s, worksheet_set_row(s->ws, R(i), height[i], NULL));
-    }
+    sheet_write_rows(x, s, height, nrows);
     if (s->tail_row > 0) {
         size_t brk;
         lxw_row_t hb[2];
@@ -874,6 +1038,11 @@ cleanup:
         free(s->spans[i].own);
     free(s->spans);
     free(s->wraps);
+    free(s->cells);
+    s->cells = NULL;
+    s->ncells = s->capcells = 0;
+    pe_arena_free(s->strs);
+    s->strs = NULL;
     free(s->cap);
     free(s->width);
     free(s->force);
@@ -1783,6 +1952,32 @@ static void chart_cache(xctx *x, lxw_chart_series *ser, const pe_indicator_table
     }
 }
 
+/* Fills a series' category cache with the indicators' names: the workbook is
+ * written in constant_memory mode, where libxlsxwriter cannot read them back
+ * from the sheet (the strings are freed with the chart). */
+static void chart_names(xctx *x, lxw_chart_series *ser, const pe_indicator_table *t,
+                        size_t i0, size_t i1)
+{
+    lxw_series_range *range = ser ? ser->categories : NULL;
+    size_t i;
+
+    if (!range || !range->data_cache)
+        return;
+    range->ignore_cache = LXW_TRUE;
+    range->has_string_cache = LXW_TRUE;
+    for (i = i0; i <= i1 && i < t->n; i++) {
+        lxw_series_data_point *pt = calloc(1, sizeof *pt);
+        if (!pt || !(pt->string = strdup(t->items[i].name ? t->items[i].name : ""))) {
+            free(pt);
+            x->oom = 1;
+            return;
+        }
+        pt->is_string = LXW_TRUE;
+        STAILQ_INSERT_TAIL(range->data_cache, pt, list_pointers);
+        range->num_data_points++;
+    }
+}
+
 /* A table gets chart sheets when it has rows, and not too many to read:
  * one per CHART_PAGE_ITEMS indicators (more labels than that do not print). */
 static size_t chart_sheets(const pe_indicator_table *t)
@@ -1830,6 +2025,7 @@ static void indicator_chart(xctx *x, const char *sheet, const pe_indicator_table
         chart_series_set_values(ser, sheet, R(r0), C(c->p), R(r1), C(c->p));
         chart_series_set_name(ser, "完成进度");
         chart_cache(x, ser, t, i0, i1, SERIES_PROGRESS);
+        chart_names(x, ser, t, i0, i1);
     }
     ser = chart_add_series(ch, NULL, NULL);
     if (ser) {
@@ -1837,6 +2033,7 @@ static void indicator_chart(xctx *x, const char *sheet, const pe_indicator_table
         chart_series_set_values(ser, sheet, R(r0), C(c->tau), R(r1), C(c->tau));
         chart_series_set_name(ser, "时间进度");
         chart_cache(x, ser, t, i0, i1, SERIES_TIME);
+        chart_names(x, ser, t, i0, i1);
     }
     memset(&axis_font, 0, sizeof axis_font);
     axis_font.size = CHART_FONT_PT;
@@ -2095,7 +2292,7 @@ static void county_sheet(xctx *x)
              t->measure ? t->measure : "", t->unit ? t->unit : "");
     put_span(x, &s, sub_row, 0, buf, x->f.subtitle, 0.0);
 
-    note_err(x, &s, worksheet_merge_range(s.ws, R(h1), 0, R(h2), 0, "县区", x->f.header));
+    put_merged_rows(x, &s, h1, 0, h2, 0, "县区", x->f.header);
     track(&s, h1, 0, "县区", 1, 0);
     if (ny > 0) {
         put_merged(x, &s, h1, c_t0, c_t0 + ny - 1, "目标", x->f.header);
@@ -2110,8 +2307,7 @@ static void county_sheet(xctx *x)
         static const char *tail[] = { "目标合计", "累计目标", "累计完成", "完成率", "状态",
                                       "数据检查" };
         for (j = 0; j < 6; j++) {
-            note_err(x, &s, worksheet_merge_range(s.ws, R(h1), C(c_tot + j), R(h2),
-                                                  C(c_tot + j), tail[j], x->f.header));
+            put_merged_rows(x, &s, h1, c_tot + j, h2, c_tot + j, tail[j], x->f.header);
             track(&s, h1, c_tot + j, tail[j], 1, 0);
         }
     }
@@ -2272,7 +2468,7 @@ static void annex_sheet(xctx *x, const pe_annex *a)
     }
 
     /* the label overflows into the next cells: it neither widens nor wraps column A */
-    note_err(x, &s, worksheet_write_string(s.ws, R(label_row), 0, name, x->f.label));
+    put_string(x, &s, label_row, 0, name, x->f.label);
     put_title(x, &s, title_row, a->title ? a->title : name);
     if (a->unit) {
         snprintf(buf, sizeof buf, "单位：%s", a->unit);
@@ -2555,6 +2751,7 @@ pe_status pe_xlsx_write_file(const pe_model *m, const char *file, const char *sh
         goto cleanup;
     }
     memset(&opt, 0, sizeof opt);
+    opt.constant_memory = LXW_TRUE;     /* rows written in order: sheet_close */
     x.wb = workbook_new_opt(file, &opt);
     if (!x.wb) {
         st = PE_ERR_NOMEM;
