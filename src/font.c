@@ -534,12 +534,13 @@ static const char *const DROP_TABLES[] = {
 
 /* ---- flattening nested composite glyphs ----
  *
- * libharu 2.3.0 embeds a drawn glyph and the components it names, but not the
- * components of those components: a composite built from composites (AR PL
- * UMing's ǖǘǚǜ, WenQuanYi Zen Hei's ∷ ≯) prints partly or wholly blank even
- * from a subset. Such glyphs are rewritten as simple glyphs holding the
- * outline FreeType assembles; every other table and glyph is kept byte for
- * byte. */
+ * libharu 2.3.0's own embedding took a drawn glyph and the components it
+ * names, but not the components of those components: a composite built from
+ * composites (AR PL UMing's ǖǘǚǜ, WenQuanYi Zen Hei's ∷ ≯) printed partly or
+ * wholly blank. Such glyphs are rewritten as simple glyphs holding the outline
+ * FreeType assembles; every other table and glyph is kept byte for byte.
+ * Since the PDF embeds the whole subset file (pdffont.c) and the OFD too, this
+ * only keeps the programs one level deep for simple rasterisers; it could go. */
 
 static unsigned rd16(const unsigned char *p)
 {
