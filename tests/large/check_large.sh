@@ -19,12 +19,14 @@
 #      - memory linear: peak(limit) ≤ 2 × 1.25 × peak(half) (a constant plus
 #        linear growth gives at most 2);
 #      - memory bounded: peak RSS ≤ 10 × the input + 2.5 × the base case's
-#        peak RSS (the base is the tiny case's full run: fonts, libraries,
-#        the fixed pages; the factor 2.5 is what the output of a report at
-#        the limits costs beyond 10 × its input — the page model and the
+#        peak RSS, taken as at least 25 MB (the base is the tiny case's full
+#        run: fonts, libraries, the fixed pages, 22.5–25.8 MB when this bound
+#        was set; the floor keeps the bound from tightening as that fixed
+#        cost falls). The factor 2.5 is what the output of a report at the
+#        limits costs beyond 10 × its input — the page model and the
 #        workbook's sheet being written; README gives the figures: 2,500
-#        indicators and targets took 83–86 MB, 3.0–3.3 × the base, before the
-#        workbook was written row by row, and 1.9–2.2 × after).
+#        indicators and targets took 83–86 MB (3.3 × 25 MB) before the
+#        workbook was written row by row, 48–51 MB (1.9–2.0 ×) after.
 #    The largest tables (2,500 indicators and targets) also go through
 #    --check, collect and merge (reading the collected workbook back), held
 #    to the same time and memory ratios.
@@ -153,16 +155,16 @@ for l in "${limits[@]}"; do
   ratio_ok "$name time limit / half" "${T[$name-limit]}" "${T[$name-half]}" 5 0.5
   # a constant plus linear growth gives at most 2 (RSS is stable: 1.25 × slack)
   ratio_ok "$name peak RSS limit / half" "${M[$name-limit]}" "${M[$name-half]}" 2.5
-  # peak ≤ 10 × input + 2.5 × base  ⇔  (peak − 10 × input) / base ≤ 2.5
+  # peak ≤ 10 × input + 2.5 × max(base, 25 MB)  ⇔  (peak − 10 × input) / max(base, 25 MB) ≤ 2.5
   ratio_ok "$name (peak − 10 × input) / base peak" \
-    "$(( ${M[$name-limit]} - 10 * ${S[$name-limit]} ))" "$base" 2.5 1
+    "$(( ${M[$name-limit]} - 10 * ${S[$name-limit]} ))" "$base" 2.5 25600
 done
 for mode in check collect merge; do
   h=rows-indicators-half:$mode l=rows-indicators-limit:$mode
   [ "${X[$h]}" = 0 ] && [ "${X[$l]}" = 0 ] || { echo "FAIL $mode: exit ${X[$h]} / ${X[$l]}"; fail=1; }
   ratio_ok "rows-indicators $mode time limit / half" "${T[$l]}" "${T[$h]}" 5 0.5
   ratio_ok "rows-indicators $mode (peak − 10 × input) / base peak" \
-    "$(( ${M[$l]} - 10 * ${S[$l]} ))" "$base" 2.5 1
+    "$(( ${M[$l]} - 10 * ${S[$l]} ))" "$base" 2.5 25600
 done
 ((fail)) && { echo "check_large: FAILED"; exit 1; }
 echo "check_large: all ratios within bounds"
