@@ -88,6 +88,11 @@ pe_status pe_break_paragraph(const char *text, size_t len, double measure, doubl
 pe_status pe_break_set_line(const char *text, size_t len, double avail, int justify,
                             const pe_metrics *m, double *x, size_t *n, int *loose);
 
+/* 1 if `text` holds two adjacent marks that the pair rule of
+ * pe_break_set_line compresses (`）、` `，《` `”。`…), judged by their classes
+ * only: lines without such a pair need no per-glyph setting. */
+int pe_break_has_pair(const char *text, size_t len);
+
 /* Width in pt of the widest piece of `text` that pe_break_text never breaks
  * (a number with its unit, a Latin word, `——`, a bracketed year), spaces not
  * counted: the least width a table column must give it. */

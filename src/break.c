@@ -774,6 +774,25 @@ cleanup:
     return st;
 }
 
+int pe_break_has_pair(const char *text, size_t len)
+{
+    size_t pos = 0;
+    int prev = MK_NONE;
+    while (pos < len) {
+        unsigned c;
+        size_t used = pe_utf8_decode(text + pos, len - pos, &c);
+        if (used == 0)
+            used = 1;
+        int k = used > 1 ? mark_class(c) : MK_NONE;
+        /* as glue_compute: an opening mark followed by a non-opening one is no pair */
+        if (prev != MK_NONE && k != MK_NONE && !(prev == MK_OPEN && k != MK_OPEN))
+            return 1;
+        prev = k;
+        pos += used;
+    }
+    return 0;
+}
+
 /* ---- public API ----
  * Contract details beyond pe_break.h, shared by both entry points:
  * - *out is always initialised; on PE_ERR_NOMEM it is left empty.

@@ -328,6 +328,30 @@ static int fits_one_line(lay_ctx *c, const lay_text *t, size_t start, size_t end
 
 #define WRAP_PARAGRAPH 2   /* wrap_text mode: total fit with punctuation compression */
 
+/* The width of a line that is set ragged or centred (table cells, captions,
+ * titles): adjacent punctuation marks share their blank as in running text
+ * (pe_break_set_line, not justified), so the line is aligned on the width
+ * it is drawn with. Lines without such a pair keep their summed width. */
+static void compressed_width(lay_ctx *c, const lay_text *t, pe_line *ln)
+{
+    const char *s = t->text + ln->start;
+    size_t len = ln->end - ln->start, n = 0;
+    double *xs;
+    wctx w;
+    pe_metrics m;
+
+    if (!pe_break_has_pair(s, len))
+        return;
+    xs = pe_arena_alloc(c->a, (len + 1) * sizeof *xs);
+    m = text_metrics(c, t, &w);
+    if (!xs || pe_break_set_line(s, len, HUGE_VAL, 0, &m, xs, &n, NULL) != PE_OK) {
+        c->oom = 1;
+        return;
+    }
+    if (n > 0)
+        ln->width = xs[n] + t->track;   /* as summed: the last glyph's spacing included */
+}
+
 /* Fills t->lines by breaking t->text into `measure` (first line `indent`
  * narrower); `balanced` 1 for titles, WRAP_PARAGRAPH for justified running
  * text (pe_break_paragraph), 0 greedy; a '\n' forces a break. The lines
@@ -376,6 +400,8 @@ static void wrap_text(lay_ctx *c, lay_text *t, double measure, double indent, in
                     nlines[total + i] = ls.lines[i];
                     nlines[total + i].start += seg;
                     nlines[total + i].end += seg;
+                    if (balanced != WRAP_PARAGRAPH)
+                        compressed_width(c, t, &nlines[total + i]);
                 }
                 t->lines = nlines;
                 total += ls.n;
@@ -2002,13 +2028,21 @@ static void place_text(lay_ctx *c, pe_font_role role, double size, double tc, do
     place_run(c, role, size, tc, 0, x, y, s, len);
 }
 
+static int place_set_line(lay_ctx *c, const lay_text *t, const pe_line *ln, double x,
+                          double top, double h, double avail, int justify);
+
 /* Places line `i` of `t` with its left edge at x and its em box centred in a
- * band of height h whose top is at y `top`. */
+ * band of height h whose top is at y `top`. A line with adjacent punctuation
+ * marks is set glyph by glyph with them compressed (as compressed_width
+ * measured it), when it is drawn with its own tracking. */
 static void place_text_line(lay_ctx *c, const lay_text *t, size_t i, double x, double top,
                             double h, double tc)
 {
     const pe_line *ln = &t->lines[i];
     double base = top - (h - t->size) / 2 - t->size * PE_CJK_ASCENT;
+    if (tc == t->track && pe_break_has_pair(t->text + ln->start, ln->end - ln->start) &&
+        place_set_line(c, t, ln, x, top, h, HUGE_VAL, 0))
+        return;
     place_text(c, t->role, t->size, tc, x, base, t->text + ln->start, ln->end - ln->start);
 }
 
@@ -2059,12 +2093,12 @@ static void note_loose(lay_ctx *c, const lay_text *t, const pe_line *ln, double 
     c->notes[c->nnotes++] = kept;
 }
 
-/* Places a line of running text with its punctuation compressed and, unless
- * it is its paragraph's last, justified to `avail` (pe_break_set_line): each
- * glyph at its own position, as runs of equal character spacing. Returns 0
- * if memory ran out (nothing placed). */
+/* Places a line with its punctuation compressed and, when `justify`,
+ * justified to `avail` (pe_break_set_line): each glyph at its own position,
+ * as runs of equal character spacing. Returns 0 if memory ran out (nothing
+ * placed). */
 static int place_set_line(lay_ctx *c, const lay_text *t, const pe_line *ln, double x,
-                          double top, double h, double avail)
+                          double top, double h, double avail, int justify)
 {
     const char *s = t->text + ln->start;
     size_t len = ln->end - ln->start, n = 0, i = 0, j, j0, k;
@@ -2076,7 +2110,7 @@ static int place_set_line(lay_ctx *c, const lay_text *t, const pe_line *ln, doub
     pe_metrics m = text_metrics(c, t, &w);
 
     if (!xs || !off ||
-        pe_break_set_line(s, len, avail, !ln->last, &m, xs, &n, &loose) != PE_OK) {
+        pe_break_set_line(s, len, avail, justify, &m, xs, &n, &loose) != PE_OK) {
         c->oom = 1;
         return 0;
     }
@@ -2118,7 +2152,8 @@ static void place_item_line(lay_ctx *c, const lay_item *it, double top, double h
         return;
     ln = &t->lines[it->line];
     if (it->align == AL_JUSTIFY &&
-        place_set_line(c, t, ln, PE_MARGIN_LEFT + it->x, top, h, PE_BLOCK_W - it->x))
+        place_set_line(c, t, ln, PE_MARGIN_LEFT + it->x, top, h, PE_BLOCK_W - it->x,
+                       !ln->last))
         return;
     place_text_line(c, t, it->line, PE_MARGIN_LEFT + it->x, top, h, t->track);
 }

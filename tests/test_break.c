@@ -865,6 +865,20 @@ static void test_short_line_weighed(void **state)
     pe_lines_release(&l);
 }
 
+/* The class-only test for a line that needs setting glyph by glyph: a
+ * closing or stop mark followed by any mark, or two opening marks. */
+static void test_has_pair(void **state)
+{
+    (void)state;
+    static const char *const yes[] = { "（9）、钦", "甲，《乙》", "完。”", "“《规划》”", "》（", "（“" };
+    static const char *const no[] = { "", "甲乙丙", "（一）二", "“十四五”规划", "，甲。",
+                                      "（）", "“，", "\xff\xfe" };
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        assert_true(pe_break_has_pair(yes[i], strlen(yes[i])));
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        assert_false(pe_break_has_pair(no[i], strlen(no[i])));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -894,6 +908,7 @@ int main(void)
         cmocka_unit_test(test_total_fit_rules),
         cmocka_unit_test(test_line_end_mark_keeps_ink_inside),
         cmocka_unit_test(test_short_line_weighed),
+        cmocka_unit_test(test_has_pair),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

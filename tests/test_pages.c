@@ -386,6 +386,67 @@ static void test_table_cells(void **state)
     pe_diags_release(&d);
 }
 
+/* Punctuation compression outside running text (issue 14): in a table cell
+ * and in the centred title, `）、` takes 1.5 em at each one's size, and the
+ * title is centred on the width it is drawn with. */
+static void test_compression_in_cells_and_titles(void **state)
+{
+    static const char *cells[] = { "项目", "说明", "甲", "钦州（北区）、灵山", "乙", "一二三" };
+    pe_model *m = model_new(0);
+    pe_doc *doc = doc_new();
+    pe_diags d;
+    pe_pages *p;
+    pe_block *b;
+    size_t i, pairs = 0;
+    double tx0 = 0, tx1 = 0, ty = -1, px = 0, py = 0;
+    unsigned prev = 0;      /* the glyph before, across runs (a compressed mark ends one) */
+    (void)state;
+
+    pe_diags_init(&d);
+    doc->title = "测试（规划）、报告";
+    b = add_block(doc, PE_BLK_GFM_TABLE, NULL);
+    b->ncols = 2;
+    b->nrows = 3;
+    b->cells = cells;
+    p = build(m, doc, &d, PE_OK);
+    for (i = 0; i < p->pages[0].n; i++) {
+        const pe_page_run *r = &p->pages[0].objs[i].u.text;
+        size_t off = 0, k = 0;
+        double x = r->x;
+        if (p->pages[0].objs[i].kind != PE_OBJ_TEXT)
+            continue;
+        if (fabs(r->y - py) > EPS)
+            prev = 0;
+        py = r->y;
+        for (; off < r->len; k++) {
+            unsigned cp = 0;
+            size_t u = pe_utf8_decode(r->text + off, r->len - off, &cp);
+            if (prev == 0xFF09 && cp == 0x3001) {           /* ）、 at half an em */
+                assert_true(fabs(x - px - r->size / 2) < EPS);
+                pairs++;
+            }
+            if (cp == 0x6D4B && ty < 0) {                   /* 测: the title starts */
+                ty = r->y;
+                tx0 = x;
+            }
+            if (cp == 0x544A && fabs(r->y - ty) < EPS)      /* 告: the title ends */
+                tx1 = x + r->adv[k];
+            prev = cp;
+            px = x;
+            x += r->adv[k];
+            off += u ? u : 1;
+        }
+    }
+    assert_int_equal(pairs, 2);
+    /* centred on its compressed width: equal margins left and right */
+    assert_true(ty > 0 && tx1 > tx0);
+    assert_true(fabs((tx0 - PE_MARGIN_LEFT) - (PE_MARGIN_LEFT + PE_BLOCK_W - tx1)) < 0.05);
+    pe_pages_free(p);
+    pe_doc_free(doc);
+    pe_model_free(m);
+    pe_diags_release(&d);
+}
+
 /* A figure goes where it fits (issue 14): a chart of 40 bars after an
  * eight-line paragraph starts on page 1 (the rest of it, continued on page
  * 2) instead of leaving page 1 a third full. */
@@ -455,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_page_breaks),
         cmocka_unit_test(test_heading_keep_and_outline),
         cmocka_unit_test(test_table_cells),
+        cmocka_unit_test(test_compression_in_cells_and_titles),
         cmocka_unit_test(test_chart_fills_the_page_rest),
         cmocka_unit_test(test_glyph_check),
     };

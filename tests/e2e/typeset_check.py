@@ -4,7 +4,9 @@ text (3号, 16 pt) from the per-character positions of `mutool draw -F stext`
 (issue 14):
 
   pairs      adjacent full-width punctuation marks in a line, and how many of
-             them are set at full width (the first mark's advance ≥ 0.75 em)
+             them are set at full width (the first mark's advance ≥ 0.75 em);
+             counted in the running text and in all text of the PDF (table
+             cells, notes, captions, titles), each at its own size
   stretched  lines where a gap after an ideograph exceeds 1.15 em, or whose
              mean gap after ideographs exceeds 1.03 em
   short      full lines (not a paragraph's last) of pure Chinese (full-width
@@ -148,19 +150,55 @@ def parse_pgm(data):
     return w, h, data[pos + 1:pos + 1 + w * h]
 
 
+def all_pairs(root):
+    """Adjacent full-width marks in every text of the PDF (table cells, notes,
+    captions, titles, running text): per page, font size and baseline, the
+    characters left to right; a pair is two neighbouring full-width marks
+    (a font's proportional quotes are none), the second starting within 1.2
+    em of the first, so not in the next cell. Returns
+    [(page, a, b, advance in em, the run's text)]."""
+    pairs = []
+    for pno, page in enumerate(root.iter("page")):
+        rows = {}
+        for font in page.iter("font"):
+            size = float(font.get("size"))
+            for ch in font.iter("char"):
+                c = ch.get("c")
+                if c is None or c.isspace():
+                    continue
+                q = [float(v) for v in ch.get("quad").split()]
+                rows.setdefault((size, round(float(ch.get("y")), 1)), []).append(
+                    (c, float(ch.get("x")), q[2] - q[0]))
+        for (size, _), chars in sorted(rows.items()):
+            chars.sort(key=lambda t: t[1])
+            for (a, xa, wa), (b, xb, wb) in zip(chars, chars[1:]):
+                if (a in MARKS and b in MARKS and wa >= 0.9 * size and wb >= 0.9 * size and
+                        xb - xa < 1.2 * size):
+                    pairs.append((pno + 1, a, b, (xb - xa) / size,
+                                  "".join(c for c, _, _ in chars)))
+    return pairs
+
+
 def text_of(line):
     return "".join(c for c, _, _ in line["chars"])
 
 
 def measure(pdf, verbose=False, warned=None):
     """warned: (page, text prefix) of the lines planeval reported loose."""
-    lines = body_lines(stext(pdf))
+    root = stext(pdf)
+    lines = body_lines(root)
     em = BODY
-    m = {"pdf": pdf, "lines": len(lines), "pairs": 0, "pairs_full": 0, "stretched": 0,
+    m = {"pdf": pdf, "lines": len(lines), "pairs": 0, "pairs_full": 0, "pairs_all": 0,
+         "pairs_all_full": 0, "stretched": 0,
          "stretched_reported": 0, "full_cjk": 0, "short": 0, "short_reported": 0,
          "collisions": 0, "kinsoku": 0, "edges": 0}
     notes = []
     pages = {}
+    for page, a, b, adv, run in all_pairs(root):
+        m["pairs_all"] += 1
+        if adv >= 0.75:
+            m["pairs_all_full"] += 1
+            notes.append("full-width pair %s%s (any text): p%d %s" % (a, b, page, run))
 
     for k, ln in enumerate(lines):
         ch = ln["chars"]
@@ -303,9 +341,11 @@ def check_all(inputs, planeval, tmp, done, as_json, verbose, allow, min_fill):
         if as_json:
             print(json.dumps(m, ensure_ascii=False))
         else:
-            print("%s: pairs at full width %d of %d, stretched %d (%d reported), short %d of %d "
-                  "(%d reported), collisions %d, kinsoku %d, edges %d (%d lines)"
-                  % (pdf, m["pairs_full"], m["pairs"], m["stretched"], m["stretched_reported"],
+            print("%s: pairs at full width %d of %d (in all text %d of %d), stretched %d "
+                  "(%d reported), short %d of %d (%d reported), collisions %d, kinsoku %d, "
+                  "edges %d (%d lines)"
+                  % (pdf, m["pairs_full"], m["pairs"], m["pairs_all_full"], m["pairs_all"],
+                     m["stretched"], m["stretched_reported"],
                      m["short"], m["full_cjk"], m["short_reported"], m["collisions"],
                      m["kinsoku"], m["edges"], m["lines"]))
         if done:
@@ -322,7 +362,7 @@ def check_all(inputs, planeval, tmp, done, as_json, verbose, allow, min_fill):
             print("  fill: %d of %d pure-Chinese full lines fill 28 places (%.1f %%)"
                   % (m["full_cjk"] - short, m["full_cjk"], 100 * fill))
             fails = []
-            if m["pairs_full"]:
+            if m["pairs_full"] or m["pairs_all_full"]:
                 fails.append("pairs at full width")
             if unreported > 0:
                 fails.append("stretched lines not reported by planeval -v")
