@@ -88,6 +88,15 @@ pe_status pe_break_paragraph(const char *text, size_t len, double measure, doubl
 pe_status pe_break_set_line(const char *text, size_t len, double avail, int justify,
                             const pe_metrics *m, double *x, size_t *n, int *loose);
 
+/* pe_break_text and pe_break_balanced measuring each line as
+ * pe_break_set_line sets it unjustified: adjacent punctuation marks share
+ * their blank (`）、` is 1.5 em), nothing else is compressed. For table
+ * cells, notes, captions and titles. */
+pe_status pe_break_text_m(const char *text, size_t len, double measure, double first_indent,
+                          const pe_metrics *m, pe_lines *out);
+pe_status pe_break_balanced_m(const char *text, size_t len, double measure,
+                              const pe_metrics *m, pe_lines *out);
+
 /* 1 if `text` holds two adjacent marks that the pair rule of
  * pe_break_set_line compresses (`）、` `，《` `”。`…), judged by their classes
  * only: lines without such a pair need no per-glyph setting. */

@@ -29,6 +29,8 @@ typedef struct {
     size_t *off;           /* n + 1 byte offsets; off[n] is the text length */
     double *w;             /* n advances, negative or NaN ones clamped to 0 */
     unsigned char *brk;    /* n: BRK_* quality of the break after cp[i] */
+    double *cw;            /* NULL, or n: what the pair rule takes between cp[i - 1]
+                              and cp[i] when both are on one line (cw[0] = 0) */
 } brk_text;
 
 /* Where one fill sends its lines: counts them, and appends them to `out`
@@ -207,6 +209,7 @@ static pe_status brk_text_rules(brk_text *t)
 
 static void brk_text_release(brk_text *t)
 {
+    free(t->cw);
     free(t->cp);
     free(t->off);
     free(t->w);
@@ -286,7 +289,7 @@ static pe_status sink_line(brk_sink *k, const brk_text *t, size_t s, size_t e, i
     l->nchars = e > s ? e - s : 0;
     l->width = 0.0;
     for (size_t i = s; i < e; i++)
-        l->width += t->w[i];
+        l->width += t->w[i] - (t->cw && i > s ? t->cw[i] : 0);
     l->last = last;
     l->loose = 0;
     return PE_OK;
@@ -309,7 +312,7 @@ static pe_status fill_segment(const brk_text *t, size_t a, size_t b, double meas
         size_t j;
         memset(best, 0, sizeof best);
         for (j = s; j < b; j++) {
-            acc += t->w[j];
+            acc += t->w[j] - (t->cw && j > s ? t->cw[j] : 0);
             if (!is_space(t->cp[j])) {
                 if (acc > avail)
                     break;
@@ -504,6 +507,26 @@ static pe_status glue_compute(brk_glue *g, const unsigned *cp, const double *w, 
             g->ec[i] = e > 0.5 * em ? 0.5 * em : e > 0 ? e : 0;
         }
     return PE_OK;
+}
+
+/* Gives a decoded text the pair compression of pe_break_set_line (t->cw),
+ * so that a greedy or balanced fill measures lines as they will be set. */
+static pe_status brk_text_compress(brk_text *t, const pe_metrics *m)
+{
+    brk_glue g;
+    if (!m || !m->blank || t->n == 0)
+        return PE_OK;
+    pe_status st = glue_compute(&g, t->cp, t->w, t->n, m);
+    if (st != PE_OK)
+        return st;
+    t->cw = malloc(t->n * sizeof *t->cw);
+    if (t->cw) {
+        t->cw[0] = 0;
+        for (size_t i = 1; i < t->n; i++)
+            t->cw[i] = g.pr[i - 1] + g.pl[i];
+    }
+    glue_release(&g);
+    return t->cw ? PE_OK : PE_ERR_NOMEM;
 }
 
 /* A line's measures: natural width (every advance with its tracking, as the
@@ -808,13 +831,16 @@ int pe_break_has_pair(const char *text, size_t len)
  *   the only way a line can exceed it.
  * - Not thread-safe on first call (libunibreak index set-up). */
 
-pe_status pe_break_text(const char *text, size_t len, double measure, double first_indent,
-                        pe_width_fn width, void *ctx, pe_lines *out)
+/* pe_break_text, with the pair compression of `m` when it is not NULL. */
+static pe_status break_greedy(const char *text, size_t len, double measure, double first_indent,
+                              pe_width_fn width, void *ctx, const pe_metrics *m, pe_lines *out)
 {
     brk_text t;
     out->lines = NULL;
     out->n = 0;
     pe_status st = brk_text_init(&t, text, len, width, ctx);
+    if (st == PE_OK && (st = brk_text_compress(&t, m)) != PE_OK)
+        brk_text_release(&t);
     if (st != PE_OK)
         return st;
     brk_sink k = { out, 0, 0, 0 };
@@ -823,6 +849,18 @@ pe_status pe_break_text(const char *text, size_t len, double measure, double fir
     if (st != PE_OK)
         pe_lines_release(out);
     return st;
+}
+
+pe_status pe_break_text(const char *text, size_t len, double measure, double first_indent,
+                        pe_width_fn width, void *ctx, pe_lines *out)
+{
+    return break_greedy(text, len, measure, first_indent, width, ctx, NULL, out);
+}
+
+pe_status pe_break_text_m(const char *text, size_t len, double measure, double first_indent,
+                          const pe_metrics *m, pe_lines *out)
+{
+    return break_greedy(text, len, measure, first_indent, m->width, m->ctx, m, out);
 }
 
 /* Words a wrapped title should not be cut inside (GB/T 9704-2012 7.3.1: 回行时
@@ -870,13 +908,17 @@ static size_t title_word_splits(const char *text, size_t len, const pe_lines *l)
     return n;
 }
 
-pe_status pe_break_balanced(const char *text, size_t len, double measure,
-                            pe_width_fn width, void *ctx, pe_lines *out)
+/* pe_break_balanced, with the pair compression of `m` when it is not NULL. */
+static pe_status break_balanced(const char *text, size_t len, double measure,
+                                pe_width_fn width, void *ctx, const pe_metrics *m,
+                                pe_lines *out)
 {
     brk_text t;
     out->lines = NULL;
     out->n = 0;
     pe_status st = brk_text_init(&t, text, len, width, ctx);
+    if (st == PE_OK && (st = brk_text_compress(&t, m)) != PE_OK)
+        brk_text_release(&t);
     if (st != PE_OK)
         return st;
     brk_sink ref = { NULL, 0, 0, 0 };
@@ -926,6 +968,18 @@ pe_status pe_break_balanced(const char *text, size_t len, double measure,
     if (st != PE_OK)
         pe_lines_release(out);
     return st;
+}
+
+pe_status pe_break_balanced(const char *text, size_t len, double measure,
+                            pe_width_fn width, void *ctx, pe_lines *out)
+{
+    return break_balanced(text, len, measure, width, ctx, NULL, out);
+}
+
+pe_status pe_break_balanced_m(const char *text, size_t len, double measure,
+                              const pe_metrics *m, pe_lines *out)
+{
+    return break_balanced(text, len, measure, m->width, m->ctx, m, out);
 }
 
 pe_status pe_break_widest_unit(const char *text, size_t len, pe_width_fn width, void *ctx,

@@ -359,15 +359,11 @@ static void compressed_width(lay_ctx *c, const lay_text *t, pe_line *ln)
 static void wrap_text(lay_ctx *c, lay_text *t, double measure, double indent, int balanced)
 {
     size_t len = t->text ? strlen(t->text) : 0, seg = 0, total = 0;
-    wctx w;
 
     t->lines = NULL;
     t->nlines = 0;
     if (len == 0)
         return;
-    w.f = c->font[t->role];
-    w.size = t->size;
-    w.track = t->track;
     while (seg <= len && !c->oom) {
         const char *nl = memchr(t->text + seg, '\n', len - seg);
         size_t end = nl ? (size_t)(nl - t->text) : len, i;
@@ -377,16 +373,20 @@ static void wrap_text(lay_ctx *c, lay_text *t, double measure, double indent, in
         if (fits_one_line(c, t, seg, end, seg ? measure : measure - indent, &one)) {
             ls.lines = &one;
             ls.n = 1;
-        } else if (balanced == WRAP_PARAGRAPH) {
+        } else {
+            /* each line measured as it is set: adjacent marks share their
+             * blank; running text also pushes in and is justified */
             wctx pw;
             pe_metrics pm = text_metrics(c, t, &pw);
-            st = pe_break_paragraph(t->text + seg, end - seg, measure + 0.01, seg ? 0 : indent,
-                                    &pm, &ls);
-        } else if (balanced)
-            st = pe_break_balanced(t->text + seg, end - seg, measure + 0.01, width_cb, &w, &ls);
-        else
-            st = pe_break_text(t->text + seg, end - seg, measure + 0.01, seg ? 0 : indent,
-                               width_cb, &w, &ls);
+            if (balanced == WRAP_PARAGRAPH)
+                st = pe_break_paragraph(t->text + seg, end - seg, measure + 0.01,
+                                        seg ? 0 : indent, &pm, &ls);
+            else if (balanced)
+                st = pe_break_balanced_m(t->text + seg, end - seg, measure + 0.01, &pm, &ls);
+            else
+                st = pe_break_text_m(t->text + seg, end - seg, measure + 0.01,
+                                     seg ? 0 : indent, &pm, &ls);
+        }
         if (st != PE_OK) {
             c->oom = 1;
         } else if (ls.n > 0) {

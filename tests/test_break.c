@@ -865,6 +865,43 @@ static void test_short_line_weighed(void **state)
     pe_lines_release(&l);
 }
 
+/* Greedy and balanced breaking for cells, notes and titles measure a line
+ * as it is set: `）、` shares its blank, so `县（9）、钦` (5.5 em natural) fits
+ * 5 em on one line; a mark at a line's end keeps its blank. */
+static void test_break_measures_compression(void **state)
+{
+    (void)state;
+    int centred = 1;
+    pe_metrics m = metrics(&centred);
+    const char *s = "县（9）、钦";
+    pe_lines l;
+    assert_int_equal(pe_break_text(s, strlen(s), 5 * CJK, 0, width_cjk, NULL, &l), PE_OK);
+    assert_int_equal(l.n, 2);
+    pe_lines_release(&l);
+    assert_int_equal(pe_break_text_m(s, strlen(s), 5 * CJK, 0, &m, &l), PE_OK);
+    assert_int_equal(l.n, 1);
+    assert_true(fabs(l.lines[0].width - 5 * CJK) < EPS);
+    pe_lines_release(&l);
+    /* `，《` may break between the two: the comma's blank is then kept */
+    s = "甲，《乙》丙丁";
+    assert_int_equal(pe_break_text_m(s, strlen(s), 2.6 * CJK, 0, &m, &l), PE_OK);
+    assert_true(l.n >= 2);
+    assert_int_equal(l.lines[0].nchars, 2);
+    assert_true(fabs(l.lines[0].width - 2 * CJK) < EPS);
+    for (size_t i = 0; i < l.n; i++)
+        assert_true(l.lines[i].width <= 2.6 * CJK + EPS);
+    pe_lines_release(&l);
+    /* balanced: 8.5 em of `甲乙（丙）、丁戊己` fits 8.5 em on one line */
+    s = "甲乙（丙）、丁戊己";
+    assert_int_equal(pe_break_balanced(s, strlen(s), 8.5 * CJK, width_cjk, NULL, &l), PE_OK);
+    assert_int_equal(l.n, 2);
+    pe_lines_release(&l);
+    assert_int_equal(pe_break_balanced_m(s, strlen(s), 8.5 * CJK, &m, &l), PE_OK);
+    assert_int_equal(l.n, 1);
+    assert_true(fabs(l.lines[0].width - 8.5 * CJK) < EPS);
+    pe_lines_release(&l);
+}
+
 /* The class-only test for a line that needs setting glyph by glyph: a
  * closing or stop mark followed by any mark, or two opening marks. */
 static void test_has_pair(void **state)
@@ -909,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_line_end_mark_keeps_ink_inside),
         cmocka_unit_test(test_short_line_weighed),
         cmocka_unit_test(test_has_pair),
+        cmocka_unit_test(test_break_measures_compression),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

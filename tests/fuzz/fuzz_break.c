@@ -17,6 +17,26 @@ static double width_of(void *ctx, unsigned cp)
     return cp < 0x20 ? 0.0 : 8.0 + (double)(cp % 5);
 }
 
+/* Marks drawn in the middle of the em (as AR PL UMing's 。、) or at a side. */
+static void blank_of(void *ctx, unsigned cp, double *left, double *right)
+{
+    (void)ctx;
+    *left = (cp % 3 == 0) ? 6.0 : 1.5;
+    *right = (cp % 3 == 0) ? 6.0 : 11.0;
+}
+
+/* Lines cover the text in order without overlapping. */
+static void check_lines(const pe_lines *l, size_t len)
+{
+    size_t prev = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->lines[i].start < prev || l->lines[i].end < l->lines[i].start ||
+            l->lines[i].end > len)
+            abort();
+        prev = l->lines[i].end;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
@@ -43,6 +63,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
     }
     pe_lines_release(&l);
+    /* measured as set, with adjacent marks sharing their blank */
+    pe_metrics m = { width_of, blank_of, NULL, 16.0, 0.0 };
+    if (pe_break_text_m(text, len, measure, indent, &m, &l) == PE_OK)
+        check_lines(&l, len);
+    pe_lines_release(&l);
+    if (pe_break_balanced_m(text, len, measure, &m, &l) == PE_OK)
+        check_lines(&l, len);
+    pe_lines_release(&l);
+    (void)pe_break_has_pair(text, len);
     double w = 0;
     if (pe_break_widest_unit(text, len, width_of, NULL, &w) == PE_OK && w < 0)
         abort();
