@@ -34,6 +34,10 @@ void pe_fmt_needed(const pe_indicator *ind, char *out, size_t n);
  * "0.54（2023年）", "累计171项（2023年）", "累计3.3%（2023年）", "已实现（2022年）" (the
  * year it was reached) or "—" without an actual. */
 void pe_fmt_latest(const pe_indicator *ind, const char *sep, char *out, size_t n);
+/* Its parts: the figure alone ("累计171项", "已实现") and the year printed with it
+ * (the year a milestone was reached; 0 without an actual). */
+void pe_fmt_latest_value(const pe_indicator *ind, char *out, size_t n);
+int pe_fmt_latest_year(const pe_indicator *ind);
 /* Earlier years of a ceiling/floor outside the bound: "2022年未达到", or "" if none. */
 void pe_fmt_breaches(const pe_indicator *ind, const int *years, size_t nyears, char *out,
                      size_t n);

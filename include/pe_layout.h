@@ -62,6 +62,7 @@
 #define PE_TABLE_MIN_CHARS  3       /* … longer ones keep at least 3 per line … */
 #define PE_TABLE_MAX_LINES  3       /* … and aim at no more than 3 lines; */
 #define PE_TABLE_NAME_LINES 2       /* names (the first text column) at most 2 */
+#define PE_TABLE_LINES_NAMES_FIRST 12 /* … or, when names need the width, up to this */
 #define PE_TABLE_HEAD_LINE  3       /* headers of up to 3 characters never wrap */
 #define PE_TABLE_CONT_H     1.8     /* em: the 续表 / 单位 line */
 #define PE_TABLE_NOTE_LEAD  1.5     /* em: line height of 注 under a table */

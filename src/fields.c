@@ -53,7 +53,15 @@ static void fmt_pace(const pe_indicator *ind, double v, char *a, size_t n)
     }
 }
 
-void pe_fmt_latest(const pe_indicator *ind, const char *sep, char *out, size_t n)
+int pe_fmt_latest_year(const pe_indicator *ind)
+{
+    const pe_eval *ev = &ind->ev;
+    if (!ev->has_actual)
+        return 0;
+    return ind->kind == PE_KIND_MILESTONE && ev->reached ? ev->achieved_year : ev->year;
+}
+
+void pe_fmt_latest_value(const pe_indicator *ind, char *out, size_t n)
 {
     const pe_eval *ev = &ind->ev;
     char v[128];
@@ -64,21 +72,30 @@ void pe_fmt_latest(const pe_indicator *ind, const char *sep, char *out, size_t n
     switch (ind->kind) {
     case PE_KIND_CUMULATIVE:
         pe_fmt_value(ind, ev->sum, v, sizeof v);
-        snprintf(out, n, "累计%s%s（%d年）", v, sep, ev->year);
+        snprintf(out, n, "累计%s", v);
         return;
     case PE_KIND_REDUCTION:
         pe_number_format(ev->reduced, 1, v, sizeof v);
-        snprintf(out, n, "累计%s%%%s（%d年）", v, sep, ev->year);
+        snprintf(out, n, "累计%s%%", v);
         return;
     case PE_KIND_MILESTONE:
-        snprintf(out, n, "%s%s（%d年）", ev->reached ? "已实现" : "未实现", sep,
-                 ev->reached ? ev->achieved_year : ev->year);
+        snprintf(out, n, "%s", ev->reached ? "已实现" : "未实现");
         return;
     default:
-        pe_fmt_value(ind, ev->actual, v, sizeof v);
-        snprintf(out, n, "%s%s（%d年）", v, sep, ev->year);
+        pe_fmt_value(ind, ev->actual, out, n);
         return;
     }
+}
+
+void pe_fmt_latest(const pe_indicator *ind, const char *sep, char *out, size_t n)
+{
+    char v[160];
+    if (!ind->ev.has_actual) {
+        snprintf(out, n, "—");
+        return;
+    }
+    pe_fmt_latest_value(ind, v, sizeof v);
+    snprintf(out, n, "%s%s（%d年）", v, sep, pe_fmt_latest_year(ind));
 }
 
 void pe_fmt_needed(const pe_indicator *ind, char *out, size_t n)

@@ -124,6 +124,16 @@ static void rows_top(const pe_table_cols *tc, const double *w, row_top *rt)
     }
 }
 
+/* The inner width that sets `nat` in `l` lines, rounded up to whole steps (a
+ * text of 13 characters needs 7 a line for two lines, not 6.5). */
+static double inner_for_lines(const pe_table_cols *tc, double nat, size_t l)
+{
+    double x = nat / (double)l;
+    if (tc->step > 0)
+        x = ceil(x / tc->step - 1e-6) * tc->step;
+    return x;
+}
+
 /* The next width of column k worth trying: the smallest at which one of its
  * cells loses a line, at least one step wider, at most its maximum. */
 static double next_width(const pe_table_cols *tc, const double *w, size_t k)
@@ -134,7 +144,7 @@ static double next_width(const pe_table_cols *tc, const double *w, size_t k)
         double n = tc->nat[r * tc->ncols + k];
         size_t l = pe_cell_lines(n, w[k] - tc->pad);
         if (l > 1) {
-            double cand = n / (double)(l - 1) + tc->pad;
+            double cand = inner_for_lines(tc, n, l - 1) + tc->pad;
             if (cand < w[k] + tc->step)
                 cand = w[k] + tc->step;
             if (cand < best)
@@ -154,8 +164,8 @@ static double width_for_lines(const pe_table_cols *tc, size_t k, size_t l)
         return w;
     for (r = 0; r < tc->nrows; r++) {
         double n = tc->nat[r * tc->ncols + k];
-        if (n > 0 && n / (double)l + tc->pad > w)
-            w = n / (double)l + tc->pad;
+        if (n > 0 && inner_for_lines(tc, n, l) + tc->pad > w)
+            w = inner_for_lines(tc, n, l) + tc->pad;
     }
     return w < mx ? w : mx;
 }

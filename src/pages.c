@@ -765,7 +765,16 @@ static void table_merge_runs(lay_table *t)
 /* Measures a cell once at 1 pt (widths scale with the size). */
 static void cell_measure(lay_ctx *c, lay_cell *cl, pe_font_role role)
 {
-    cl->nat1 = text_width(c, role, 1.0, cl->t.text);
+    const char *s = cl->t.text, *nl;
+
+    /* lines set apart by '\n' (a header's): the longest of them */
+    cl->nat1 = 0;
+    while (s && (nl = strchr(s, '\n')) != NULL) {
+        cl->nat1 = fmax(cl->nat1, s == nl ? 0 : pe_font_text_width(c->font[role], s,
+                                                                    (size_t)(nl - s), 1.0));
+        s = nl + 1;
+    }
+    cl->nat1 = fmax(cl->nat1, text_width(c, role, 1.0, s));
     /* a cell with a two-line form never needs more than its longer line */
     cl->run1 = widest_run(c, role, 1.0, cl->alt ? cl->alt : cl->t.text);
 }
@@ -774,7 +783,8 @@ static void cell_measure(lay_ctx *c, lay_cell *cl, pe_font_role role)
 typedef enum {
     COL_SOFT,   /* texts of up to PE_TABLE_ONE_LINE characters stay on one line,
                    longer ones keep PE_TABLE_MIN_CHARS a line, headers ≤ 2 lines */
-    COL_TIGHT,  /* texts of up to 2 characters on one line, longer ones ≥ 2 a line */
+    COL_TIGHT,  /* texts of up to 2 characters on one line, longer ones ≥ 2 a line;
+                   headers in two lines (a narrow 序号 column's 序/号 stacked) */
     COL_HARD    /* one character */
 } col_min;
 
@@ -792,7 +802,7 @@ static void column_widths(const lay_table *t, size_t col, double size, col_min m
     if (h->t.text) {
         double nat = h->nat1 * size, run = h->run1 * size;
         double half = ceil(nat / ch / 2 - 0.01) * ch;
-        double one = (mode == COL_SOFT ? PE_TABLE_HEAD_LINE : 2) * ch + 0.01;
+        double one = (mode == COL_SOFT ? PE_TABLE_HEAD_LINE : 1) * ch + 0.01;
         double want = mode == COL_HARD ? ch : nat <= one ? nat : half;
         lo = fmax(lo, fmax(run, want));
         hi = fmax(hi, nat);
@@ -862,7 +872,8 @@ static int table_try(const lay_table *t, double size, col_min mode, pe_table_col
  * largest size (4号 for tables of up to four columns, else 小4, then 五号,
  * never smaller) at which names (the first text column) take at most
  * PE_TABLE_NAME_LINES lines and other cells at most PE_TABLE_MAX_LINES,
- * trying in 五号 tighter minima last; when none allows that, the try that
+ * trying in 五号 tighter minima last; then the largest at which names keep
+ * to PE_TABLE_NAME_LINES while other cells take more; when none allows that, the try that
  * makes the shortest table (estimated lines × size; ties: the larger size). The widths as a
  * browser sizes them (pe_columns_lines), spanning the whole measure. */
 static void table_size_columns(lay_ctx *c, lay_table *t)
@@ -871,6 +882,7 @@ static void table_size_columns(lay_ctx *c, lay_table *t)
                                     PE_TABLE_SIZE_MIN };
     size_t nc = t->ncols, s, col, s0 = nc <= PE_TABLE_BIG_COLS ? 0 : 1, best = 4;
     double best_h = 0;      /* estimated height (lines × size) of the best try */
+    size_t best_names = 0;  /* its names' lines */
     double *mn = pe_arena_alloc(c->a, nc * sizeof *mn);
     double *mx = pe_arena_alloc(c->a, nc * sizeof *mx);
     double *w = pe_arena_alloc(c->a, nc * sizeof *w);
@@ -901,9 +913,31 @@ static void table_size_columns(lay_ctx *c, lay_table *t)
         else if (best == 4 || (double)res.total * sizes[s] < best_h - 0.01) {
             best = s;
             best_h = (double)res.total * sizes[s];
+            best_names = res.primary_lines;
         }
         if (done)
             t->size = sizes[s];
+    }
+    /* names first (issue 14): when the shortest table would wrap names into
+     * more than two lines, the shortest at which they keep to two while the
+     * other text cells (年均需 …) take the lines they need */
+    if (!done && (best == 4 || best_names > PE_TABLE_NAME_LINES)) {
+        size_t best2 = 4;
+        double best2_h = 0;
+        tc.cap_lines = PE_TABLE_LINES_NAMES_FIRST;
+        for (s = s0; s < 4; s++)
+            if (table_try(t, sizes[s], s == 3 ? COL_TIGHT : COL_SOFT, &tc, mn, mx, nat, prio,
+                          w, &res) == 0 && res.primary_lines <= PE_TABLE_NAME_LINES &&
+                (best2 == 4 || (double)res.total * sizes[s] < best2_h - 0.01)) {
+                best2 = s;
+                best2_h = (double)res.total * sizes[s];
+            }
+        if (best2 < 4) {
+            t->size = sizes[best2];
+            done = table_try(t, sizes[best2], best2 == 3 ? COL_TIGHT : COL_SOFT, &tc, mn, mx,
+                             nat, prio, w, &res) == 0;
+        }
+        tc.cap_lines = PE_TABLE_MAX_LINES;
     }
     if (!done && best < 4) {    /* no size is comfortable: the shortest table */
         t->size = sizes[best];
@@ -1176,33 +1210,94 @@ static int column_numeric(const char *const *cells, size_t n, size_t stride)
     return seq ? 2 : 1;
 }
 
-/* The latest figure of an indicator as its kind states it: the value, the
- * running total of a cumulative or reduction kind, a milestone's 已实现/未实现;
- * `two_lines` puts the year on a second line. */
-static const char *latest_cell(lay_ctx *c, const pe_indicator *ind, int two_lines)
+/* The year most rows' latest figures are of (ties: the later), 0 when no row
+ * has an actual: the year the 最新值 column names in its header. */
+static int table_latest_year(const pe_indicator_table *it)
 {
-    char v[FMT_MAX + 64];
-    pe_fmt_latest(ind, two_lines ? "\n" : "", v, sizeof v);
-    return fmt_dup(c, v);
+    size_t i, k, best = 0, nbest = 0;
+    int year = 0;
+
+    for (k = 0; k < it->nyears; k++) {
+        size_t n = 0;
+        for (i = 0; i < it->n; i++)
+            if (pe_fmt_latest_year(&it->items[i]) == it->years[k])
+                n++;
+        if (n > 0 && n >= nbest) {
+            best = k;
+            nbest = n;
+        }
+    }
+    if (nbest > 0)
+        year = it->years[best];
+    return year;
+}
+
+/* The time progress every row shares, formatted into `out`; 0 when rows differ
+ * (or there are none). */
+static int table_common_tau(const pe_indicator_table *it, char *out, size_t n)
+{
+    size_t i;
+    char v[FMT_MAX];
+
+    if (it->n == 0)
+        return 0;
+    pe_percent_format(it->items[0].ev.time_progress, out, n);
+    for (i = 1; i < it->n; i++) {
+        pe_percent_format(it->items[i].ev.time_progress, v, sizeof v);
+        if (strcmp(v, out) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* The pace still needed as the 年均需 column says it: without the 每年需 /
+ * 年均需 the header already says (每年需增加54亿元… → 增加54亿元…, 此后年均需增长… →
+ * 此后增长…); `s` is edited in place. */
+static char *need_cell(char *s)
+{
+    static const char *const lead[] = { "每年需", "此后年均需", "此后每年需" };
+    size_t k, n;
+
+    for (k = 0; k < sizeof lead / sizeof lead[0]; k++) {
+        n = strlen(lead[k]);
+        if (strncmp(s, lead[k], n) == 0 && s[n]) {
+            size_t keep = k == 0 ? 0 : strlen("此后");
+            memmove(s + keep, s + n, strlen(s + n) + 1);
+            break;
+        }
+    }
+    return s;
 }
 
 /* The indicator and target tables: 序号 指标 单位 基期值 目标值 最新值 完成进度
  * 时间进度 进展情况 较上年 年均需; targets grouped by chapter. A judged status
- * that differs from the arithmetic carries * and a note (测算状态 and reason). */
+ * that differs from the arithmetic carries * and a note (测算状态 and reason).
+ * What every row shares is said once, as a type shop sets such a table (and
+ * so that names keep to two lines beside ten columns, issue 14): the year of
+ * the latest figures in the 最新值 header (a row of another year keeps its
+ * year in the cell), and a time progress common to all rows in a line above
+ * the table instead of a column. */
 static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_src src)
 {
-    static const char *heads[] = { "序号", "指标", "单位", "基期值", "目标值", "最新值",
-                                   "完成进度", "时间进度", "进展情况", "较上年", "年均需" };
-    static const lay_align al[] = { AL_CENTER, AL_LEFT, AL_CENTER, AL_RIGHT, AL_RIGHT,
-                                    AL_RIGHT, AL_RIGHT, AL_RIGHT, AL_LEFT, AL_CENTER, AL_LEFT };
-    const size_t nc = sizeof heads / sizeof heads[0];
-    size_t i, nrows = 0, r = 0, col;
+    enum { C_ID, C_NAME, C_UNIT, C_BASE, C_TARGET, C_LATEST, C_PROG, C_TAU, C_STATE,
+           C_CHANGE, C_NEED, C_ALL };
+    static const char *heads[C_ALL] = { "序号", "指标", "单位", "基期值", "目标值", "最新值",
+                                        "完成进度", "时间进度", "进展情况", "较上年", "年均需" };
+    static const lay_align al[C_ALL] = { AL_CENTER, AL_LEFT, AL_CENTER, AL_RIGHT, AL_RIGHT,
+                                         AL_RIGHT, AL_RIGHT, AL_RIGHT, AL_LEFT, AL_CENTER,
+                                         AL_LEFT };
+    size_t ci[C_ALL];       /* printed column of each, or C_ALL when left out */
+    size_t nc = 0, i, nrows = 0, r = 0, col, k;
     const char *chapter = NULL;
     lay_table *t;
     pe_buf note;
     size_t nnotes = 0, ncsv_notes = 0;
-    int csv_notes;
+    int csv_notes, year = table_latest_year(it);
+    char tau[FMT_MAX];
+    int common_tau = table_common_tau(it, tau, sizeof tau);
 
+    for (k = 0; k < C_ALL; k++)
+        ci[k] = k == C_TAU && common_tau ? C_ALL : nc++;
     for (i = 0; i < it->n; i++)
         if (it->items[i].note && *it->items[i].note)
             ncsv_notes++;
@@ -1217,9 +1312,27 @@ static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_sr
     t = table_new(c, nc, nrows, src);
     if (!t)
         return;
-    for (col = 0; col < nc; col++) {
-        head_set(t, col, heads[col], NULL, src);
-        t->col_align[col] = al[col];
+    for (k = 0; k < C_ALL; k++) {
+        const char *h = heads[k];
+        if (ci[k] == C_ALL)
+            continue;
+        if (k == C_LATEST && year > 0) {
+            h = pe_arena_printf(c->a, "%d年\n最新值", year);
+            if (!h) {
+                c->oom = 1;
+                return;
+            }
+        }
+        head_set(t, ci[k], h, NULL, src);
+        t->col_align[ci[k]] = al[k];
+    }
+    if (common_tau) {
+        const char *line = pe_arena_printf(c->a, "时间进度：%s", tau);
+        if (!line) {
+            c->oom = 1;
+            return;
+        }
+        text_set(&t->unit, line, PE_FONT_BODY, 0, 0, src);
     }
     chapter = NULL;
     /* 注 under the table: evaluation notes always; the CSV's 备注 only when
@@ -1230,7 +1343,7 @@ static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_sr
     for (i = 0; i < it->n; i++) {
         const pe_indicator *ind = &it->items[i];
         const pe_eval *ev = &ind->ev;
-        char buf[2 * FMT_MAX], v[FMT_MAX];
+        char buf[2 * FMT_MAX];
         if (ind->chapter && *ind->chapter && (!chapter || strcmp(ind->chapter, chapter) != 0)) {
             chapter = ind->chapter;
             t->rows[r].kind = ROW_GROUP;
@@ -1239,14 +1352,14 @@ static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_sr
             r++;
         }
         t->rows[r].kind = ROW_DATA;
-        cell_set(t, r, 0, ind->id, AL_CENTER, ind->id_src);
-        cell_set(t, r, 1, ind->name, AL_LEFT, ind->name_src);
-        cell_set(t, r, 2, ind->unit, AL_CENTER, ind->unit_src);
+        cell_set(t, r, ci[C_ID], ind->id, AL_CENTER, ind->id_src);
+        cell_set(t, r, ci[C_NAME], ind->name, AL_LEFT, ind->name_src);
+        cell_set(t, r, ci[C_UNIT], ind->unit, AL_CENTER, ind->unit_src);
         if (ind->has_base) {
             pe_fmt_value(ind, ind->base, buf, sizeof buf);
-            cell_set(t, r, 3, fmt_dup(c, buf), AL_RIGHT, ind->src);
+            cell_set(t, r, ci[C_BASE], fmt_dup(c, buf), AL_RIGHT, ind->src);
         } else {
-            cell_set(t, r, 3, "—", AL_CENTER, ind->src);
+            cell_set(t, r, ci[C_BASE], "—", AL_CENTER, ind->src);
         }
         pe_fmt_target(ind, buf, sizeof buf);
         {
@@ -1255,36 +1368,45 @@ static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_sr
             /* the plan's wording (保持在合理区间) reads left; numbers and 〔13.5〕 right */
             int words = ind->target_text && pe_number_parse(buf, &num, &nd) != PE_NUM_OK &&
                         pe_utf8_width(buf) > 8;
-            cell_set(t, r, 4, fmt_dup(c, buf), words ? AL_LEFT : AL_RIGHT, ind->target_src);
+            cell_set(t, r, ci[C_TARGET], fmt_dup(c, buf), words ? AL_LEFT : AL_RIGHT,
+                     ind->target_src);
         }
         if (ev->has_actual) {
-            const char *one = latest_cell(c, ind, 0), *two = latest_cell(c, ind, 1);
-            if (!one || !two)
-                c->oom = 1;
-            cell_set(t, r, 5, one ? one : "", AL_RIGHT, ind->src);
-            t->rows[r].cells[5].alt = two;
+            int y = pe_fmt_latest_year(ind);
+            pe_fmt_latest_value(ind, buf, sizeof buf);
+            if (y == year) {
+                cell_set(t, r, ci[C_LATEST], fmt_dup(c, buf), AL_RIGHT, ind->src);
+            } else {    /* another year than the header's: said in the cell */
+                const char *one = pe_arena_printf(c->a, "%s（%d年）", buf, y);
+                const char *two = pe_arena_printf(c->a, "%s\n%d年", buf, y);
+                if (!one || !two)
+                    c->oom = 1;
+                cell_set(t, r, ci[C_LATEST], one ? one : "", AL_RIGHT, ind->src);
+                t->rows[r].cells[ci[C_LATEST]].alt = two;
+            }
         } else {
-            cell_set(t, r, 5, "—", AL_CENTER, ind->src);
+            cell_set(t, r, ci[C_LATEST], "—", AL_CENTER, ind->src);
         }
-        (void)v;
         if (ev->has_progress) {
             pe_percent_format(ev->progress, buf, sizeof buf);
-            cell_set(t, r, 6, fmt_dup(c, buf), AL_RIGHT, ind->src);
+            cell_set(t, r, ci[C_PROG], fmt_dup(c, buf), AL_RIGHT, ind->src);
         } else {
-            cell_set(t, r, 6, "—", AL_CENTER, ind->src);
+            cell_set(t, r, ci[C_PROG], "—", AL_CENTER, ind->src);
         }
-        pe_percent_format(ev->time_progress, buf, sizeof buf);
-        cell_set(t, r, 7, fmt_dup(c, buf), AL_RIGHT, ind->src);
+        if (ci[C_TAU] != C_ALL) {
+            pe_percent_format(ev->time_progress, buf, sizeof buf);
+            cell_set(t, r, ci[C_TAU], fmt_dup(c, buf), AL_RIGHT, ind->src);
+        }
         {
             int differs = ev->judged && ev->state != ev->computed_state;
             snprintf(buf, sizeof buf, "%s%s", pe_state_name(ev->state), differs ? "*" : "");
-            cell_set(t, r, 8, fmt_dup(c, buf), AL_LEFT, ind->src);
+            cell_set(t, r, ci[C_STATE], fmt_dup(c, buf), AL_LEFT, ind->src);
         }
-        cell_set(t, r, 9, pe_change_name(ev->change), AL_CENTER, ind->src);
+        cell_set(t, r, ci[C_CHANGE], pe_change_name(ev->change), AL_CENTER, ind->src);
         pe_fmt_needed(ind, buf, sizeof buf);
-        cell_set(t, r, 10, fmt_dup(c, buf), strcmp(buf, "—") == 0 ? AL_CENTER : AL_LEFT,
-                 ind->src);
-        for (col = 3; col < nc; col++)
+        cell_set(t, r, ci[C_NEED], fmt_dup(c, need_cell(buf)),
+                 strcmp(buf, "—") == 0 ? AL_CENTER : AL_LEFT, ind->src);
+        for (col = ci[C_BASE]; col < nc; col++)
             if (t->rows[r].cells[col].t.text && strcmp(t->rows[r].cells[col].t.text, "—") == 0)
                 t->rows[r].cells[col].align = AL_CENTER;
         {

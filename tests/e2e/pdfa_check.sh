@@ -111,7 +111,7 @@ if fc-list | grep -q 'WenQuanYi Micro Hei'; then
 fi
 
 # A synthetic report of about 500 pages.
-bash "$root/scripts/gen_synthetic.sh" "$work/syn" 1450 28 60 >/dev/null
+bash "$root/scripts/gen_synthetic.sh" "$work/syn" 1800 28 60 >/dev/null
 "$bin" -q -o "$work/syn/out" "$work/syn/report.ini"
 pages=$(pdfinfo "$work/syn/out/report.pdf" | awk '/^Pages:/ {print $2}')
 [ "$pages" -ge 450 ] || { echo "FAIL: the synthetic case has $pages pages, expected about 500"; fail=1; }
