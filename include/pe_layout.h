@@ -19,6 +19,21 @@
 #define PE_BLOCK_H          PE_MM(225.0)
 #define PE_BLOCK_TOP        (PE_PAGE_H - PE_MARGIN_TOP)      /* y of the block's top edge */
 #define PE_BLOCK_BOTTOM     (PE_BLOCK_TOP - PE_BLOCK_H)
+/* 10.1 表格: an A4 table set across (横排) — here an annex too wide for the
+ * portrait block — goes on a landscape page: the portrait page turned a
+ * quarter clockwise to read, so its margins turn with it (the 订口 side, 28 mm,
+ * at the top; the text block 225 × 156 mm), and the page number stays where
+ * every page has it (页码位置与公文其他页码保持一致), read with the sheet upright:
+ * a portrait point (x, y) is the landscape point (PE_LAND_X, PE_LAND_Y), and
+ * text running along +x runs down the landscape page (−90°). */
+#define PE_LAND_PAGE_W      PE_PAGE_H
+#define PE_LAND_PAGE_H      PE_PAGE_W
+#define PE_LAND_BLOCK_W     PE_BLOCK_H
+#define PE_LAND_BLOCK_H     PE_BLOCK_W
+#define PE_LAND_X(x, y)     (y)
+#define PE_LAND_Y(x, y)     (PE_PAGE_W - (x))
+#define PE_LAND_LEFT        PE_BLOCK_BOTTOM                  /* x of the block's left edge */
+#define PE_LAND_TOP         (PE_PAGE_W - PE_MARGIN_LEFT)     /* y of its top edge */
 #define PE_LINES_PER_PAGE   22              /* 5.2.3 每面排22行 */
 #define PE_CHARS_PER_LINE   28              /* 5.2.3 每行排28个字，并撑满版心 */
 #define PE_LINE_PITCH       (PE_BLOCK_H / PE_LINES_PER_PAGE) /* 28.95 pt */

@@ -57,6 +57,8 @@ typedef struct {
 typedef struct {
     const pe_page_obj *objs;
     size_t n;
+    double width, height;   /* this page's size, pt: A4, or A4 landscape (an annex
+                               too wide for portrait, GB/T 9704 10.1) */
 } pe_page;
 
 /* An outline (bookmark) entry: a heading or an annex. */
@@ -81,7 +83,7 @@ typedef struct {
 } pe_page_fonts;
 
 typedef struct {
-    double width, height;   /* page size, pt (A4) */
+    double width, height;   /* the portrait page size, pt (A4); each page has its own */
     const char *title, *author, *subject, *creator;
     long long timestamp;    /* creation/modification date, seconds since epoch (UTC) */
     pe_page *pages;

@@ -42,6 +42,7 @@ typedef struct {
     unsigned font_id[NROLES];   /* per slot */
     unsigned *page_id;
     unsigned next_id, max_id;
+    double page_h;          /* height of the page being written, pt */
     int oom, failed;
 } ofd_ctx;
 
@@ -87,7 +88,7 @@ static const char *num(double v, char out[NUM_MAX])
 static double mm(double pt) { return pt * MM_PER_PT; }
 
 /* Page y (points, upwards) to OFD y (mm, downwards). */
-static double mm_y(const ofd_ctx *c, double y) { return mm(c->p->height - y); }
+static double mm_y(const ofd_ctx *c, double y) { return mm(c->page_h - y); }
 
 /* ---- XML parts ---- */
 
@@ -316,6 +317,7 @@ static size_t write_outline(ofd_ctx *c, part *pt, size_t i)
     attr(pt, "Type", "XYZ");
     attr_u(pt, "PageID", c->page_id[e->page]);
     attr(pt, "Left", "0");
+    c->page_h = c->p->pages[e->page].height;
     attr_num(pt, "Top", fmax(0, mm_y(c, e->y)));
     attr(pt, "Zoom", "1");
     el_end(pt); /* Dest */
@@ -592,8 +594,9 @@ static void write_page(ofd_ctx *c, size_t k, unsigned *id)
 
     if (!part_begin(c, &pt, "Page"))
         goto done;
+    c->page_h = pg->height;
     el_start(&pt, "Area");
-    snprintf(box, sizeof box, "0 0 %s %s", num(mm(c->p->width), b1), num(mm(c->p->height), b2));
+    snprintf(box, sizeof box, "0 0 %s %s", num(mm(pg->width), b1), num(mm(pg->height), b2));
     el_text(&pt, "PhysicalBox", box);
     el_end(&pt);
     el_start(&pt, "Content");

@@ -12,7 +12,8 @@
  *   (the first text column) first, the spare width where it saves the most
  *   lines; cells wrapped at the column's real width. Up to four columns in
  *   4号, others in 小4, 五号 when names would otherwise take more than two
- *   lines — never smaller; no landscape pages yet.
+ *   lines — never smaller. An annex whose table does not fit even then is
+ *   set on A4 landscape pages (GB/T 9704 10.1; geometry in pe_layout.h).
  * - Pagination: a table starts where its caption, header and two rows fit,
  *   then continues under 续表; a caption belongs to its figure or table; a
  *   chart that would leave a page above 60 % of the block starts there.
@@ -82,6 +83,7 @@ typedef struct {
 typedef struct {
     size_t ncols;
     double size;
+    double measure;         /* the block's width: portrait, or landscape (c->bw) */
     double *x;              /* ncols + 1 rule positions from the block's left edge */
     lay_cell *head;         /* ncols labels */
     const char **group;     /* ncols: group label above the column, or NULL */
@@ -136,6 +138,7 @@ typedef struct {
     lay_chart *chart;       /* IT_CHART: bars [first, last) */
     size_t first, last;
     int cont;               /* IT_CHART: a continuation part */
+    int land;               /* set on a landscape page (an annex too wide for portrait) */
 } lay_item;
 
 /* One layout. Everything allocated lives in `a` except fi/pi and the page
@@ -160,6 +163,8 @@ typedef struct {
     lay_item *pi;
     size_t n, cap;
     int newpage_pending;
+    int land;               /* items pushed now go on landscape pages … */
+    double bw, bh;          /* … with this text block (width, height) */
     double flow_h;          /* height of the flow so far, new pages rounding it up (PE_MAX_PAGES) */
     int too_long;           /* PE_MAX_PAGES passed: reported, the flow stops */
     int nfig;
@@ -168,6 +173,8 @@ typedef struct {
     size_t nobjs, capobjs;
     size_t *page_first;     /* npages + 1 offsets into objs */
     int page;               /* page being placed, 0-based */
+    int *page_land;         /* per page: landscape (realloc'd with page_first) */
+    double bl, bt, bpw;     /* the placed page's block: left x, top y, width */
     pe_page_outline *outline;
     size_t noutline, capoutline;
     const char **notes;     /* typesetting notes (in out), for pe_pages.notes */
@@ -495,6 +502,7 @@ static lay_item *push(lay_ctx *c, item_kind kind, double h, unsigned flags)
         c->flow_h = ceil(c->flow_h / PE_BLOCK_H) * PE_BLOCK_H;
     c->flow_h += h < PE_BLOCK_H ? h : PE_BLOCK_H;   /* an item takes at most a page */
     c->pi[c->n].kind = kind;
+    c->pi[c->n].land = c->land;
     return &c->pi[c->n++];
 }
 
@@ -591,14 +599,14 @@ static void flow_blank(lay_ctx *c, unsigned flags)
 static void flow_title(lay_ctx *c, const char *s, pe_src src)
 {
     lay_text *t = new_text(c);
-    double measure = PE_BLOCK_W;
+    double measure = c->bw;
 
     if (!t || !s || !*s)
         return;
     text_set(t, s, PE_FONT_TITLE, PE_SIZE_TITLE, 0, src);
     use_text(c, PE_FONT_TITLE, s, src);
     wrap_text(c, t, measure, 0, 1);
-    emit_lines(c, t, AL_CENTER, 0, PE_BLOCK_W, PE_LINE_PITCH, PE_FLOW_GRID | PE_FLOW_GLUE);
+    emit_lines(c, t, AL_CENTER, 0, measure, PE_LINE_PITCH, PE_FLOW_GRID | PE_FLOW_GLUE);
 }
 
 /* A centred caption (table title above, figure caption below) in 黑体. */
@@ -676,6 +684,7 @@ static lay_table *table_new(lay_ctx *c, size_t ncols, size_t nrows, pe_src src)
     t->ncols = ncols;
     t->nrows = nrows;
     t->src = src;
+    t->measure = c->bw;
     t->x = pe_arena_alloc(c->a, (ncols + 1) * sizeof *t->x);
     t->head = pe_arena_alloc(c->a, ncols * sizeof *t->head);
     t->group = pe_arena_alloc(c->a, ncols * sizeof *t->group);
@@ -865,7 +874,7 @@ static int table_try(const lay_table *t, double size, col_min mode, pe_table_col
     }
     table_cols_fill(t, size, nat);
     tc->step = size;
-    return pe_columns_lines(tc, PE_BLOCK_W, w, res);
+    return pe_columns_lines(tc, t->measure, w, res);
 }
 
 /* Chooses the type size and the column widths (SPEC §6, issue 14): the
@@ -950,11 +959,11 @@ static void table_size_columns(lay_ctx *c, lay_table *t)
     }
     if (!done)      /* even the unbreakable pieces are too wide: equal columns */
         for (col = 0; col < nc; col++)
-            w[col] = PE_BLOCK_W / (double)nc;
+            w[col] = t->measure / (double)nc;
     t->x[0] = 0;
     for (col = 0; col < nc; col++)
         t->x[col + 1] = t->x[col] + w[col];
-    t->x[nc] = PE_BLOCK_W;
+    t->x[nc] = t->measure;
 }
 
 static double cell_text_h(const lay_cell *cl, double size)
@@ -1117,7 +1126,7 @@ static void flow_table(lay_ctx *c, lay_table *t, const char *caption, const char
         if (it) {
             it->t = &t->unit;
             it->align = AL_RIGHT;
-            it->x = PE_BLOCK_W - (t->unit.lines[0].width - t->unit.track);
+            it->x = t->measure - (t->unit.lines[0].width - t->unit.track);
         }
     }
     it = push(c, IT_THEAD, head_h, t->nrows ? PE_FLOW_GLUE : 0);
@@ -1126,7 +1135,7 @@ static void flow_table(lay_ctx *c, lay_table *t, const char *caption, const char
     for (r = 0; r < t->nrows; r++) {
         /* a row is never split: one taller than a page under the repeated
          * header would run off the page's foot and lose its text */
-        if (t->cont_h + head_h + t->rows[r].h > PE_BLOCK_H) {
+        if (t->cont_h + head_h + t->rows[r].h > c->bh) {
             size_t k, tall = 0;
             for (k = 1; k < t->ncols; k++)
                 if (t->rows[r].cells[k].t.nlines > t->rows[r].cells[tall].t.nlines)
@@ -1157,10 +1166,10 @@ static void flow_table(lay_ctx *c, lay_table *t, const char *caption, const char
             return;
         text_set(tn, note, PE_FONT_BODY, t->size, 0, src);
         use_text(c, PE_FONT_BODY, note, src);
-        wrap_text(c, tn, PE_BLOCK_W, 0, 0);
+        wrap_text(c, tn, t->measure, 0, 0);
         glue_last(c);
         push(c, IT_SPACE, t->size * PE_TABLE_NOTE_GAP, PE_FLOW_GLUE);
-        first = emit_lines(c, tn, AL_LEFT, 0, PE_BLOCK_W, t->size * PE_TABLE_NOTE_LEAD, 0);
+        first = emit_lines(c, tn, AL_LEFT, 0, t->measure, t->size * PE_TABLE_NOTE_LEAD, 0);
         if (!c->oom && c->n > first)
             pe_flow_keep_paragraph(c->fi + first, c->n - first);
     }
@@ -1527,15 +1536,17 @@ static void flow_county_table(lay_ctx *c, pe_src src)
 }
 
 /* An annex table: CSV header and rows, merged cells, a 合计 row. */
-static void flow_annex_table(lay_ctx *c, const pe_annex *a, pe_src src)
+/* The table of an annex, filled (not yet laid out), and its 注 in *note. */
+static lay_table *annex_table(lay_ctx *c, const pe_annex *a, pe_src src, const char **note)
 {
     size_t nc = a->ncols, r, col, first_total = nc;
     int has_total = 0;
     lay_table *t;
     const char **colv;
 
+    *note = NULL;
     if (nc == 0)
-        return;
+        return NULL;
     for (col = 0; col < nc; col++)
         if (a->is_total && a->is_total[col]) {
             has_total = 1;
@@ -1546,7 +1557,7 @@ static void flow_annex_table(lay_ctx *c, const pe_annex *a, pe_src src)
     colv = pe_arena_alloc(c->a, (a->nrows + 1) * sizeof *colv);
     if (!t || !colv) {
         c->oom = 1;
-        return;
+        return NULL;
     }
     for (col = 0; col < nc; col++) {
         int num;
@@ -1585,16 +1596,41 @@ static void flow_annex_table(lay_ctx *c, const pe_annex *a, pe_src src)
     }
     if (a->unit && *a->unit)
         text_set(&t->unit, unit_line(c, a->unit), PE_FONT_BODY, 0, 0, src);
-    {
-        const char *note = NULL;
-        if (a->note && *a->note) {
-            note = strncmp(a->note, "注", 3) == 0 ? a->note
-                                                   : pe_arena_printf(c->a, "注：%s", a->note);
-            if (!note)
-                c->oom = 1;
-        }
-        flow_table(c, t, NULL, note, src);
+    if (a->note && *a->note) {
+        *note = strncmp(a->note, "注", 3) == 0 ? a->note : pe_arena_printf(c->a, "注：%s", a->note);
+        if (!*note)
+            c->oom = 1;
     }
+    return t;
+}
+
+/* Issue 14: does the table need more than the portrait block even at 五号
+ * with its tightest acceptable columns (COL_TIGHT minima)? Then it goes on
+ * landscape pages (GB/T 9704-2012 10.1), allowed for annexes. */
+static int table_too_wide(lay_ctx *c, lay_table *t)
+{
+    size_t r, col;
+    double mn, mx, sum = 0;
+
+    for (col = 0; col < t->ncols; col++)
+        cell_measure(c, &t->head[col], PE_FONT_HEADING);
+    for (r = 0; r < t->nrows; r++)
+        for (col = 0; col < t->ncols; col++)
+            if (t->rows[r].cells[col].span == 1 && t->rows[r].cells[col].t.text)
+                cell_measure(c, &t->rows[r].cells[col], t->rows[r].cells[col].t.role);
+    for (col = 0; col < t->ncols; col++) {
+        column_widths(t, col, PE_TABLE_SIZE_MIN, COL_TIGHT, &mn, &mx);
+        sum += mn;
+    }
+    return sum > PE_BLOCK_W + 0.01;
+}
+
+/* Sets where the items pushed next go: portrait, or landscape pages. */
+static void flow_orientation(lay_ctx *c, int land)
+{
+    c->land = land;
+    c->bw = land ? PE_LAND_BLOCK_W : PE_BLOCK_W;
+    c->bh = land ? PE_LAND_BLOCK_H : PE_BLOCK_H;
 }
 
 /* A GFM table typed in the template: row 0 is the header. */
@@ -1912,14 +1948,25 @@ static void flow_annexes(lay_ctx *c, pe_src src)
         pe_src at = { a->file, 0, 0 };
         lay_item *it;
 
+        lay_table *tab;
+        const char *note;
+
         if (!t || !lab) {
             c->oom = 1;
             return;
         }
+        /* an annex whose table is too wide for portrait is set on landscape
+         * pages whole: its 附件N, title, table and note */
+        tab = annex_table(c, a, at, &note);
+        if (c->oom)
+            return;
+        flow_orientation(c, tab && table_too_wide(c, tab));
+        if (tab)
+            tab->measure = c->bw;
         ol = pe_arena_printf(c->a, "附件%d　%s", a->number, a->title ? a->title : "");
         text_set(t, lab, PE_FONT_HEADING, PE_SIZE_BODY, PE_BODY_TRACKING, src);
         use_text(c, PE_FONT_HEADING, lab, src);
-        wrap_text(c, t, PE_BLOCK_W, 0, 0);
+        wrap_text(c, t, c->bw, 0, 0);
         c->newpage_pending = 1;
         it = push(c, IT_LINE, PE_LINE_PITCH, PE_FLOW_GRID | PE_FLOW_GLUE);
         if (!it)
@@ -1930,7 +1977,8 @@ static void flow_annexes(lay_ctx *c, pe_src src)
         flow_blank(c, PE_FLOW_GLUE);
         flow_title(c, a->title, at);
         glue_last(c);
-        flow_annex_table(c, a, at);
+        flow_table(c, tab, NULL, note, at);
+        flow_orientation(c, 0);
     }
 }
 
@@ -2176,7 +2224,7 @@ static void note_loose(lay_ctx *c, const lay_text *t, const pe_line *ln, double 
     size_t hl = 0, k = 0;
     const char *s = t->text + ln->start;
     size_t len = ln->end - ln->start;
-    int row = (int)floor((PE_BLOCK_TOP - top) / PE_LINE_PITCH + 0.5) + 1;
+    int row = (int)floor((c->bt - top) / PE_LINE_PITCH + 0.5) + 1;
 
     while (hl < len && k < 10) {        /* the line's first ten characters */
         unsigned cp;
@@ -2274,10 +2322,9 @@ static void place_item_line(lay_ctx *c, const lay_item *it, double top, double h
         return;
     ln = &t->lines[it->line];
     if (it->align == AL_JUSTIFY &&
-        place_set_line(c, t, ln, PE_MARGIN_LEFT + it->x, top, h, PE_BLOCK_W - it->x,
-                       !ln->last))
+        place_set_line(c, t, ln, c->bl + it->x, top, h, c->bpw - it->x, !ln->last))
         return;
-    place_text_line(c, t, it->line, PE_MARGIN_LEFT + it->x, top, h, t->track);
+    place_text_line(c, t, it->line, c->bl + it->x, top, h, t->track);
 }
 
 /* Places `n` segments stroked with one pen of width w (current grey, dash). */
@@ -2405,11 +2452,11 @@ static void place_cell(lay_ctx *c, const lay_cell *cl, double x0, double x1, dou
 /* The header rows with their rules, top at y `top`. */
 static void place_table_header(lay_ctx *c, const lay_table *t, double top)
 {
-    double L = PE_MARGIN_LEFT, hh = t->h1 + t->h2, mid = top - t->h1;
+    double L = c->bl, hh = t->h1 + t->h2, mid = top - t->h1;
     size_t col, nc = t->ncols;
 
-    rule_add(c, L, top, L + PE_BLOCK_W, top, PE_TABLE_FRAME);
-    rule_add(c, L, top - hh, L + PE_BLOCK_W, top - hh, PE_TABLE_RULE);
+    rule_add(c, L, top, L + t->measure, top, PE_TABLE_FRAME);
+    rule_add(c, L, top - hh, L + t->measure, top - hh, PE_TABLE_RULE);
     for (col = 0; col <= nc; col++) {
         double w = (col == 0 || col == nc) ? PE_TABLE_FRAME : PE_TABLE_RULE;
         double y1 = top;
@@ -2439,7 +2486,7 @@ static void place_table_header(lay_ctx *c, const lay_table *t, double top)
 static void place_table_row(lay_ctx *c, const lay_table *t, size_t r)
 {
     const lay_row *row = &t->rows[r];
-    double L = PE_MARGIN_LEFT, top = PE_BLOCK_TOP - row->y, bot = top - row->h;
+    double L = c->bl, top = c->bt - row->y, bot = top - row->h;
     size_t col, nc = t->ncols;
     int page_end = r + 1 >= t->nrows || t->rows[r + 1].page != row->page;
 
@@ -2492,12 +2539,12 @@ static void place_table_row(lay_ctx *c, const lay_table *t, size_t r)
 /* 续表 (left) and the unit (right) above a continued table, then its header. */
 static void place_table_cont(lay_ctx *c, const lay_table *t, double row_y)
 {
-    double hh = t->h1 + t->h2, top = PE_BLOCK_TOP - row_y + hh + t->cont_h;
+    double hh = t->h1 + t->h2, top = c->bt - row_y + hh + t->cont_h;
 
     if (t->cont.nlines)
-        place_text_line(c, &t->cont, 0, PE_MARGIN_LEFT, top, t->cont_h, 0);
+        place_text_line(c, &t->cont, 0, c->bl, top, t->cont_h, 0);
     if (t->unit.nlines)
-        place_text_line(c, &t->unit, 0, PE_MARGIN_LEFT + PE_BLOCK_W - t->unit.lines[0].width,
+        place_text_line(c, &t->unit, 0, c->bl + t->measure - t->unit.lines[0].width,
                         top, t->cont_h, 0);
     place_table_header(c, t, top - t->cont_h);
 }
@@ -2639,14 +2686,20 @@ static void place_page_number(lay_ctx *c, int pageno)
         x = PE_MARGIN_LEFT + PE_BLOCK_W - PE_PAGENUM_INSET * PE_SIZE_PAGENUM - w;
     else
         x = PE_MARGIN_LEFT + PE_PAGENUM_INSET * PE_SIZE_PAGENUM;
-    place_text(c, PE_FONT_BODY, PE_SIZE_PAGENUM, 0, x, y, s, len);
+    if (c->page_land[c->page])  /* where the portrait pages have it (pe_layout.h) */
+        place_run(c, PE_FONT_BODY, PE_SIZE_PAGENUM, 0, -90.0, PE_LAND_X(x, y), PE_LAND_Y(x, y),
+                  s, len);
+    else
+        place_text(c, PE_FONT_BODY, PE_SIZE_PAGENUM, 0, x, y, s, len);
 }
 
 /* 样稿, light grey, rotated 45°, centred on the page, under the text. */
 static void place_watermark(lay_ctx *c)
 {
     static const char s[] = "样稿";
-    double size = PE_WATERMARK_SIZE, w, a = M_PI / 4, cx = PE_PAGE_W / 2, cy = PE_PAGE_H / 2;
+    int land = c->page_land[c->page];
+    double size = PE_WATERMARK_SIZE, w, a = M_PI / 4;
+    double cx = (land ? PE_LAND_PAGE_W : PE_PAGE_W) / 2, cy = (land ? PE_LAND_PAGE_H : PE_PAGE_H) / 2;
     double x, y;
 
     w = pe_font_text_width(c->font[PE_FONT_HEADING], s, strlen(s), size);
@@ -2683,20 +2736,29 @@ static void add_outline(lay_ctx *c, int depth, const char *title, double top)
 
 /* Ends the current page (if any) and starts page `pageno` (1-based) with its
  * watermark and page number. */
-static void new_page(lay_ctx *c, int pageno)
+static void new_page(lay_ctx *c, int pageno, int land)
 {
     size_t *pf;
+    int *pland;
 
     if (pageno > 1)
         rules_flush(c);
     pf = realloc(c->page_first, ((size_t)pageno + 1) * sizeof *pf);
-    if (!pf) {
+    if (pf)
+        c->page_first = pf;
+    pland = realloc(c->page_land, ((size_t)pageno + 1) * sizeof *pland);
+    if (pland)
+        c->page_land = pland;
+    if (!pf || !pland) {
         c->oom = 1;
         return;
     }
-    c->page_first = pf;
     c->page_first[pageno - 1] = c->nobjs;
     c->page = pageno - 1;
+    c->page_land[c->page] = land;
+    c->bl = land ? PE_LAND_LEFT : PE_MARGIN_LEFT;
+    c->bt = land ? PE_LAND_TOP : PE_BLOCK_TOP;
+    c->bpw = land ? PE_LAND_BLOCK_W : PE_BLOCK_W;
     if (c->m->draft)
         place_watermark(c);
     place_page_number(c, pageno);
@@ -2713,11 +2775,11 @@ static int place_flow(lay_ctx *c, const pe_flow_place *pl, int npages)
         double top;
         while (page < pl[i].page) {
             page++;
-            new_page(c, page + 1);
+            new_page(c, page + 1, page == pl[i].page && it->land);
         }
         if (pl[i].dropped)
             continue;
-        top = PE_BLOCK_TOP - pl[i].y;
+        top = c->bt - pl[i].y;
         switch (it->kind) {
         case IT_LINE:
             place_item_line(c, it, top, c->fi[i].height);
@@ -2741,7 +2803,7 @@ static int place_flow(lay_ctx *c, const pe_flow_place *pl, int npages)
     }
     while (page + 1 < npages && !c->oom) {
         page++;
-        new_page(c, page + 1);
+        new_page(c, page + 1, 0);
     }
     if (page >= 0)
         rules_flush(c);
@@ -2767,6 +2829,7 @@ static void ctx_release(lay_ctx *c)
     free(c->pi);
     free(c->objs);
     free(c->page_first);
+    free(c->page_land);
     free(c->outline);
     pe_arena_free(c->out);
     pe_arena_free(c->a);
@@ -2786,6 +2849,8 @@ static pe_status pages_take(lay_ctx *c, pe_pages *p, int npages)
     for (k = 0; k < npages; k++) {
         p->pages[k].objs = c->objs + c->page_first[k];
         p->pages[k].n = c->page_first[k + 1] - c->page_first[k];
+        p->pages[k].width = c->page_land[k] ? PE_LAND_PAGE_W : PE_PAGE_W;
+        p->pages[k].height = c->page_land[k] ? PE_LAND_PAGE_H : PE_PAGE_H;
     }
     p->npages = (size_t)npages;
     for (s = 0; s < NROLES; s++) {
@@ -2851,6 +2916,29 @@ int pe_pages_slot_used(const pe_pages *p, int slot)
     return 0;
 }
 
+/* Paginates the flow in runs of one orientation, each on pages of its own
+ * block height: a landscape annex starts on a new page (附件) and what
+ * follows it on another, so that no page mixes them. */
+static void paginate(lay_ctx *c, pe_flow_place *pl, int *npages)
+{
+    size_t a = 0, b, i;
+    int base = 0, np;
+
+    while (a < c->n) {
+        int land = c->pi[a].land;
+        for (b = a + 1; b < c->n && c->pi[b].land == land; b++)
+            ;
+        np = 1;
+        pe_flow_paginate(c->fi + a, b - a, land ? PE_LAND_BLOCK_H : PE_BLOCK_H, PE_LINE_PITCH,
+                         pl + a, &np);
+        for (i = a; i < b; i++)
+            pl[i].page += base;
+        base += np;
+        a = b;
+    }
+    *npages = base > 0 ? base : 1;
+}
+
 pe_status pe_pages_build(const pe_model *m, const pe_doc *doc, const pe_pages_options *o,
                          pe_diags *d, pe_pages **out)
 {
@@ -2869,6 +2957,7 @@ pe_status pe_pages_build(const pe_model *m, const pe_doc *doc, const pe_pages_op
     c.d = d;
     c.a = pe_arena_new();
     c.out = pe_arena_new();
+    flow_orientation(&c, 0);
     p = calloc(1, sizeof *p);
     if (!c.a || !c.out || !p || !(p->priv = calloc(1, sizeof *p->priv))) {
         st = PE_ERR_NOMEM;
@@ -2894,7 +2983,7 @@ pe_status pe_pages_build(const pe_model *m, const pe_doc *doc, const pe_pages_op
         st = PE_ERR_NOMEM;
         goto cleanup;
     }
-    pe_flow_paginate(c.fi, c.n, PE_BLOCK_H, PE_LINE_PITCH, pl, &npages);
+    paginate(&c, pl, &npages);
     while (flow_refit_charts(&c, pl)) {
         pe_flow_place *npl = realloc(pl, (c.n ? c.n : 1) * sizeof *pl);
         if (!npl) {
@@ -2902,7 +2991,7 @@ pe_status pe_pages_build(const pe_model *m, const pe_doc *doc, const pe_pages_op
             goto cleanup;
         }
         pl = npl;
-        pe_flow_paginate(c.fi, c.n, PE_BLOCK_H, PE_LINE_PITCH, pl, &npages);
+        paginate(&c, pl, &npages);
     }
     if (c.oom) {
         st = PE_ERR_NOMEM;

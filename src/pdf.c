@@ -352,8 +352,8 @@ static void draw_page(pdf_ctx *c, HPDF_Page pg, const pe_page *page)
     size_t i;
 
     page_state_reset(c, pg);
-    HPDF_Page_SetWidth(pg, R(c->p->width));
-    HPDF_Page_SetHeight(pg, R(c->p->height));
+    HPDF_Page_SetWidth(pg, R(page->width));
+    HPDF_Page_SetHeight(pg, R(page->height));
     for (i = 0; i < page->n && !c->oom; i++) {
         const pe_page_obj *o = &page->objs[i];
         switch (o->kind) {

@@ -42,8 +42,10 @@ WORD_CH = NUM_CH | set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz&/%+
 
 def block_of(pw, ph):
     """(left, top, width, height) of the text block of a page of this size."""
-    if pw > ph:     # landscape: the portrait block turned with the page
-        return ((pw - BLOCK_H) / 2, (ph - BLOCK_W) / 2, BLOCK_H, BLOCK_W)
+    if pw > ph:     # landscape (GB/T 9704 10.1): the portrait page turned a quarter
+        # clockwise, its margins with it: the binding side (28 mm) at the top,
+        # the portrait foot (297 - 37 - 225 = 35 mm) at the left
+        return ((297 - 37 - 225) * MM, MARGIN_LEFT, BLOCK_H, BLOCK_W)
     return (MARGIN_LEFT, MARGIN_TOP, BLOCK_W, BLOCK_H)
 
 
@@ -63,7 +65,8 @@ class Page:
     def body_chars(self):
         """Characters inside the text block (no page number, no watermark)."""
         return [c for c in self.chars
-                if c[4] <= self.top + self.bh + 2 and c[2] >= self.left - 2]
+                if c[4] <= self.top + self.bh + 2 and c[2] >= self.top - 2 and
+                c[1] >= self.left - 2]
 
     def bottom(self):
         ys = [c[4] for c in self.body_chars()]
@@ -238,6 +241,8 @@ def analyse(pdf):
                             k2 += 1     # a number keeps its unit
                             while k2 + 1 < len(nx) and nx[k2][0] == "/":
                                 k2 += 2     # … a compound one too (家/万家)
+                            while k2 < len(nx) and nx[k2][0] in NO_START:
+                                k2 += 1     # … and the mark after it (2期）)
                         need = nx[k2 - 1][3] - nx[0][1]
                         if need < room - 0.5:
                             r["early"].append((p.no, "".join(c[0] for c in a) + "|" +
@@ -275,7 +280,8 @@ def main():
              ("other_city", os.path.join(src, "tests/fixtures/other_city/report.ini")),
              ("long_annex", os.path.join(src, "tests/fixtures/long_annex/report.ini")),
              ("all_kinds", os.path.join(src, "tests/fixtures/all_kinds/report.ini")),
-             ("typeset", os.path.join(src, "tests/fixtures/typeset/report.ini"))]
+             ("typeset", os.path.join(src, "tests/fixtures/typeset/report.ini")),
+             ("wide_annex", os.path.join(src, "tests/fixtures/wide_annex/report.ini"))]
     # pages main's layout needed before issue 14's table and pagination work
     # (`page_check.py --measure`): never more
     before = {"sample": 26, "other_city": 3, "long_annex": 24, "all_kinds": 4}

@@ -40,6 +40,7 @@ import json
 import math
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -319,6 +320,16 @@ def nearest(ch, others):
     return best
 
 
+def pdf_page_mm(pdf, n):
+    """Width and height of the PDF's page n in mm (pdfinfo); A4 when unknown."""
+    if not shutil.which('pdfinfo'):
+        return 210.0, 297.0
+    out = subprocess.run(['pdfinfo', '-f', str(n), '-l', str(n), pdf], capture_output=True,
+                         text=True).stdout
+    m = re.search(r'^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts', out, re.M)
+    return (float(m.group(1)) * 25.4 / 72, float(m.group(2)) * 25.4 / 72) if m else (210.0, 297.0)
+
+
 def pdf_chars(pdf, page_no, work):
     """[(c, x_mm, y_mm, adv_mm, line_text)] of one PDF page (mutool stext)."""
     out = os.path.join(work, f'pdf-{page_no}.stext')
@@ -576,8 +587,11 @@ def check(ofd, pdf, out_dir, cache_dir, pdf_pages=None):
         n = rp['index'] if pdf_pages is None else pdf_pages[rp['index'] - 1]
         if n_pdf is not None and n > n_pdf:
             break
-        if abs(rp['widthMm'] - 210) > 0.5 or abs(rp['heightMm'] - 297) > 0.5:
-            report.append(f'page {n}: ofd.js page box {rp["widthMm"]:.2f}×{rp["heightMm"]:.2f} mm, not A4')
+        # A4, or A4 landscape for an annex too wide for portrait: the PDF page's size
+        pw, ph = pdf_page_mm(pdf, n)
+        if abs(rp['widthMm'] - pw) > 0.5 or abs(rp['heightMm'] - ph) > 0.5:
+            report.append(f'page {n}: ofd.js page box {rp["widthMm"]:.2f}×{rp["heightMm"]:.2f} mm, '
+                          f'the PDF page {pw:.2f}×{ph:.2f} mm')
         pc = [c for c in pdf_chars(pdf, n, out_dir) if not c[0].isspace()]
         oc = [(c['c'], c['x'], c['y'], c['adv'], c['font']) for c in rp['chars'] if not c['c'].isspace()]
         pairs, uo, up = match_chars(oc, pc, MATCH_MM)
