@@ -36,6 +36,18 @@ done
 for f in input/*.csv; do
   { printf '\002'; cat "$f"; } >"$bdir/seeds/fuzz_xlsx_merge/csv-$(basename "$f")"
 done
+# the packed records of the report workbook's identification (selector 3)
+/usr/bin/python3 - "$wb"/out/*.xlsx "$bdir/seeds/fuzz_xlsx_merge" <<'PY' || true
+import html, re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+wbx = z.read("xl/workbook.xml").decode()
+rels = z.read("xl/_rels/workbook.xml.rels").decode()
+rid = re.search(r'<sheet name="planeval_id"[^>]*r:id="(\w+)"', wbx).group(1)
+target = re.search(r'Id="%s"[^>]*Target="([^"]+)"' % rid, rels).group(1)
+xml = z.read("xl/" + target).decode()
+for n, t in enumerate(re.findall(r'<c r="B(?:9|1\d)"[^>]*><is><t[^>]*>(.*?)</t></is></c>', xml, re.S)):
+    open("%s/id-%d" % (sys.argv[2], n), "wb").write(b"\003" + html.unescape(t).encode())
+PY
 rm -rf "$wb"
 
 dict_of() {

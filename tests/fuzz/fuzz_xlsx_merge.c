@@ -4,7 +4,9 @@
  *   0  read the workbook and look every cell up again;
  *   1  `merge` (dry run, nothing written) of the workbook against the sample
  *      case input/report.ini;
- *   2  the CSV patcher of `merge --apply` on the bytes as a CSV (in memory).
+ *   2  the CSV patcher of `merge --apply` on the bytes as a CSV (in memory);
+ *   3  the packed records of a version-2 identification (pe_ident_unpack) on
+ *      the bytes up to the first NUL as one cell's text.
  * Seeds: workbooks written by `planeval collect` and a full run (scripts/fuzz.sh). */
 #include "pe_collect.h"
 #include "pe_eval.h"
@@ -40,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size - 1;
     pe_diags d;
     pe_diags_init(&d);
-    switch (data[0] % 3) {
+    switch (data[0] % 4) {
     case 0: {
         pe_xbook *b = NULL;
         if (pe_xbook_read_buf(buf, len, "f.xlsx", &d, &b) == PE_OK && b) {
@@ -70,6 +72,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r && pe_merge_nwritten(r) != 0)
             abort();   /* a dry run writes nothing */
         pe_merge_result_free(r);
+        break;
+    }
+    case 3: {
+        pe_arena *a = pe_arena_new();
+        char *text = a ? pe_arena_strndup(a, (const char *)buf, len) : NULL;
+        pe_id_record *recs = NULL;
+        size_t n = 0, cap = 0;
+        if (text && pe_ident_unpack(a, "核心指标", text, &recs, &n, &cap) == 0) {
+            for (size_t i = 0; i < n; i++) {
+                if (recs[i].n != 4 && recs[i].n != 8)
+                    abort();
+                for (unsigned k = 0; k < recs[i].n; k++)
+                    if (!recs[i].f[k])
+                        abort();
+            }
+        }
+        free(recs);
+        pe_arena_free(a);
         break;
     }
     default: {
