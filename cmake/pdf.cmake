@@ -51,3 +51,8 @@ set_tests_properties(pdf_microhei PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIME
 add_test(NAME pdfa_check
   COMMAND bash ${PROJECT_SOURCE_DIR}/tests/e2e/pdfa_check.sh $<TARGET_FILE:planeval>)
 set_tests_properties(pdfa_check PROPERTIES LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 900)
+
+# The font objects of a subset (src/pdffont.c, private to the PDF backend).
+pe_unit_test(test_pdffont SOURCES tests/test_pdffont.c LIBS pe_pdf pe_font PkgConfig::FREETYPE
+  PkgConfig::LIBDEFLATE ${HPDF_LIB})
+target_include_directories(test_pdffont PRIVATE ${PROJECT_SOURCE_DIR}/src)

@@ -1,5 +1,5 @@
-/* pe_font.h — font resolution (INI override → fonts/ → fontconfig → Debian
- * defaults), glyph coverage and cached advance widths with FreeType, and
+/* pe_font.h — font resolution (INI override → fonts/ → Debian defaults →
+ * fontconfig), glyph coverage and cached advance widths with FreeType, and
  * HarfBuzz subsetting of each font to the characters a document uses. */
 #ifndef PE_FONT_H
 #define PE_FONT_H
@@ -16,9 +16,10 @@ const char *pe_font_role_name(pe_font_role role);   /* "title", "body", ... */
 
 /* Resolves a role to a font file and face index, in order: `override` (a path,
  * relative to `base_dir`, or a fontconfig family name) → a file in `fonts_dir`
- * named after the role (title.ttf/.otf/.ttc, ...) → fontconfig match of the
- * default family (accepted only if the matched family really is that family
- * or covers CJK) → the Debian default file path. Strings are allocated in `a`.
+ * named after the role (title.ttf/.otf/.ttc, ...) → the Debian default file
+ * path → fontconfig match of the default family (accepted only if the matched
+ * family really is that family, or, with a warning, covers CJK). Strings are
+ * allocated in `a`.
  * An override that cannot be found is an error recorded at `at`. */
 pe_status pe_font_resolve(pe_font_role role, const char *override, const char *base_dir,
                           const char *fonts_dir, pe_arena *a, pe_src at, pe_diags *d,
