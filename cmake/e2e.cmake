@@ -108,6 +108,8 @@ set(PE_BAD_CASES
   81-report-over-1000-pages
   82-table-file-over-64mb
   83-annex-row-taller-than-page
+  84-unit-too-long
+  85-target-text-too-long
   kind-01-cumulative-without-target
   kind-02-qualitative-without-text
   kind-03-judgement-not-a-status

@@ -260,6 +260,11 @@ typedef struct {
 #define PE_MAX_REPORT_ROWS 5000     /* data rows of all the tables of a report together */
 #define PE_MAX_ANNEXES     100      /* [annex.N] sections */
 #define PE_MAX_REPORT_MB   4        /* bytes of all the table files together, in MB */
+/* Lengths of the cells that are set inside sentences and table cells with
+ * figures (code points): a unit such as %、亿元、家/万家 and a qualitative
+ * target's wording; longer explanations belong in the note column. */
+#define PE_MAX_UNIT_CHARS  16
+#define PE_MAX_TARGET_TEXT_CHARS 80
 
 /* Loads the INI at `ini_path` and every table it names. Paths inside the INI
  * are relative to its directory. All problems go to `d`. On PE_ERR_INPUT the

@@ -165,7 +165,7 @@ static void print_table(const pe_indicator_table *t, const char *heading)
     if (!t->file)
         return;
     size_t wid = 4, wname = 4, wact = 6, wtgt = 6;
-    char act[160], tgt[160];
+    char act[320], tgt[320];
     for (size_t i = 0; i < t->n; i++) {
         const pe_indicator *ind = &t->items[i];
         if (pe_utf8_width(ind->id) > wid)

@@ -296,6 +296,11 @@ static int indicator_row(pe_model *m, pe_indicator_table *t, pe_indicator *ind,
         ind->nature = nature;
     }
     ind->target_text = TEXT(C_TTEXT);
+    if (ind->target_text && pe_utf8_len(ind->target_text) > PE_MAX_TARGET_TEXT_CHARS) {
+        pe_error(d, AT(C_TTEXT), "目标表述过长（%zu 个字），最多 %d 个字；请精简，详细说明写在备注（note）列",
+                 pe_utf8_len(ind->target_text), PE_MAX_TARGET_TEXT_CHARS);
+        ok = 0;
+    }
     if (CELL(C_BASE))
         ok &= number_cell(d, file, CELL(C_BASE), "基期值", &ind->base, &ind->has_base, decimals);
 
@@ -625,6 +630,12 @@ pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const cha
         ind->id = TEXT(C_ID);
         ind->name = TEXT(C_NAME);
         ind->unit = TEXT(C_UNIT) ? TEXT(C_UNIT) : "";
+        if (pe_utf8_len(ind->unit) > PE_MAX_UNIT_CHARS) {
+            pe_error(d, cell_at(file, CELL(C_UNIT)),
+                     "单位过长（%zu 个字），最多 %d 个字，如“%%”“亿元”“家/万家”；说明请写在备注（note）列",
+                     pe_utf8_len(ind->unit), PE_MAX_UNIT_CHARS);
+            ok = 0;
+        }
         ind->chapter = TEXT(C_CHAPTER);
         ind->dept = TEXT(C_DEPT);
         ind->note = TEXT(C_NOTE);
@@ -826,7 +837,12 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
                          "县区表只能有一个指标，这里是“%s”，前面是“%s”；请分成两个文件",
                          row[colmap[K_MEASURE]].text, t->measure);
         }
-        if (colmap[K_UNIT] >= 0 && row[colmap[K_UNIT]].text && !t->unit)
+        if (colmap[K_UNIT] >= 0 && row[colmap[K_UNIT]].text &&
+            pe_utf8_len(row[colmap[K_UNIT]].text) > PE_MAX_UNIT_CHARS)
+            pe_error(d, cell_at(file, &row[colmap[K_UNIT]]),
+                     "单位过长（%zu 个字），最多 %d 个字，如“%%”“亿元”“家”",
+                     pe_utf8_len(row[colmap[K_UNIT]].text), PE_MAX_UNIT_CHARS);
+        else if (colmap[K_UNIT] >= 0 && row[colmap[K_UNIT]].text && !t->unit)
             t->unit = row[colmap[K_UNIT]].text;
     }
     t->years = years;
