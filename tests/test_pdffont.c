@@ -76,17 +76,22 @@ static int teardown(void **state)
         }                                                               \
     } while (0)
 
+/* pe_pdf_font_read on the fixture's subset, which must succeed. */
+static void read_subset(const fixture *fx, pe_pdf_font_data *fd)
+{
+    memset(fd, 0, sizeof *fd);
+    fd->path = fx->subset;
+    pe_pdf_font_read(fd);
+    assert_true(fd->ok);
+}
+
 /* Codes, advances, DW, name and the CIDToGIDMap agree with FreeType. */
 static void test_read_matches_freetype(void **state)
 {
     fixture *fx = *state;
     pe_pdf_font_data fd;
     NEED_FONT(fx);
-
-    memset(&fd, 0, sizeof fd);
-    fd.path = fx->subset;
-    pe_pdf_font_read(&fd);
-    assert_true(fd.ok);
+    read_subset(fx, &fd);
     assert_int_equal(fd.upem, fx->face->units_per_EM);
 
     /* every requested code is there, ascending, with FreeType's advance */
@@ -199,11 +204,7 @@ static void test_complete_objects(void **state)
     fixture *fx = *state;
     pe_pdf_font_data fd;
     NEED_FONT(fx);
-
-    memset(&fd, 0, sizeof fd);
-    fd.path = fx->subset;
-    pe_pdf_font_read(&fd);
-    assert_true(fd.ok);
+    read_subset(fx, &fd);
 
     HPDF_Doc pdf = HPDF_New(ignore_error, NULL);
     assert_non_null(pdf);
