@@ -296,9 +296,10 @@ static int indicator_row(pe_model *m, pe_indicator_table *t, pe_indicator *ind,
         ind->nature = nature;
     }
     ind->target_text = TEXT(C_TTEXT);
-    if (ind->target_text && pe_utf8_len(ind->target_text) > PE_MAX_TARGET_TEXT_CHARS) {
+    size_t tlen = ind->target_text ? pe_utf8_len(ind->target_text) : 0;
+    if (tlen > PE_MAX_TARGET_TEXT_CHARS) {
         pe_error(d, AT(C_TTEXT), "目标表述过长（%zu 个字），最多 %d 个字；请精简，详细说明写在备注（note）列",
-                 pe_utf8_len(ind->target_text), PE_MAX_TARGET_TEXT_CHARS);
+                 tlen, PE_MAX_TARGET_TEXT_CHARS);
         ok = 0;
     }
     if (CELL(C_BASE))
@@ -630,10 +631,11 @@ pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const cha
         ind->id = TEXT(C_ID);
         ind->name = TEXT(C_NAME);
         ind->unit = TEXT(C_UNIT) ? TEXT(C_UNIT) : "";
-        if (pe_utf8_len(ind->unit) > PE_MAX_UNIT_CHARS) {
+        size_t ulen = pe_utf8_len(ind->unit);
+        if (ulen > PE_MAX_UNIT_CHARS) {
             pe_error(d, cell_at(file, CELL(C_UNIT)),
                      "单位过长（%zu 个字），最多 %d 个字，如“%%”“亿元”“家/万家”；说明请写在备注（note）列",
-                     pe_utf8_len(ind->unit), PE_MAX_UNIT_CHARS);
+                     ulen, PE_MAX_UNIT_CHARS);
             ok = 0;
         }
         ind->chapter = TEXT(C_CHAPTER);

@@ -5,6 +5,7 @@
  * exactly. */
 #include "pdffont.h"
 #include "pdfa.h"
+#include "pe_util.h"
 
 #include <hpdf_consts.h>
 #include <hpdf_doc.h>
@@ -51,28 +52,6 @@ static unsigned char *deflate_bytes(const unsigned char *in, size_t n, int level
     return z;
 }
 
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *raw = NULL;
-    long n = -1;
-
-    *len = 0;
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0)
-        n = ftell(f);
-    if (n > 0 && n < 0x7FFFFFFF && fseek(f, 0, SEEK_SET) == 0 &&
-        (raw = malloc((size_t)n)) != NULL && fread(raw, 1, (size_t)n, f) == (size_t)n) {
-        *len = (size_t)n;
-    } else {
-        free(raw);
-        raw = NULL;
-    }
-    fclose(f);
-    return raw;
-}
-
 /* The top of the glyph code `u` maps to, in font units (0 without one). */
 static long glyph_top(FT_Face face, unsigned u)
 {
@@ -111,53 +90,59 @@ static void subset_name(pe_pdf_font_data *fd, const char *ps)
     fd->name[k] = '\0';
 }
 
-/* Code points, advances and the CIDToGIDMap from the subset's Unicode cmap. */
+/* Code points, advances and the CIDToGIDMap from the subset's Unicode cmap
+ * (one walk: the glyph ids are kept until the map is made). */
 static int read_codes(pe_pdf_font_data *fd, FT_Face face)
 {
     FT_UInt g;
     FT_ULong u;
     size_t n = 0, cap = 0;
-    unsigned maxcode = 0;
-    unsigned char *map;
+    uint16_t *gids = NULL;
+    unsigned char *map = NULL;
+    int ok = 0;
 
     if (FT_Select_Charmap(face, FT_ENCODING_UNICODE) != 0)
         return 0;
-    for (u = FT_Get_First_Char(face, &g); g != 0; u = FT_Get_Next_Char(face, u, &g)) {
+    for (u = FT_Get_First_Char(face, &g); g != 0 && u < CODES; u = FT_Get_Next_Char(face, u, &g)) {
         FT_Fixed adv = 0;
-        if (u >= CODES)
-            break;
         if (n == cap) {
             size_t nc = cap ? cap * 2 : 256;
             uint16_t *c2 = realloc(fd->codes, nc * sizeof *c2);
             if (c2)
                 fd->codes = c2;
             uint16_t *a2 = c2 ? realloc(fd->advance, nc * sizeof *a2) : NULL;
-            if (!a2)
-                return 0;
-            fd->advance = a2;
+            if (a2)
+                fd->advance = a2;
+            uint16_t *g2 = a2 ? realloc(gids, nc * sizeof *g2) : NULL;
+            if (!g2)
+                goto done;
+            gids = g2;
             cap = nc;
         }
         if (FT_Get_Advance(face, g, FT_LOAD_NO_SCALE, &adv) != 0)
             adv = 0;
         fd->codes[n] = (uint16_t)u;
         fd->advance[n] = (uint16_t)(adv < 0 ? 0 : adv > 0xFFFF ? 0xFFFF : adv);
+        gids[n] = (uint16_t)g;
         n++;
-        maxcode = (unsigned)u;
     }
     fd->ncodes = n;
     if (n == 0)
-        return 0;
-    fd->map_raw = 2 * ((size_t)maxcode + 1);
+        goto done;
+    fd->map_raw = 2 * ((size_t)fd->codes[n - 1] + 1);
     map = calloc(fd->map_raw, 1);
     if (!map)
-        return 0;
-    for (u = FT_Get_First_Char(face, &g); g != 0 && u < CODES; u = FT_Get_Next_Char(face, u, &g)) {
-        map[2 * u] = (unsigned char)(g >> 8);
-        map[2 * u + 1] = (unsigned char)g;
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        map[2 * fd->codes[i]] = (unsigned char)(gids[i] >> 8);
+        map[2 * fd->codes[i] + 1] = (unsigned char)gids[i];
     }
     fd->map = deflate_bytes(map, fd->map_raw, MAP_LEVEL, &fd->map_len);
+    ok = fd->map != NULL;
+done:
     free(map);
-    return fd->map != NULL;
+    free(gids);
+    return ok;
 }
 
 static int cmp_u16(const void *a, const void *b)
@@ -192,15 +177,19 @@ void *pe_pdf_font_read(void *arg)
     FT_Library lib = NULL;
     FT_Face face = NULL;
     size_t len = 0;
-    unsigned char *raw = read_file(fd->path, &len);
+    char *raw = NULL;
+    pe_diags quiet;     /* a failure is told by fd->ok; the caller names the file */
     TT_Header *head;
     TT_HoriHeader *hhea;
     TT_Postscript *post;
 
     fd->ok = 0;
-    if (!raw || FT_Init_FreeType(&lib) != 0)
+    pe_diags_init(&quiet);
+    if (pe_file_read(fd->path, fd->path, &quiet, &raw, &len) != PE_OK || len > 0x7FFFFFFF ||
+        FT_Init_FreeType(&lib) != 0)
         goto done;
-    if (FT_New_Memory_Face(lib, raw, (FT_Long)len, 0, &face) != 0 || !FT_IS_SFNT(face) ||
+    if (FT_New_Memory_Face(lib, (const FT_Byte *)raw, (FT_Long)len, 0, &face) != 0 ||
+        !FT_IS_SFNT(face) ||
         face->units_per_EM == 0)
         goto done;
     head = FT_Get_Sfnt_Table(face, FT_SFNT_HEAD);
@@ -226,7 +215,7 @@ void *pe_pdf_font_read(void *arg)
         goto done;
     fd->dw_advance = common_advance(fd);
     subset_name(fd, FT_Get_Postscript_Name(face));
-    fd->program = deflate_bytes(raw, len, PROGRAM_LEVEL, &fd->program_len);
+    fd->program = deflate_bytes((const unsigned char *)raw, len, PROGRAM_LEVEL, &fd->program_len);
     fd->program_raw = len;
     fd->ok = fd->program != NULL;
 done:
@@ -235,6 +224,7 @@ done:
     if (lib)
         FT_Done_FreeType(lib);
     free(raw);
+    pe_diags_release(&quiet);
     return NULL;
 }
 
