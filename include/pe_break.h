@@ -65,6 +65,7 @@ typedef struct {
 #define PE_BREAK_LOOSE      0.04    /* em added per gap beyond which a line is loose */
 #define PE_BREAK_RAGGED     0.25    /* em per gap beyond which a line is set ragged */
 #define PE_BREAK_KEEP_BLANK 0.05    /* em of a mark's blank never compressed */
+#define PE_BREAK_TIGHT      0.02    /* em a gap may close when push-in is not enough */
 
 /* Breaks a paragraph (newlines force breaks, as pe_break_text) choosing the
  * breaks of each newline-separated segment together (total fit, in the

@@ -422,6 +422,9 @@ typedef struct {
     double *ec;             /* half an em a stop or closing mark gives at a line's
                                end when its blank allows (else 0) */
     unsigned char *gap;
+    unsigned char *tg;      /* the gap after it may close by PE_BREAK_TIGHT em: it
+                               may open and the character is not a mark (whose
+                               blank push-in and the pair rule measure) */
 } brk_glue;
 
 static void glue_release(brk_glue *g)
@@ -451,7 +454,7 @@ static pe_status glue_compute(brk_glue *g, const unsigned *cp, const double *w, 
     size_t nn = n ? n : 1;
     memset(g, 0, sizeof *g);
     /* pl, pr, sr, blank left, blank right, class, gap in one block */
-    g->pl = calloc(nn, 6 * sizeof(double) + 2);
+    g->pl = calloc(nn, 6 * sizeof(double) + 3);
     if (!g->pl)
         return PE_ERR_NOMEM;
     g->pr = g->pl + nn;
@@ -460,6 +463,7 @@ static pe_status glue_compute(brk_glue *g, const unsigned *cp, const double *w, 
     double *bl = g->ec + nn, *br = bl + nn;
     unsigned char *cls = (unsigned char *)(br + nn);
     g->gap = cls + nn;
+    g->tg = g->gap + nn;
     double em = m->em;
     for (size_t i = 0; i < n; i++) {
         g->gap[i] = i + 1 < n && is_stretch_gap(cp[i], cp[i + 1]);
@@ -470,6 +474,8 @@ static pe_status glue_compute(brk_glue *g, const unsigned *cp, const double *w, 
             cls[i] = (unsigned char)k;
         }
     }
+    for (size_t i = 0; i < n; i++)
+        g->tg[i] = g->gap[i] && cls[i] == MK_NONE;
     /* the pair rule: a closing or stop mark followed by a mark, or an
      * opening mark after a mark, gives up half an em between the two */
     for (size_t i = 0; i + 1 < n; i++) {
@@ -531,26 +537,31 @@ static pe_status brk_text_compress(brk_text *t, const pe_metrics *m)
 
 /* A line's measures: natural width (every advance with its tracking, as the
  * grid counts 28 places of PE_BODY_CHAR_PITCH in the measure) less the pair
- * compression inside it, the push-in it may take, and its gaps that may open. */
-typedef struct { double w, shrink; size_t gaps; } brk_fit;
+ * compression inside it, the push-in it may take, and its gaps that may open
+ * (or close by PE_BREAK_TIGHT em each, after all push-in). */
+typedef struct { double w, shrink; size_t gaps, tgaps; } brk_fit;
 
 /* Demerits (TeX's, with badness from the slack) and the penalties that make
  * breaks inside numbers, against kinsoku and ragged lines last resorts. */
 #define DM_LINE     10.0
 #define DM_STRETCH  100.0           /* badness at PE_BREAK_LOOSE em per gap */
 #define DM_SHRINK   30.0            /* badness at all push-in taken */
+#define DM_TIGHT    2e5             /* gaps closed after all push-in: below a short line */
 #define DM_LOOSE    1e6             /* beyond PE_BREAK_LOOSE: only when nothing else fits */
 #define DM_RAGGED   1e10            /* above any loose line's demerits (< 7e8) */
 #define DM_UNIT     1e11            /* a break inside a number or a Latin word */
 #define DM_ANY      1e12            /* a break against the kinsoku rules */
 #define DM_OVER     1e15            /* one character wider than the line */
-#define DM_LONELY   3000.0          /* a last line of one character (孤字) */
+#define DM_LONELY   5e5             /* a last line of one character, marks aside (孤字) */
 /* A full line of full-width characters only that leaves a character place
- * empty (its slack opens the gaps between ideographs, which a type shop
- * does last): weighed near a loose line, so that push-in or other breaks
- * anywhere in the paragraph are preferred, yet below it, so that a loose
- * line stays the last resort. */
-#define DM_SHORT    5e5
+ * empty: its characters drift off the columns of the grid that the lines
+ * above and below keep, the fault a reader of a 28-place page sees first.
+ * Weighed above a loose line of up to about 0.085 em per gap (demerits
+ * (10 + 100 r³)² + DM_LOOSE, r = 2.1), which can only be a line holding
+ * numbers or Latin (a loose line of full-width characters only is short
+ * itself) and so off the grid already: the slack goes there. A line looser
+ * than that stays worse than a short one. */
+#define DM_SHORT    2e6
 
 /* Demerits of a line of measures f in `avail` pt; *loose set when it must
  * open its gaps beyond PE_BREAK_LOOSE. */
@@ -559,11 +570,16 @@ static double line_demerits(brk_fit f, double avail, int last, double em, int *l
     double b = 0, pen = 0;
     *loose = 0;
     if (f.w > avail + BRK_EPS) {
-        double need = f.w - avail;
-        if (need > f.shrink + BRK_EPS)
+        double need = f.w - avail, tight = (double)f.tgaps * PE_BREAK_TIGHT * em;
+        if (need > f.shrink + tight + BRK_EPS)
             return DM_OVER;
-        double r = need / f.shrink;
-        b = DM_SHRINK * r * r * r;
+        if (need <= f.shrink + BRK_EPS) {
+            double r = need / f.shrink;
+            b = DM_SHRINK * r * r * r;
+        } else {
+            b = DM_SHRINK;
+            pen = DM_TIGHT;
+        }
     } else if (last) {
         b = 0;
     } else if (f.gaps == 0) {
@@ -601,11 +617,12 @@ static pe_status fit_segment(const brk_text *t, const brk_glue *g, size_t a, siz
         goto cleanup;
     double *pp = pw + n + 1, *ps = pp + n + 1, *best = ps + n + 1;
     pw[0] = pp[0] = ps[0] = 0;
-    /* gp: gaps that may open; nw: characters narrower than a place */
-    size_t *gp = malloc(2 * (n + 1) * sizeof *gp), *nw = gp ? gp + n + 1 : NULL;
+    /* gp: gaps that may open; tp: that may close; nw: characters narrower than a place */
+    size_t *gp = malloc(3 * (n + 1) * sizeof *gp), *tp = gp ? gp + n + 1 : NULL;
+    size_t *nw = gp ? tp + n + 1 : NULL;
     if (!gp)
         goto cleanup;
-    gp[0] = nw[0] = 0;
+    gp[0] = tp[0] = nw[0] = 0;
     double place = m->em + m->track;    /* one character place of the grid */
     for (i = 0; i < n; i++) {
         size_t c = a + i;
@@ -613,6 +630,7 @@ static pe_status fit_segment(const brk_text *t, const brk_glue *g, size_t a, siz
         pp[i + 1] = pp[i] + (c + 1 < b ? g->pr[c] + g->pl[c + 1] : 0);
         ps[i + 1] = ps[i] + g->sr[c];
         gp[i + 1] = gp[i] + (c + 1 < b && g->gap[c]);
+        tp[i + 1] = tp[i] + (c + 1 < b && g->tg[c]);
         nw[i + 1] = nw[i] + (t->w[c] < place - 0.1 * m->em);
     }
     for (i = 0; i <= n; i++) {
@@ -635,9 +653,11 @@ static pe_status fit_segment(const brk_text *t, const brk_glue *g, size_t a, siz
             f.w = pw[ce] - pw[s] - (pp[ce - 1] - pp[s]);
             f.shrink = ps[ce - 1] - ps[s];
             f.gaps = gp[ce - 1] - gp[s];
+            f.tgaps = tp[ce - 1] - tp[s];
             if (f.w > avail + BRK_EPS)      /* a line-end mark at half width first */
                 f.w -= g->ec[a + ce - 1];
-            if (f.w - f.shrink > avail + BRK_EPS && e > s + 1)
+            if (f.w - f.shrink - (double)f.tgaps * PE_BREAK_TIGHT * m->em > avail + BRK_EPS &&
+                e > s + 1)
                 break;                      /* longer lines only get longer */
             int last = e == n, lse;
             double d = line_demerits(f, avail, last, m->em, &lse);
@@ -647,8 +667,13 @@ static pe_status fit_segment(const brk_text *t, const brk_glue *g, size_t a, siz
                 /* fewer characters than the line has places */
                 if (place > 0 && nw[ce] == nw[s] && (double)(ce - s) + 0.5 < avail / place)
                     d += DM_SHORT;
-            } else if (s > 0 && ce - s == 1) {
-                d += DM_LONELY;
+            } else if (s > 0 && ce - s <= 3) {
+                /* 孤字: one character alone, or with the marks after it (`聚。`) */
+                size_t chars = 0;
+                for (size_t c = a + s; c < a + ce; c++)
+                    chars += mark_class(t->cp[c]) == MK_NONE;
+                if (chars <= 1)
+                    d += DM_LONELY;
             }
             size_t next = e;
             while (next < n && is_space(t->cp[a + next]))
@@ -758,21 +783,27 @@ pe_status pe_break_set_line(const char *text, size_t len, double avail, int just
     st = glue_compute(&g, cp, w, n, m);
     if (st != PE_OK)
         goto cleanup;
-    double nat = 0, shrink = 0, extra = 0, need = 0, endc = 0;
-    size_t gaps = 0;
+    double nat = 0, shrink = 0, extra = 0, close = 0, need = 0, endc = 0;
+    size_t gaps = 0, tgaps = 0;
     for (i = 0; i < n; i++) {
         nat += w[i] - g.pl[i] - g.pr[i];
         if (i + 1 < n) {
             shrink += g.sr[i];
             gaps += g.gap[i];
+            tgaps += g.tg[i];
         }
     }
     if (n > 0 && nat > avail + BRK_EPS) {   /* as fit_segment: the line-end mark first */
         endc = g.ec[n - 1];
         nat -= endc;
     }
-    if (nat > avail && shrink > 0) {
+    if (nat > avail && (shrink > 0 || nat > avail + BRK_EPS)) {
         need = nat - avail;         /* taken mark by mark, from the line's start */
+        /* what push-in cannot take closes the gaps, up to PE_BREAK_TIGHT em */
+        double rest = need - shrink;
+        if (rest > BRK_EPS && tgaps > 0 &&
+            rest <= (double)tgaps * PE_BREAK_TIGHT * m->em + BRK_EPS)
+            close = rest / (double)tgaps;
     } else if (justify && gaps > 0 && nat < avail) {
         extra = (avail - nat) / (double)gaps;
         if (extra > PE_BREAK_RAGGED * m->em)
@@ -786,7 +817,8 @@ pe_status pe_break_set_line(const char *text, size_t len, double avail, int just
         double sr = i + 1 < n ? (g.sr[i] < need ? g.sr[i] : need) : 0;
         need -= sr;
         x[i] = box - pl;
-        box += w[i] - pl - pr - sr + (i + 1 < n && g.gap[i] ? extra : 0);
+        box += w[i] - pl - pr - sr + (i + 1 < n && g.gap[i] ? extra : 0) -
+               (i + 1 < n && g.tg[i] ? close : 0);
     }
     x[n] = box - (n ? m->track + endc : 0);
     *nout = n;

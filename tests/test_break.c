@@ -831,11 +831,29 @@ static void test_line_end_mark_keeps_ink_inside(void **state)
     assert_int_equal(n, 29);
     assert_true(fabs(x[n] - BODY) < EPS);
     assert_true(fabs(x[28] + 0.5 * CJK - BODY) < EPS);
-    /* the centred 。 cannot: 0.5 + 0.33 em is less than the em needed, so the
-     * paragraph breaks before 完 (完。 together, no 。 at a line start) */
+    /* the centred 。 gives 0.33 em: with the comma's 0.5 em the line is still
+     * 0.17 em too long, and the 26 gaps after ideographs close by 0.0065 em
+     * each (PE_BREAK_TIGHT allows 0.02): 29 characters, none pushed out */
+    set_line_n(b.s, b.n, BODY, 1, &mc, x, &n, &loose);
+    assert_true(fabs(x[n] - BODY) < EPS);
+    for (size_t i = 0; i + 1 < n; i++)
+        assert_true(x[i + 1] - x[i] >= (1 - PE_BREAK_TIGHT) * CJK - EPS ||
+                    i == 10 || i == 27);                    /* the comma's, 。's own */
+    assert_true(x[1] - x[0] < CJK - 0.005 * CJK);           /* the gaps closed */
+    assert_int_equal(pe_break_paragraph(b.s, b.n, BODY, 0, &mc, &l), PE_OK);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.lines[0].nchars, 29);
+    assert_false(l.lines[0].loose);
+    pe_lines_release(&l);
+    /* without the comma 0.67 em is left, more than 28 gaps × 0.02 em: 完。
+     * go to the next line together (no 。 at a line start) */
+    b.n = 0;
+    sb_cjk(&b, 27);
+    sb_str(&b, "完。");
+    sb_cjk(&b, 20);
     assert_int_equal(pe_break_paragraph(b.s, b.n, BODY, 0, &mc, &l), PE_OK);
     assert_int_equal(l.n, 2);
-    assert_int_equal(l.lines[0].nchars, 27);
+    assert_true(l.lines[0].nchars < 29);
     pe_lines_release(&l);
 }
 
@@ -862,6 +880,59 @@ static void test_short_line_weighed(void **state)
         assert_int_equal(l.lines[i].nchars, 29);
         assert_false(l.lines[i].loose);
     }
+    pe_lines_release(&l);
+}
+
+/* A short line of ideographs only leaves the grid's columns; a line that
+ * holds numbers is off the grid already: the slack goes there. 27 中 and
+ * 乙 fill the first line (28 places); the second, 中1中1…中 (26.5 em) ended
+ * by a Latin word that cannot come up, opens its 35 gaps by 0.043 em
+ * (loose, reported) rather than leave the first line a place short. */
+static void test_short_line_before_loose_mixed(void **state)
+{
+    (void)state;
+    int left = 0;
+    pe_metrics m = metrics(&left);
+    sb b = { .n = 0 };
+    sb_cjk(&b, 27);
+    sb_str(&b, "乙");
+    for (int i = 0; i < 17; i++)
+        sb_str(&b, "中1");
+    sb_str(&b, "中ABCDEFGHIJKLMNOPQRSTUVWXYZABCD");
+    pe_lines l;
+    assert_int_equal(pe_break_paragraph(b.s, b.n, BODY, 0, &m, &l), PE_OK);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.lines[0].nchars, 28);
+    assert_false(l.lines[0].loose);
+    assert_true(l.lines[1].loose);
+    pe_lines_release(&l);
+}
+
+/* 孤字: a last line of one character and its marks (`聚。`) is avoided. */
+static void test_lonely_character_with_mark(void **state)
+{
+    (void)state;
+    int left = 0;
+    pe_metrics m = metrics(&left);
+    sb b = { .n = 0 };
+    sb_cjk(&b, 10);
+    sb_str(&b, "，");
+    sb_cjk(&b, 8);
+    sb_str(&b, "，");
+    sb_cjk(&b, 36);
+    sb_str(&b, "聚。");          /* 28 + 28 + 聚。: two lines take one more each */
+    pe_lines l;
+    assert_int_equal(pe_break_paragraph(b.s, b.n, BODY, 0, &m, &l), PE_OK);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.lines[0].nchars, 29);
+    assert_int_equal(l.lines[1].nchars, 29);
+    double x[64];
+    size_t n;
+    int loose;
+    set_line_n(b.s + l.lines[1].start, l.lines[1].end - l.lines[1].start, BODY, 0, &m, x, &n,
+               &loose);
+    assert_true(x[n] <= BODY + EPS);                        /* 。 at half width, gaps closed */
+    assert_true(x[1] - x[0] >= (1 - PE_BREAK_TIGHT) * CJK - EPS);
     pe_lines_release(&l);
 }
 
@@ -945,6 +1016,8 @@ int main(void)
         cmocka_unit_test(test_total_fit_rules),
         cmocka_unit_test(test_line_end_mark_keeps_ink_inside),
         cmocka_unit_test(test_short_line_weighed),
+        cmocka_unit_test(test_short_line_before_loose_mixed),
+        cmocka_unit_test(test_lonely_character_with_mark),
         cmocka_unit_test(test_has_pair),
         cmocka_unit_test(test_break_measures_compression),
     };

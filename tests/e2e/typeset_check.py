@@ -361,6 +361,10 @@ def check_all(inputs, planeval, tmp, done, as_json, verbose, allow, min_fill):
             fill = 1.0 - short / m["full_cjk"] if m["full_cjk"] else 1.0
             print("  fill: %d of %d pure-Chinese full lines fill 28 places (%.1f %%)"
                   % (m["full_cjk"] - short, m["full_cjk"], 100 * fill))
+            if short != m["short"]:
+                print("  fill counting the reported lines short too: %d of %d (%.1f %%)"
+                      % (m["full_cjk"] - m["short"], m["full_cjk"],
+                         100 * (1.0 - m["short"] / m["full_cjk"])))
             fails = []
             if m["pairs_full"] or m["pairs_all_full"]:
                 fails.append("pairs at full width")
