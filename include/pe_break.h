@@ -70,8 +70,12 @@ typedef struct {
 /* Breaks a paragraph (newlines force breaks, as pe_break_text) choosing the
  * breaks of each newline-separated segment together (total fit, in the
  * manner of Knuth–Plass) on compressed widths: lines filled exactly are
- * preferred, then push-in, then opening gaps; breaks inside numbers or Latin
- * words and against the kinsoku rules only when nothing else fits. A line's
+ * preferred, then push-in, then closing the gaps after ideographs by up to
+ * PE_BREAK_TIGHT em, then opening gaps; a full line of full-width characters
+ * a place short (off the grid) is weighed above a slightly loose line of
+ * figures, and a last line of one character and its marks (孤字) above a
+ * closed line; breaks inside numbers or Latin words and against the kinsoku
+ * rules only when nothing else fits. A line's
  * `width` is its natural width (no compression); `loose` marks the lines
  * that must open their gaps more than PE_BREAK_LOOSE em. */
 pe_status pe_break_paragraph(const char *text, size_t len, double measure, double first_indent,
@@ -79,7 +83,9 @@ pe_status pe_break_paragraph(const char *text, size_t len, double measure, doubl
 
 /* Sets one line of `len` bytes: x gets the origin of each of its n code
  * points (relative to the line start) and x[n] the end of the line, with the
- * pair compression always, push-in when the line is longer than `avail`, and,
+ * pair compression always, push-in when the line is longer than `avail` (and
+ * what push-in cannot take from the gaps after ideographs, when PE_BREAK_TIGHT
+ * em each is enough), and,
  * when `justify`, the slack spread over the gaps that may open (not inside a
  * number or a Latin word; none if that needs more than PE_BREAK_RAGGED em).
  * `x` has room for len + 1 entries (a code point takes at least one byte;
