@@ -1,8 +1,10 @@
 /* fuzz_break.c — libFuzzer target: line breaking (pe_break.h) on any UTF-8
- * text with a synthetic width table. Invariants: lines cover the text in
- * order, never overlap, and (except a single over-wide character) fit. */
+ * text with a synthetic width table: greedy, balanced, and paragraphs with
+ * their lines set. Invariants: lines cover the text in order and never
+ * overlap; a set line has one finite origin per code point. */
 #include "pe_break.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +72,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pe_lines_release(&l);
     if (pe_break_balanced_m(text, len, measure, &m, &l) == PE_OK)
         check_lines(&l, len);
+    pe_lines_release(&l);
+    /* paragraphs (total fit, push-in, closing) and each line set as the
+     * page sets it: as many origins as code points, all finite, and setting
+     * (compression, push-in, closing, justification) never makes a line
+     * wider than both the measure and its natural width */
+    if (pe_break_paragraph(text, len, measure, indent, &m, &l) == PE_OK) {
+        check_lines(&l, len);
+        double *x = malloc((len + 1) * sizeof *x);
+        for (size_t i = 0; x && i < l.n; i++) {
+            size_t n = 0, s = l.lines[i].start, e = l.lines[i].end;
+            double avail = i == 0 ? measure - indent : measure;
+            int loose = 0;
+            if (pe_break_set_line(text + s, e - s, avail, !l.lines[i].last, &m, x, &n,
+                                  &loose) != PE_OK)
+                continue;
+            if (n != l.lines[i].nchars)
+                abort();
+            for (size_t k = 0; k <= n; k++)
+                if (!(x[k] > -1e9 && x[k] < 1e9))
+                    abort();
+            if (x[n] > fmax(avail, l.lines[i].width) + 0.5)
+                abort();
+        }
+        free(x);
+    }
     pe_lines_release(&l);
     (void)pe_break_has_pair(text, len);
     double w = 0;
