@@ -1132,15 +1132,18 @@ pe_status pe_annex_parse(pe_model *m, pe_annex *a, const char *buf, size_t len,
                 first_total = c;
                 break;
             }
-        if (first_total < a->ncols) {
-            if (fabs(a->total[first_total] - a->title_count) > 1e-9) {
-                char y[64];
-                pe_number_format(a->total[first_total], a->total_decimals[first_total], y, sizeof y);
-                pe_warn(d, title_at,
-                        "附件%d 标题“%s”写的是 %d，但“%s”合计为 %s，请核对标题或数据", a->number,
-                        a->title, a->title_count, a->header[first_total], y);
-            }
-        } else if ((size_t)a->title_count != a->nrows) {
+        /* the count may be of the rows (实施80项项目计划 beside 总投资 totals) or of a
+         * total column (创建40个平台 over a 数量 column): either agreeing is enough */
+        int agrees = (size_t)a->title_count == a->nrows;
+        for (size_t c = 0; c < a->ncols && !agrees; c++)
+            agrees = a->is_total[c] && fabs(a->total[c] - a->title_count) <= 1e-9;
+        if (!agrees && first_total < a->ncols) {
+            char y[64];
+            pe_number_format(a->total[first_total], a->total_decimals[first_total], y, sizeof y);
+            pe_warn(d, title_at,
+                    "附件%d 标题“%s”写的是 %d，但表中有 %zu 行，“%s”合计为 %s，请核对标题或数据",
+                    a->number, a->title, a->title_count, a->nrows, a->header[first_total], y);
+        } else if (!agrees) {
             pe_warn(d, title_at,
                     "附件%d 标题“%s”写的是 %d 项，但 %s 中有 %zu 行，请核对标题或数据", a->number, a->title,
                     a->title_count, a->file, a->nrows);

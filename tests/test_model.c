@@ -607,7 +607,13 @@ static void test_annex_title_count(void **state)
 
     annex(&f, "创建7个平台计划", "类别,数量\nA,1\nB,5\n", NULL, "数量");
     assert_counts(&f.d, 0, 1);
-    assert_has_diag(&f.d, "a.csv", "写的是 7，但“数量”合计为 6");
+    assert_has_diag(&f.d, "a.csv", "写的是 7，但表中有 2 行，“数量”合计为 6");
+    fixture_release(&f);
+
+    /* a count of the rows beside a total of money: the rows agree */
+    annex(&f, "实施3项项目计划", "序号,名称,投资\n1,甲,800\n2,乙,1200\n3,丙,500\n", NULL, "投资");
+    assert_int_equal(f.st, PE_OK);
+    assert_counts(&f.d, 0, 0);
     fixture_release(&f);
 
     annex(&f, "突破2项重大技术计划", "序号,课题名称\n1,甲\n2,乙\n", NULL, NULL);
