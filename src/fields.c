@@ -288,31 +288,40 @@ void pe_fmt_sentence(const pe_indicator *ind, const int *years, size_t nyears, i
         pe_buf_printf(b, "，%s，", ev->note ? ev->note : "无法计算完成进度");
     sentence_status(b, ind);
     if (pending) {
+        /* the years still to go: 2024—2025年需年均…, or with one year left
+         * 2025年需… (never 2025—2025年, nor 年均 over one year) */
+        char span[32];
+        int one = ev->year + 1 == target_year;
+        const char *avg = one ? "" : "年均";
+        if (one)
+            snprintf(span, sizeof span, "%d年", target_year);
+        else
+            snprintf(span, sizeof span, "%d—%d年", ev->year + 1, target_year);
         switch (ev->need) {
         case PE_NEED_LEVEL:
             fmt_pace(ind, ev->needed_delta, x, sizeof x);
             if (strcmp(ind->unit, "%") == 0)
-                pe_buf_printf(b, "，到%d年需年均%s%s个百分点", target_year,
+                pe_buf_printf(b, "，%s%d年需%s%s%s个百分点", one ? "" : "到", target_year, avg,
                               ev->needed_delta >= 0 ? "提高" : "降低", x);
             else
-                pe_buf_printf(b, "，到%d年需年均%s%s%s", target_year,
+                pe_buf_printf(b, "，%s%d年需%s%s%s%s", one ? "" : "到", target_year, avg,
                               ev->needed_delta >= 0 ? "增加" : "减少", x, ind->unit);
             break;
         case PE_NEED_GROWTH:
             if (ev->has_needed_rate) {
                 pe_number_format(fabs(ev->needed_rate), 1, r, sizeof r);
-                pe_buf_printf(b, "，%d—%d年需年均%s%s%%", ev->year + 1, target_year,
+                pe_buf_printf(b, "，%s需%s%s%s%%", span, avg,
                               ev->needed_rate >= 0 ? "增长" : "下降", r);
             }
             break;
         case PE_NEED_CUMULATIVE:
             fmt_pace(ind, ev->needed_delta, x, sizeof x);
-            pe_buf_printf(b, "，%d—%d年需年均完成%s%s", ev->year + 1, target_year, x, ind->unit);
+            pe_buf_printf(b, "，%s需%s完成%s%s", span, avg, x, ind->unit);
             break;
         case PE_NEED_REDUCTION:
             if (ev->has_needed_rate) {
                 pe_number_format(fabs(ev->needed_rate), 1, r, sizeof r);
-                pe_buf_printf(b, "，%d—%d年需年均降低%s%%", ev->year + 1, target_year, r);
+                pe_buf_printf(b, "，%s需%s降低%s%%", span, avg, r);
             }
             break;
         default:

@@ -212,6 +212,60 @@ static void test_change_summary(void **state)
                         "与上年相比，2项核心指标进展状态好转，5项持平。");
 }
 
+/* ---- one year left (eval 2025, data to 2024): 2025年需…, never 2025—2025年 ---- */
+
+static const char *LAST =
+    "id,name,unit,kind,base,target,2021,2022,2023,2024\n"
+    "g1,研发经费投入增长,%,growth,,12,14.2,11.8,13.5,10.9\n"
+    "s1,科技型中小企业入库,家,cumulative,,3000,520,610,680,702\n"
+    "r1,能耗降低,%,reduction,,14,3.1,2.8,2.9,2.6\n"
+    "l1,研发投入强度,%,level,1.86,2.50,1.95,2.07,2.18,2.29\n"
+    "l2,高新技术企业,家,level,612,1200,705,826,948,1063\n";
+
+static int setup_last(void **state)
+{
+    fixture *fx = test_calloc(1, sizeof *fx);
+    *state = NULL;
+    if (!fx)
+        return -1;
+    pe_diags_init(&fx->d);
+    fx->m = pe_model_new();
+    fx->m->base_year = 2020;
+    fx->m->target_year = 2025;
+    fx->m->eval_year = 2025;
+    fx->m->title = "测试报告";
+    *state = fx;
+    if (pe_indicator_table_parse(fx->m, &fx->m->indicators, LAST, strlen(LAST), PE_ENC_AUTO,
+                                 "l.csv", &fx->d) != PE_OK)
+        return -1;
+    if (pe_evaluate(fx->m, &fx->d) != PE_OK)
+        return -1;
+    if (pe_fields_build(fx->m, &fx->f) != PE_OK)
+        return -1;
+    return 0;
+}
+
+static void test_one_year_left(void **state)
+{
+    /* F = 1.142·1.118·1.135·1.109 = 1.6071, ā = 12.6 %; 1.12^5 / F − 1 = 9.7 % */
+    assert_string_equal(FIELD("indicators.g1.sentence"),
+                        "研发经费投入增长2021—2024年年均增长12.6%（目标年均12.0%），完成进度83.7%，"
+                        "符合序时进度，2025年需增长9.7%。");
+    /* 3000 − 2512 = 488 in the one year left */
+    assert_string_equal(FIELD("indicators.s1.sentence"),
+                        "科技型中小企业入库2021—2024年累计2512家，为2025年目标3000家的83.7%，"
+                        "符合序时进度，2025年需完成488家。");
+    /* C = 1 − 0.969·0.972·0.971·0.974 = 10.9 %; 1 − 0.86/0.890776 = 3.5 % */
+    assert_string_equal(FIELD("indicators.r1.sentence"),
+                        "能耗降低2021—2024年累计降低10.9%（目标累计降低14.0%），完成进度76.7%，"
+                        "符合序时进度，2025年需降低3.5%。");
+    assert_string_equal(FIELD("indicators.l1.sentence"),
+                        "研发投入强度2024年为2.29%，完成进度67.2%，滞后序时进度，"
+                        "2025年需提高0.21个百分点。");
+    assert_string_equal(FIELD("indicators.l2.sentence"),
+                        "高新技术企业2024年为1063家，完成进度76.7%，符合序时进度，2025年需增加137家。");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +277,10 @@ int main(void)
         cmocka_unit_test(test_kind_sentences),
         cmocka_unit_test(test_change_summary),
     };
+    const struct CMUnitTest last[] = {
+        cmocka_unit_test(test_one_year_left),
+    };
     return cmocka_run_group_tests(tests, setup, teardown) |
-           cmocka_run_group_tests(kinds, setup_kinds, teardown);
+           cmocka_run_group_tests(kinds, setup_kinds, teardown) |
+           cmocka_run_group_tests(last, setup_last, teardown);
 }
