@@ -1387,7 +1387,7 @@ static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_sr
                 cell_set(t, r, ci[C_LATEST], fmt_dup(c, buf), AL_RIGHT, ind->src);
             } else {    /* another year than the header's: said in the cell */
                 const char *one = pe_arena_printf(c->a, "%s（%d年）", buf, y);
-                const char *two = pe_arena_printf(c->a, "%s\n%d年", buf, y);
+                const char *two = pe_arena_printf(c->a, "%d年\n%s", y, buf);
                 if (!one || !two)
                     c->oom = 1;
                 cell_set(t, r, ci[C_LATEST], one ? one : "", AL_RIGHT, ind->src);
