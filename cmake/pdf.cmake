@@ -26,7 +26,8 @@ set_tests_properties(pdf_check pdf_long_annex pdf_missing_glyph PROPERTIES LABEL
 # within 0.5 mm (a line-end mark's ink from a pdftoppm rendering), and at
 # least 97 % of the pure-Chinese full lines filling 28 places (the issue's).
 # tests/fixtures/typeset is another city's data with long running text:
-# parenthesised figures, quotations, titles in 《》, ——, …….
+# parenthesised figures, quotations, titles in 《》, ——, ……; tests/fixtures/new_city
+# is a case written as a new user would (issue 14's last done-means).
 add_test(NAME pdf_typeset
   COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/typeset_check.py
           --run $<TARGET_FILE:planeval> --min-fill 0.97
@@ -34,7 +35,8 @@ add_test(NAME pdf_typeset
           ${PROJECT_SOURCE_DIR}/tests/fixtures/other_city/report.ini
           ${PROJECT_SOURCE_DIR}/tests/fixtures/all_kinds/report.ini
           ${PROJECT_SOURCE_DIR}/tests/fixtures/long_annex/report.ini
-          ${PROJECT_SOURCE_DIR}/tests/fixtures/typeset/report.ini)
+          ${PROJECT_SOURCE_DIR}/tests/fixtures/typeset/report.ini
+          ${PROJECT_SOURCE_DIR}/tests/fixtures/new_city/report.ini)
 set_tests_properties(pdf_typeset PROPERTIES LABELS e2e SKIP_RETURN_CODE 77)
 
 # WenQuanYi Micro Hei end to end: embedded glyphs must all have outlines.

@@ -16,7 +16,9 @@
  *   set on A4 landscape pages (GB/T 9704 10.1; geometry in pe_layout.h).
  * - Pagination: a table starts where its caption, header and two rows fit,
  *   then continues under 续表; a caption belongs to its figure or table; a
- *   chart that would leave a page above 60 % of the block starts there.
+ *   chart that goes to the next page lets the text after it fill the page
+ *   before (the figure floats to the next page's head); one that would still
+ *   leave a page above 60 % of the block starts there.
  * - Signature per GB/T 9704 7.3.5.2: issuer 右空二字, the date's first
  *   character two characters right of the issuer's (or the date 右空二字
  *   when it is the longer).
@@ -120,6 +122,7 @@ typedef struct {
     lay_text leg_p, leg_t, nodata, cont;
     double axis_h, legend_h, pad;
     int refit;              /* its first part was refitted to a page's rest */
+    int floated;            /* the text after it was moved up before it */
 } lay_chart;
 
 /* ---- flow items: what each pe_flow_item of the pagination draws ---- */
@@ -1827,6 +1830,86 @@ static int flow_refit_charts(lay_ctx *c, const pe_flow_place *pl)
     return 0;
 }
 
+/* A figure goes where it fits, the text does not wait for it: a chart that
+ * starts a page below a page whose foot has PE_FLOAT_MIN_LINES or more free
+ * lines lets the running text after its caption move up to fill them (as a
+ * type shop floats a figure to the next page's head). Only plain text moves
+ * (lines and blank lines, no table, chart or new page), and the text before
+ * the chart ends at a place where a page may break (not inside a heading's
+ * keep, nor leaving a paragraph's first or last line alone). Returns 1 if the
+ * flow changed (paginate again). */
+#define PE_FLOAT_MIN_LINES 2
+static int flow_float_charts(lay_ctx *c, const pe_flow_place *pl)
+{
+    size_t i;
+
+    for (i = 1; i < c->n; i++) {
+        lay_chart *ch = c->pi[i].chart;
+        size_t j = i - 1, e, k, best = 0, n_grp;
+        double y, limit = PE_BLOCK_H + 0.01;
+        if (c->pi[i].kind != IT_CHART || c->pi[i].first != 0 || ch->floated ||
+            pl[i].page == 0 || pl[i].y > 0.01 || (c->fi[i].flags & PE_FLOW_NEWPAGE))
+            continue;
+        while (j > 0 && pl[j].dropped)
+            j--;
+        if (pl[j].page != pl[i].page - 1)
+            continue;
+        y = pl[j].y + c->fi[j].height;
+        if (PE_BLOCK_H - y < PE_FLOAT_MIN_LINES * PE_LINE_PITCH - 0.01)
+            continue;
+        ch->floated = 1;
+        /* the figure: its parts, its caption and the space after it */
+        e = i;
+        while (e < c->n && c->pi[e].kind == IT_CHART && c->pi[e].chart == ch)
+            e++;
+        while (e < c->n && c->pi[e].kind == IT_LINE)
+            e++;
+        if (e >= c->n || c->pi[e].kind != IT_SPACE || !(c->fi[e].flags & PE_FLOW_DISCARD))
+            continue;
+        e++;
+        /* the text after it that fits the page's rest, up to a breakable place */
+        for (k = e; k < c->n; k++) {
+            const pe_flow_item *f = &c->fi[k];
+            if ((c->pi[k].kind != IT_LINE && c->pi[k].kind != IT_SPACE) ||
+                (f->flags & PE_FLOW_NEWPAGE))
+                break;
+            if ((f->flags & PE_FLOW_DISCARD) && k == e)
+                continue;
+            if (f->flags & PE_FLOW_GRID)
+                y = ceil((y - 0.01) / PE_LINE_PITCH) * PE_LINE_PITCH;
+            y += f->height;
+            if (y > limit)
+                break;
+            if (!(f->flags & PE_FLOW_GLUE))
+                best = k + 1;
+        }
+        if (best <= e)
+            continue;
+        /* rotate [i, best): the text first, then the figure */
+        n_grp = e - i;
+        {
+            pe_flow_item *tf = malloc(n_grp * sizeof *tf);
+            lay_item *tp = malloc(n_grp * sizeof *tp);
+            if (!tf || !tp) {
+                free(tf);
+                free(tp);
+                c->oom = 1;
+                return 0;
+            }
+            memcpy(tf, c->fi + i, n_grp * sizeof *tf);
+            memcpy(tp, c->pi + i, n_grp * sizeof *tp);
+            memmove(c->fi + i, c->fi + e, (best - e) * sizeof *tf);
+            memmove(c->pi + i, c->pi + e, (best - e) * sizeof *tp);
+            memcpy(c->fi + i + (best - e), tf, n_grp * sizeof *tf);
+            memcpy(c->pi + i + (best - e), tp, n_grp * sizeof *tp);
+            free(tf);
+            free(tp);
+        }
+        return 1;
+    }
+    return 0;
+}
+
 static void flow_chart(lay_ctx *c, const pe_indicator_table *it, pe_src src)
 {
     lay_chart *ch;
@@ -2984,7 +3067,7 @@ pe_status pe_pages_build(const pe_model *m, const pe_doc *doc, const pe_pages_op
         goto cleanup;
     }
     paginate(&c, pl, &npages);
-    while (flow_refit_charts(&c, pl)) {
+    while (flow_float_charts(&c, pl) || flow_refit_charts(&c, pl)) {
         pe_flow_place *npl = realloc(pl, (c.n ? c.n : 1) * sizeof *pl);
         if (!npl) {
             st = PE_ERR_NOMEM;

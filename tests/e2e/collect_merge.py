@@ -509,10 +509,10 @@ def round_trip(args):
                   "%s.%s.year = %s\n" % (k, rid, yr) in fields,
                   "fields lack %s %s = %s (%s)" % (k, rid, value, yr))
             if "{{table %s}}" % k in tmpl_text:
-                # the cell holds value（year）, value above year, or the value alone
-                # under a header naming the year all rows share (issue 14)
+                # the cell holds value（year）, the year above the value, or the value
+                # alone under a header naming the year all rows share (issue 14)
                 pv_ = pdf[: pdf.index("（")]
-                check(pdf in flat or pv_ + yr + "年" in flat or
+                check(pdf in flat or yr + "年" + pv_ in flat or
                       (pv_ in flat and "%s年最新值" % yr in flat),
                       "PDF lacks %s %s: %s" % (k, rid, pdf))
                 nshown += 1
