@@ -1244,22 +1244,24 @@ static int table_latest_year(const pe_indicator_table *it)
     return year;
 }
 
-/* The time progress every row shares, formatted into `out`; 0 when rows differ
- * (or there are none). */
+/* The time progress every row with a figure shares, formatted into `out`; 0
+ * when they differ (or no row has a figure). Rows without any figure have no
+ * time progress of their own (their cell says —). */
 static int table_common_tau(const pe_indicator_table *it, char *out, size_t n)
 {
     size_t i;
+    int seen = 0;
     char v[FMT_MAX];
 
-    if (it->n == 0)
-        return 0;
-    pe_percent_format(it->items[0].ev.time_progress, out, n);
-    for (i = 1; i < it->n; i++) {
-        pe_percent_format(it->items[i].ev.time_progress, v, sizeof v);
-        if (strcmp(v, out) != 0)
+    for (i = 0; i < it->n; i++) {
+        if (!it->items[i].ev.has_actual)
+            continue;
+        pe_percent_format(it->items[i].ev.time_progress, seen ? v : out, seen ? sizeof v : n);
+        if (seen && strcmp(v, out) != 0)
             return 0;
+        seen = 1;
     }
-    return 1;
+    return seen;
 }
 
 /* The pace still needed as the 年均需 column says it: without the 每年需 /
@@ -1405,7 +1407,12 @@ static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_sr
         } else {
             cell_set(t, r, ci[C_PROG], "—", AL_CENTER, ind->src);
         }
-        if (ci[C_TAU] != C_ALL) {
+        if (ci[C_TAU] != C_ALL && !ev->has_actual) {
+            /* no figure of any year (a qualitative target, a target without
+             * data): no time progress of its own (the evaluation year's would
+             * read 100.0% beside a target judged in words) */
+            cell_set(t, r, ci[C_TAU], "—", AL_CENTER, ind->src);
+        } else if (ci[C_TAU] != C_ALL) {
             pe_percent_format(ev->time_progress, buf, sizeof buf);
             cell_set(t, r, ci[C_TAU], fmt_dup(c, buf), AL_RIGHT, ind->src);
         }
