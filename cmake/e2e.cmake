@@ -16,7 +16,8 @@ add_test(NAME e2e_page_check
 set_tests_properties(e2e_page_check PROPERTIES LABELS e2e SKIP_RETURN_CODE 77)
 
 # An annex too wide for portrait on landscape pages (issue 14, GB/T 9704 10.1),
-# read back with pdfinfo, mutool and the OFD package. Skipped without mutool.
+# read back with pdfinfo, mutool and the OFD package, on tests/fixtures/wide_annex
+# and tests/fixtures/new_city. Skipped without mutool.
 add_test(NAME e2e_landscape_annex
   COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/landscape_check.py
           $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR})
