@@ -1244,24 +1244,37 @@ static int table_latest_year(const pe_indicator_table *it)
     return year;
 }
 
-/* The time progress every row with a figure shares, formatted into `out`; 0
- * when they differ (or no row has a figure). Rows without any figure have no
- * time progress of their own (their cell says —). */
+/* The time progress said once above the table, formatted into `out`: the one
+ * most rows with figures share (the later on a tie); 0 when no row has a
+ * figure, or when more rows differ from it than a note under the table should
+ * name (a quarter of the rows with figures, at most LAY_MAX_TAU_NOTES). A row
+ * of another time progress (its latest figure of another year, which its
+ * 最新值 cell says) gets it in the note; rows without any figure have none
+ * of their own (their cell says —). */
+#define LAY_MAX_TAU_NOTES 3
 static int table_common_tau(const pe_indicator_table *it, char *out, size_t n)
 {
-    size_t i;
-    int seen = 0;
-    char v[FMT_MAX];
+    size_t i, j, with = 0, best = 0, nbest = 0;
 
     for (i = 0; i < it->n; i++) {
+        size_t same = 0;
         if (!it->items[i].ev.has_actual)
             continue;
-        pe_percent_format(it->items[i].ev.time_progress, seen ? v : out, seen ? sizeof v : n);
-        if (seen && strcmp(v, out) != 0)
-            return 0;
-        seen = 1;
+        with++;
+        for (j = 0; j < it->n; j++)
+            if (it->items[j].ev.has_actual &&
+                fabs(it->items[j].ev.time_progress - it->items[i].ev.time_progress) < 1e-9)
+                same++;
+        if (same > nbest || (same == nbest &&
+                             it->items[i].ev.time_progress > it->items[best].ev.time_progress)) {
+            best = i;
+            nbest = same;
+        }
     }
-    return seen;
+    if (with == 0 || with - nbest > LAY_MAX_TAU_NOTES || 4 * (with - nbest) > with)
+        return 0;
+    pe_percent_format(it->items[best].ev.time_progress, out, n);
+    return 1;
 }
 
 /* The pace still needed as the 年均需 column says it: without the 每年需 /
@@ -1386,7 +1399,9 @@ static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_sr
                      ind->target_src);
         }
         if (ev->has_actual) {
-            int y = pe_fmt_latest_year(ind);
+            /* a milestone's figure is of its latest year (已实现 still holds then);
+             * the year it was reached is the sentence's */
+            int y = ind->kind == PE_KIND_MILESTONE ? ev->year : pe_fmt_latest_year(ind);
             pe_fmt_latest_value(ind, buf, sizeof buf);
             if (y == year) {
                 cell_set(t, r, ci[C_LATEST], fmt_dup(c, buf), AL_RIGHT, ind->src);
@@ -1433,7 +1448,13 @@ static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_sr
             int differs = ev->judged && ev->state != ev->computed_state;
             char breach[FMT_MAX];
             pe_fmt_breaches(ind, it->years, it->nyears, breach, sizeof breach);
-            if (has_csv || (ev->note && *ev->note) || differs || *breach) {
+            char own_tau[FMT_MAX] = "";
+            if (common_tau && ev->has_actual) {
+                pe_percent_format(ev->time_progress, own_tau, sizeof own_tau);
+                if (strcmp(own_tau, tau) == 0)
+                    own_tau[0] = '\0';
+            }
+            if (has_csv || (ev->note && *ev->note) || differs || *breach || *own_tau) {
                 const char *sep = "";
                 pe_buf_printf(&note, "%s序号%s：", nnotes ? "；" : "", ind->id);
                 if (has_csv)
@@ -1447,7 +1468,10 @@ static void flow_indicator_table(lay_ctx *c, const pe_indicator_table *it, pe_sr
                                   pe_state_name(ev->computed_state));
                     if (ind->judgement_note)
                         pe_buf_printf(&note, "，理由：%s", ind->judgement_note);
+                    sep = "，";
                 }
+                if (*own_tau)
+                    pe_buf_printf(&note, "%s最新数据为%d年，时间进度为%s", sep, ev->year, own_tau);
                 nnotes++;
             }
         }
