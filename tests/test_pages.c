@@ -13,6 +13,7 @@
 
 #include "pe_page.h"
 #include "pe_layout.h"
+#include "pe_eval.h"
 
 #define EPS 0.01
 
@@ -489,6 +490,112 @@ static void test_chart_fills_the_page_rest(void **state)
     pe_diags_release(&d);
 }
 
+/* A figure goes where it fits, the text does not wait for it (issue 14): a
+ * 15-bar chart that does not fit the 8 lines left under a 14-line paragraph
+ * goes to page 2, and the paragraph after its caption moves up to fill page 1,
+ * continuing under the chart on page 2. */
+static void test_text_fills_the_page_before_a_chart(void **state)
+{
+    pe_model *m = model_new(0);
+    pe_doc *doc = doc_new();
+    pe_diags d;
+    pe_pages *p;
+    pe_buf csv;
+    size_t i, labels0 = 0, labels1 = 0;
+    double ys[64], lowest_label = 1e9;
+    size_t n;
+    (void)state;
+
+    pe_diags_init(&d);
+    pe_buf_init(&csv);
+    pe_buf_puts(&csv, "id,name,unit,kind,direction,base,target,2021,2022,2023\n");
+    for (i = 1; i <= 15; i++)
+        pe_buf_printf(&csv, "%zu,指标%zu,家,level,up,10,20,11,12,13\n", i, i);
+    assert_false(csv.oom);
+    assert_int_equal(pe_indicator_table_parse(m, &m->indicators, csv.s, strlen(csv.s),
+                                              PE_ENC_AUTO, "i.csv", &d), PE_OK);
+    pe_buf_release(&csv);
+    add_block(doc, PE_BLK_PARA, cjk(doc, 14 * PE_CHARS_PER_LINE - PE_INDENT_CHARS));
+    add_block(doc, PE_BLK_CHART_INDICATORS, NULL);
+    add_block(doc, PE_BLK_PARA, cjk(doc, 12 * PE_CHARS_PER_LINE - PE_INDENT_CHARS));
+    p = build(m, doc, &d, PE_OK);
+    assert_int_equal(p->npages, 2);
+    for (i = 0; i < p->pages[0].n; i++)
+        if (p->pages[0].objs[i].kind == PE_OBJ_TEXT &&
+            p->pages[0].objs[i].u.text.size == PE_CHART_LABEL_SIZE)
+            labels0++;
+    for (i = 0; i < p->pages[1].n; i++)
+        if (p->pages[1].objs[i].kind == PE_OBJ_TEXT &&
+            p->pages[1].objs[i].u.text.size == PE_CHART_LABEL_SIZE) {
+            labels1++;
+            lowest_label = fmin(lowest_label, p->pages[1].objs[i].u.text.y);
+        }
+    assert_int_equal(labels0, 0);               /* the whole chart on page 2 */
+    assert_true(labels1 >= 15);
+    /* page 1: the 14 lines and the next paragraph's first 8: all 22 */
+    assert_int_equal(body_lines(p, 0, ys, 64), PE_LINES_PER_PAGE);
+    /* page 2: the caption and the paragraph's last 4 lines, under the chart */
+    n = body_lines(p, 1, ys, 64);
+    assert_int_equal(n, 5);
+    for (i = 0; i < n; i++)
+        assert_true(ys[i] < lowest_label);
+    pe_pages_free(p);
+    pe_doc_free(doc);
+    pe_model_free(m);
+    pe_diags_release(&d);
+}
+
+/* The time progress most rows share is said once above the indicator table;
+ * the one row of another year is named in the note, not given a column. */
+static size_t runs_with(const pe_pages *p, const char *needle)
+{
+    size_t pg, i, n = 0, k = strlen(needle);
+    for (pg = 0; pg < p->npages; pg++)
+        for (i = 0; i < p->pages[pg].n; i++) {
+            const pe_page_obj *o = &p->pages[pg].objs[i];
+            size_t j;
+            if (o->kind != PE_OBJ_TEXT)
+                continue;
+            for (j = 0; j + k <= o->u.text.len; j++)
+                if (memcmp(o->u.text.text + j, needle, k) == 0)
+                    n++;
+        }
+    return n;
+}
+
+static void test_common_time_progress(void **state)
+{
+    pe_model *m = model_new(0);
+    pe_doc *doc = doc_new();
+    pe_diags d;
+    pe_pages *p;
+    (void)state;
+
+    pe_diags_init(&d);
+    assert_int_equal(pe_indicator_table_parse(m, &m->indicators,
+                                              "id,name,unit,kind,direction,base,target,2021,2022,2023\n"
+                                              "1,甲,家,level,up,10,20,11,12,13\n"
+                                              "2,乙,家,level,up,10,20,11,12,14\n"
+                                              "3,丙,家,level,up,10,20,11,12,15\n"
+                                              "4,丁,家,level,up,10,20,11,12,17\n"
+                                              "5,戊,家,level,up,10,20,11,12,\n",
+                                              strlen("id,name,unit,kind,direction,base,target,2021,2022,2023\n") +
+                                                  4 * strlen("1,甲,家,level,up,10,20,11,12,13\n") +
+                                                  strlen("5,戊,家,level,up,10,20,11,12,\n"),
+                                              PE_ENC_AUTO, "i.csv", &d), PE_OK);
+    assert_int_equal(pe_evaluate(m, &d), PE_OK);
+    add_block(doc, PE_BLK_TABLE_INDICATORS, NULL);
+    p = build(m, doc, &d, PE_OK);
+    /* τ = 3/5 for rows 1–4, 2/5 for row 5 */
+    assert_int_equal(runs_with(p, "时间进度：60.0%"), 1);
+    assert_int_equal(runs_with(p, "60.0%"), 1);         /* no column of it */
+    assert_int_equal(runs_with(p, "最新数据为2022年，时间进度为40.0%"), 1);
+    pe_pages_free(p);
+    pe_doc_free(doc);
+    pe_model_free(m);
+    pe_diags_release(&d);
+}
+
 /* A character outside the BMP is an error at its source; no pages. */
 static void test_glyph_check(void **state)
 {
@@ -518,6 +625,8 @@ int main(void)
         cmocka_unit_test(test_table_cells),
         cmocka_unit_test(test_compression_in_cells_and_titles),
         cmocka_unit_test(test_chart_fills_the_page_rest),
+        cmocka_unit_test(test_text_fills_the_page_before_a_chart),
+        cmocka_unit_test(test_common_time_progress),
         cmocka_unit_test(test_glyph_check),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
