@@ -78,6 +78,12 @@
 #define PE_TABLE_MAX_LINES  3       /* … and aim at no more than 3 lines; */
 #define PE_TABLE_NAME_LINES 2       /* names (the first text column) at most 2 */
 #define PE_TABLE_LINES_NAMES_FIRST 12 /* … or, when names need the width, up to this */
+#define PE_TABLE_BREAK_COST 3.0   /* lines a piece broken off a number or word costs,
+                                       beyond its line, in a table too wide for its
+                                       pieces (pe_columns_squeeze) … */
+#define PE_TABLE_SQUEEZE_GRID 0.5 /* … whose widths it weighs every half point; */
+#define PE_TABLE_HEAD_WEIGHT 3.0  /* a header's lines and pieces count this much (it
+                                     is read with every row, on every page) */
 #define PE_TABLE_HEAD_LINE  3       /* headers of up to 3 characters never wrap */
 #define PE_TABLE_CONT_H     1.8     /* em: the 续表 / 单位 line */
 #define PE_TABLE_NOTE_LEAD  1.5     /* em: line height of 注 under a table */
@@ -198,6 +204,35 @@ size_t pe_cell_lines(double nat, double inner);
  * NULL), or −1 if the minima exceed `measure` (`out` untouched). */
 int pe_columns_lines(const pe_table_cols *tc, double measure, double *out,
                      pe_cols_result *res);
+
+/* A table whose columns do not fit `measure` even with one character a line
+ * for text and every unbreakable piece whole (issue 14): its pieces break
+ * between characters, as a browser's overflow-wrap: anywhere does. */
+typedef struct {
+    double nat;         /* the cell's text, pt, all its lines together (0: empty) */
+    double unit;        /* its widest unbreakable piece (a number, a Latin word) */
+    size_t nchars;      /* its characters */
+    double weight;      /* how much its lines and pieces count (1; a header more) */
+} pe_cell_text;
+
+typedef struct {
+    size_t ncols, nrows;
+    const pe_cell_text *cells;  /* nrows × ncols, row by row (the header a row) */
+    const double *lo;   /* ncols: its widest character + pad: never narrower */
+    const double *hi;   /* ncols: its longest line + pad: no use in more */
+    double pad;         /* of each column width, what the text cannot use */
+    double grid;        /* widths are lo + a whole number of grid steps, pt */
+    double break_cost;  /* what a piece broken off a unit costs, in lines */
+} pe_table_squeeze;
+
+/* Column widths lo[k] + g·grid, within [lo, hi] and within `measure`, that
+ * minimise the table's estimated cost: each cell's lines (its characters at
+ * the column's whole characters a line, at their mean width) plus
+ * break_cost for every piece a unit is broken into beyond its first
+ * (ceil(unit / inner) − 1). Exact on the grid (a knapsack over the columns).
+ * Returns 0; −1 when even the lo widths exceed the measure (`fit`, may be
+ * NULL, gets how many of the first columns fit); −2 out of memory. */
+int pe_columns_squeeze(const pe_table_squeeze *ts, double measure, double *out, size_t *fit);
 
 /* Sum over rows of the tallest cell's estimated lines at widths `w`. */
 size_t pe_table_lines(const pe_table_cols *tc, const double *w);

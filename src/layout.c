@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define LAYOUT_EPS 0.01     /* pt: rounding slack when comparing heights */
 
@@ -309,6 +310,118 @@ share:
     }
     columns_result(tc, out, res);
     return 0;
+}
+
+/* pe_columns_squeeze: cost[g] of column k at width lo + g·grid, g = 0..ng,
+ * built from each cell's steps (a difference array: O(characters + ng)). */
+static size_t squeeze_step(const pe_table_squeeze *ts, size_t k, double inner, size_t ng)
+{
+    double g = ceil((inner + ts->pad - ts->lo[k]) / ts->grid - 1e-9);
+    if (g < 0)
+        return 0;
+    return g > (double)ng ? ng + 1 : (size_t)g;
+}
+
+static void squeeze_costs(const pe_table_squeeze *ts, size_t k, size_t ng, double *cost)
+{
+    size_t r, g;
+    double inner0 = ts->lo[k] - ts->pad;
+
+    for (g = 0; g <= ng + 1; g++)
+        cost[g] = 0;
+    if (inner0 <= 0)
+        inner0 = 1e-3;
+    for (r = 0; r < ts->nrows; r++) {
+        const pe_cell_text *c = &ts->cells[r * ts->ncols + k];
+        double a, cpl;
+        size_t lines0, l, p0, p;
+        if (c->nat <= 0 || c->nchars == 0)
+            continue;
+        /* lines: whole characters of the mean width a line */
+        a = c->nat / (double)c->nchars;
+        cpl = floor(inner0 / a + 1e-6);
+        if (cpl < 1)
+            cpl = 1;
+        lines0 = (size_t)ceil((double)c->nchars / cpl - 1e-9);
+        cost[0] += c->weight * (double)lines0;
+        for (l = lines0 - 1; l >= 1; l--) {  /* l lines need ceil(n / l) a line */
+            size_t need = (c->nchars + l - 1) / l;
+            cost[squeeze_step(ts, k, (double)need * a, ng)] -= c->weight;
+        }
+        /* pieces of the widest unit beyond its first */
+        if (c->unit <= inner0 + 1e-6)
+            continue;
+        p0 = (size_t)ceil(c->unit / inner0 - 1e-9);
+        cost[0] += c->weight * ts->break_cost * (double)(p0 - 1);
+        for (p = p0 - 1; p >= 1; p--)
+            cost[squeeze_step(ts, k, c->unit / (double)p, ng)] -= c->weight * ts->break_cost;
+    }
+    for (g = 1; g <= ng; g++)
+        cost[g] += cost[g - 1];
+}
+
+int pe_columns_squeeze(const pe_table_squeeze *ts, double measure, double *out, size_t *fit)
+{
+    size_t nc = ts->ncols, k, b, g, nb, *ngs, nfit = nc;
+    double sum = 0, *dp, *nx, *cost;
+    unsigned short *choice;
+    int rc = 0;
+
+    for (k = 0; k < nc; k++) {
+        sum += ts->lo[k];
+        if (sum > measure + LAYOUT_EPS && nfit == nc)
+            nfit = k;
+    }
+    if (fit)
+        *fit = nfit;
+    if (nfit < nc)
+        return -1;
+    if (nc == 0)
+        return 0;
+    nb = measure > sum ? (size_t)floor((measure - sum) / ts->grid + 1e-9) : 0;
+    if (nb > 65000)
+        nb = 65000;
+    ngs = malloc(nc * sizeof *ngs);
+    dp = malloc((nb + 1) * sizeof *dp);
+    nx = malloc((nb + 1) * sizeof *nx);
+    cost = malloc((nb + 2) * sizeof *cost);
+    choice = malloc(nc * (nb + 1) * sizeof *choice);
+    if (!ngs || !dp || !nx || !cost || !choice) {
+        rc = -2;
+        goto out;
+    }
+    for (b = 0; b <= nb; b++)
+        dp[b] = 0;
+    /* knapsack: dp[b] = the least cost of the columns so far in b steps */
+    for (k = 0; k < nc; k++) {
+        double span = ts->hi[k] > ts->lo[k] ? (ts->hi[k] - ts->lo[k]) / ts->grid : 0;
+        ngs[k] = span >= (double)nb ? nb : (size_t)ceil(span - 1e-9);
+        squeeze_costs(ts, k, ngs[k], cost);
+        for (b = 0; b <= nb; b++) {
+            size_t best = 0;
+            double bc = dp[b] + cost[0];
+            for (g = 1; g <= ngs[k] && g <= b; g++)
+                if (dp[b - g] + cost[g] < bc - 1e-9) {
+                    bc = dp[b - g] + cost[g];
+                    best = g;
+                }
+            nx[b] = bc;
+            choice[k * (nb + 1) + b] = (unsigned short)best;
+        }
+        memcpy(dp, nx, (nb + 1) * sizeof *dp);
+    }
+    for (k = nc, b = nb; k-- > 0;) {
+        g = choice[k * (nb + 1) + b];
+        out[k] = ts->lo[k] + (double)g * ts->grid;
+        b -= g;
+    }
+out:
+    free(ngs);
+    free(dp);
+    free(nx);
+    free(cost);
+    free(choice);
+    return rc;
 }
 
 size_t pe_merge_segments(const int *row_page, size_t first, size_t last, pe_row_span *out)

@@ -880,6 +880,114 @@ static int table_try(const lay_table *t, double size, col_min mode, pe_table_col
     return pe_columns_lines(tc, t->measure, w, res);
 }
 
+/* A cell's text for pe_columns_squeeze at `size`: its characters, their
+ * width all together and its widest unbreakable piece (cell_measure's), to
+ * count `weight` times; the widest single character raises *wch. */
+static void squeeze_cell(lay_ctx *c, const lay_cell *cl, pe_font_role role, double size,
+                         double weight, pe_cell_text *ct, double *wch)
+{
+    wctx w = { c->font[role], size, 0 };
+    const char *s = cl->t.text;
+    size_t i = 0, n = s ? strlen(s) : 0;
+
+    ct->nat = 0;
+    ct->nchars = 0;
+    ct->unit = cl->run1 * size;
+    ct->weight = weight;
+    while (i < n) {
+        unsigned cp = 0;
+        size_t k = pe_utf8_decode(s + i, n - i, &cp);
+        double cw;
+        if (k == 0)
+            break;
+        i += k;
+        if (cp < ' ')
+            continue;
+        cw = width_cb(&w, cp);
+        ct->nat += cw;
+        ct->nchars++;
+        if (cp != ' ')
+            *wch = fmax(*wch, cw);
+    }
+}
+
+/* The last resort of table_size_columns (issue 14), in 五号: with every
+ * unbreakable piece whole (a number with its unit, a Latin word) the minima
+ * exceed the measure, so pieces break between characters, as a browser's
+ * overflow-wrap: anywhere does. Each column may narrow to its widest
+ * character; pe_columns_squeeze chooses the widths that cost the fewest
+ * lines, a piece broken off a unit costing PE_TABLE_BREAK_COST lines more,
+ * so that units break only where that saves the most; the rest of the
+ * measure as pe_columns_lines gives it. 1 and the widths in `w`; 0 when not
+ * even one character a column fits: an error at the header of the first
+ * column that does not. */
+static int table_overflow(lay_ctx *c, lay_table *t, pe_table_cols *tc, double *mn, double *mx,
+                          double *nat, int *prio, double *w, pe_cols_result *res)
+{
+    size_t nc = t->ncols, col, r, fit = nc;
+    double size = PE_TABLE_SIZE_MIN, pad = 2 * PE_TABLE_PAD_X;
+    double *lo = pe_arena_alloc(c->a, nc * sizeof *lo);
+    pe_cell_text *ct = pe_arena_alloc(c->a, (t->nrows + 1) * nc * sizeof *ct);
+    pe_table_squeeze ts;
+    int rc;
+
+    if (!lo || !ct) {
+        c->oom = 1;
+        return 0;
+    }
+    (void)table_try(t, size, COL_TIGHT, tc, mn, mx, nat, prio, w, res);
+    for (col = 0; col < nc; col++) {
+        double wch = 0;
+        pe_cell_text *hc = &ct[col];
+        hc->nat = hc->unit = 0;
+        hc->nchars = 0;
+        hc->weight = 1;
+        if (t->head[col].t.text)
+            squeeze_cell(c, &t->head[col], PE_FONT_HEADING, size, PE_TABLE_HEAD_WEIGHT, hc,
+                         &wch);
+        for (r = 0; r < t->nrows; r++) {
+            const lay_cell *cl = &t->rows[r].cells[col];
+            pe_cell_text *cc = &ct[(r + 1) * nc + col];
+            cc->nat = cc->unit = 0;
+            cc->nchars = 0;
+            cc->weight = 1;
+            if (cl->span != 1 || !cl->t.text)
+                continue;
+            squeeze_cell(c, cl, cl->t.role, size, 1, cc, &wch);
+            if (t->is_merge[col] && t->rows[r].kind == ROW_DATA)
+                cc->nat = 0;    /* a merged label sets no row's height */
+        }
+        lo[col] = fmax(wch, 1.0) + pad;
+        mx[col] = fmax(mx[col], lo[col]);
+    }
+    ts.ncols = nc;
+    ts.nrows = t->nrows + 1;
+    ts.cells = ct;
+    ts.lo = lo;
+    ts.hi = mx;
+    ts.pad = pad;
+    ts.grid = PE_TABLE_SQUEEZE_GRID;
+    ts.break_cost = PE_TABLE_BREAK_COST;
+    rc = pe_columns_squeeze(&ts, t->measure, mn, &fit);
+    if (rc == -2)
+        c->oom = 1;
+    if (rc == -1) {
+        pe_src at = fit < nc && t->head[fit].t.src.file ? t->head[fit].t.src : t->src;
+        pe_error(c->d, at,
+                 "表格有 %zu 列，太宽：即使用五号字、每列只排一个字，%s版心（宽 %.0f 毫米）"
+                 "也只排得下前 %zu 列，从这一列起放不下；请把表格拆成几张表（每张不超过 %zu 列），"
+                 "或删去一些列",
+                 nc, t->measure > PE_BLOCK_W + 0.01 ? "横排页的" : "",
+                 t->measure / PE_MM(1.0), fit, fit);
+    }
+    if (rc != 0)
+        return 0;
+    for (col = 0; col < nc; col++)
+        mx[col] = fmax(mx[col], mn[col]);
+    t->size = size;
+    return pe_columns_lines(tc, t->measure, w, res) == 0;
+}
+
 /* Chooses the type size and the column widths (SPEC §6, issue 14): the
  * largest size (4号 for tables of up to four columns, else 小4, then 五号,
  * never smaller) at which names (the first text column) take at most
@@ -960,7 +1068,9 @@ static void table_size_columns(lay_ctx *c, lay_table *t)
         t->size = PE_TABLE_SIZE_MIN;
         done = table_try(t, PE_TABLE_SIZE_MIN, COL_HARD, &tc, mn, mx, nat, prio, w, &res) == 0;
     }
-    if (!done)      /* even the unbreakable pieces are too wide: equal columns */
+    if (!done)      /* even the unbreakable pieces are too wide: they break */
+        done = table_overflow(c, t, &tc, mn, mx, nat, prio, w, &res);
+    if (!done)      /* not even one character a column fits (an error): equal columns */
         for (col = 0; col < nc; col++)
             w[col] = t->measure / (double)nc;
     t->x[0] = 0;
