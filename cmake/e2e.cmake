@@ -16,8 +16,9 @@ add_test(NAME e2e_page_check
 set_tests_properties(e2e_page_check PROPERTIES LABELS e2e SKIP_RETURN_CODE 77)
 
 # An annex too wide for portrait on landscape pages (issue 14, GB/T 9704 10.1),
-# read back with pdfinfo, mutool and the OFD package, on tests/fixtures/wide_annex
-# and tests/fixtures/new_city. Skipped without mutool.
+# read back with pdfinfo, mutool and the OFD package, on tests/fixtures/wide_annex,
+# tests/fixtures/new_city and tests/fixtures/overflow_annex (too wide even for
+# landscape pages with its pieces whole). Skipped without mutool.
 add_test(NAME e2e_landscape_annex
   COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/landscape_check.py
           $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR})
@@ -111,6 +112,7 @@ set(PE_BAD_CASES
   83-annex-row-taller-than-page
   84-unit-too-long
   85-target-text-too-long
+  86-annex-too-many-columns
   kind-01-cumulative-without-target
   kind-02-qualitative-without-text
   kind-03-judgement-not-a-status

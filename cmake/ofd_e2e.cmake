@@ -21,11 +21,16 @@ add_test(NAME ofd_reader_wide_annex
   COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/ofd/ofd_e2e.py run
           $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR}/tests/fixtures/wide_annex/report.ini
           ${PE_OFD_NODE_CACHE})
+# An annex too wide even for landscape pages, its codes broken between characters.
+add_test(NAME ofd_reader_overflow_annex
+  COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/ofd/ofd_e2e.py run
+          $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR}/tests/fixtures/overflow_annex/report.ini
+          ${PE_OFD_NODE_CACHE})
 # Negative control: three defects planted in one page of the sample's OFD (text moved
 # 1 mm, a rule removed, a rule twice as wide) must each be reported by the check.
 add_test(NAME ofd_reader_negative
   COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e/ofd/ofd_e2e.py negative
           $<TARGET_FILE:planeval> ${PROJECT_SOURCE_DIR}/input/report.ini ${PE_OFD_NODE_CACHE})
 set_tests_properties(ofd_reader_sample ofd_reader_other_city ofd_reader_wide_annex
-  ofd_reader_negative PROPERTIES
+  ofd_reader_overflow_annex ofd_reader_negative PROPERTIES
   LABELS e2e SKIP_RETURN_CODE 77 TIMEOUT 900)

@@ -433,6 +433,114 @@ static void test_columns_numbers_never_wrap(void **state)
     assert_int_equal(res.primary_lines, 4);     /* 596 / 156 */
 }
 
+/* pe_columns_squeeze: a cell of `n` digits of 5 pt (one unbreakable number) */
+static pe_cell_text digits(size_t n)
+{
+    pe_cell_text c;
+    c.nat = c.unit = 5.0 * (double)n;
+    c.nchars = n;
+    c.weight = 1;
+    return c;
+}
+
+static pe_table_squeeze squeeze(const pe_cell_text *cells, size_t nc, size_t nr,
+                                const double *lo, const double *hi)
+{
+    pe_table_squeeze ts;
+    ts.ncols = nc;
+    ts.nrows = nr;
+    ts.cells = cells;
+    ts.lo = lo;
+    ts.hi = hi;
+    ts.pad = 4;
+    ts.grid = 0.5;
+    ts.break_cost = 3;
+    return ts;
+}
+
+static void test_squeeze_one_character_columns_too_wide(void **state)
+{
+    /* four columns of one 9 pt character: the first three fit 30 pt */
+    pe_cell_text cells[4] = { digits(2), digits(2), digits(2), digits(2) };
+    double lo[4] = { 9, 9, 9, 9 }, hi[4] = { 14, 14, 14, 14 }, w[4] = { 7, 7, 7, 7 };
+    size_t fit = 99;
+    pe_table_squeeze ts = squeeze(cells, 4, 1, lo, hi);
+    (void)state;
+    assert_int_equal(pe_columns_squeeze(&ts, 30, w, &fit), -1);
+    assert_int_equal(fit, 3);
+    assert_true(w[0] == 7 && w[3] == 7);    /* untouched */
+    assert_int_equal(pe_columns_squeeze(&ts, 36, w, &fit), 0);
+    assert_int_equal(fit, 4);
+}
+
+static void test_squeeze_breaks_the_fewest(void **state)
+{
+    /* column 0: ten numbers of 12 digits (64 pt with pad); column 1: one
+     * number of 16 digits among nine of 4 (84 pt whole); in 120 pt, column
+     * 1's one long number breaks in two (40 pt + pad a piece) and column 0
+     * stays whole, where equal columns or one level for all (60 pt each)
+     * would break all ten of column 0 */
+    pe_cell_text cells[20];
+    double lo[2] = { 9, 9 }, hi[2] = { 64, 84 }, w[2];
+    size_t r;
+    pe_table_squeeze ts;
+    (void)state;
+    for (r = 0; r < 10; r++) {
+        cells[r * 2] = digits(12);
+        cells[r * 2 + 1] = digits(r == 3 ? 16 : 4);
+    }
+    ts = squeeze(cells, 2, 10, lo, hi);
+    assert_int_equal(pe_columns_squeeze(&ts, 120, w, NULL), 0);
+    assert_true(w[0] >= 64 - 1e-9);
+    assert_true(w[1] >= 44 - 1e-9 && w[1] < 84);
+    assert_true(w[0] + w[1] <= 120 + 1e-9);
+    /* every width on the grid from its minimum */
+    assert_true(fabs((w[0] - lo[0]) / 0.5 - floor((w[0] - lo[0]) / 0.5 + 0.5)) < 1e-9);
+    assert_true(fabs((w[1] - lo[1]) / 0.5 - floor((w[1] - lo[1]) / 0.5 + 0.5)) < 1e-9);
+}
+
+static void test_squeeze_whole_when_it_fits(void **state)
+{
+    /* room for every number whole: no piece breaks, nothing wider than hi */
+    pe_cell_text cells[3] = { digits(6), digits(3), digits(10) };
+    double lo[3] = { 9, 9, 9 }, hi[3] = { 34, 19, 54 }, w[3];
+    pe_table_squeeze ts = squeeze(cells, 3, 1, lo, hi);
+    size_t k;
+    (void)state;
+    assert_int_equal(pe_columns_squeeze(&ts, 200, w, NULL), 0);
+    for (k = 0; k < 3; k++) {
+        assert_true(w[k] >= cells[k].unit + 4 - 1e-9);
+        assert_true(w[k] <= hi[k] + 0.5);
+    }
+}
+
+static void test_squeeze_text_against_numbers(void **state)
+{
+    /* a name of 12 characters of 10 pt beside a number of 10 digits (54 pt
+     * whole) in 80 pt: narrowing the name to 2 characters a line (6 lines)
+     * costs 3 lines more than 3 a line (4 lines), breaking the number once
+     * costs 1 + 3: the number stays whole, the name takes the rest */
+    pe_cell_text cells[2];
+    double lo[2] = { 14, 9 }, hi[2] = { 124, 54 }, w[2];
+    pe_table_squeeze ts;
+    (void)state;
+    cells[0].nat = 120;
+    cells[0].unit = 10;
+    cells[0].nchars = 12;
+    cells[0].weight = 1;
+    cells[1] = digits(10);
+    ts = squeeze(cells, 2, 1, lo, hi);
+    assert_int_equal(pe_columns_squeeze(&ts, 80, w, NULL), 0);
+    assert_true(w[1] >= 54 - 1e-9);
+    assert_true(w[0] >= 24 - 1e-9);     /* 2 characters a line */
+    /* with breaks nearly free (half a line) the name takes 4 characters a
+     * line (3 lines) and the number breaks in two: 3 + 2 + 0.5 < 6 + 1 */
+    ts.break_cost = 0.5;
+    assert_int_equal(pe_columns_squeeze(&ts, 80, w, NULL), 0);
+    assert_true(w[1] < 54);
+    assert_true(w[0] >= 44 - 1e-9);
+}
+
 static void test_justify_spacing(void **state)
 {
     (void)state;
@@ -469,6 +577,10 @@ int main(void)
         cmocka_unit_test(test_columns_names_first),
         cmocka_unit_test(test_columns_spare_where_it_saves_most_lines),
         cmocka_unit_test(test_columns_numbers_never_wrap),
+        cmocka_unit_test(test_squeeze_one_character_columns_too_wide),
+        cmocka_unit_test(test_squeeze_breaks_the_fewest),
+        cmocka_unit_test(test_squeeze_whole_when_it_fits),
+        cmocka_unit_test(test_squeeze_text_against_numbers),
         cmocka_unit_test(test_justify_spacing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

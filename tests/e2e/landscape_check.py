@@ -6,11 +6,14 @@ and size) and the OFD package itself (each page's PhysicalBox and the
 Boundary of every text object).
 
 On tests/fixtures/wide_annex (附件2: 14 columns whose tightest minima exceed
-156 mm in 五号, on several pages) and tests/fixtures/new_city (附件2: 13 columns
-on one page, between pages of running text and two portrait annexes) it asserts:
+156 mm in 五号, on several pages), tests/fixtures/new_city (附件2: 13 columns
+on one page, between pages of running text and two portrait annexes) and
+tests/fixtures/overflow_annex (附件2: 17 columns too wide even for the
+landscape block with every piece whole: its codes break between characters)
+it asserts:
 - 附件2 is set on landscape pages (A4 turned: 297 x 210 mm), starting with
-  附件2 and ending before 附件3, which is portrait again, as are the body and
-  附件1;
+  附件2 and ending before 附件3 (or the document's end), which is portrait
+  again, as are the body and 附件1;
 - no character runs outside its page; every upright character of a landscape
   page lies in the landscape text block (35 mm from the left, 28 mm from the
   top, 225 x 156 mm); on portrait pages upright characters keep within the
@@ -45,7 +48,10 @@ MIN_SIZE = 10.5
 # marks a line may end with at half width (as typeset_check.py's HALF_AT_END)
 HALF_AT_END = set("，。、；：？！）》」』】〕〉〗”’")
 # fixture, the word of its landscape annex's header, its least landscape pages
-CASES = [("wide_annex", "项目名称", 2), ("new_city", "县（区）", 1)]
+# (fixture, a header word, at least so many landscape pages, the annex after
+# them or None when they end the document, the lines a page's header may take)
+CASES = [("wide_annex", "项目名称", 2, 3, 4), ("new_city", "县（区）", 1, 3, 4),
+         ("overflow_annex", "营业收入", 2, None, 12)]
 OFD_NS = "{http://www.ofdspec.org/2016}"
 
 failures = []
@@ -121,7 +127,7 @@ def check_ofd(ofd, sizes):
         check(k == len(sizes), "OFD has %d pages, the PDF %d" % (k, len(sizes)))
 
 
-def check_case(planeval, src, name, head, min_land):
+def check_case(planeval, src, name, head, min_land, after, head_lines):
     ini = os.path.join(src, "tests/fixtures", name, "report.ini")
     tmp = tempfile.mkdtemp(prefix="pe-landscape-")
     try:
@@ -146,18 +152,21 @@ def check_case(planeval, src, name, head, min_land):
             check(first and first[0] == "附件2", "%s: the first landscape page opens with %r" %
                   (name, first[:1]))
             nxt = land[-1] + 1
-            check(nxt < len(pages) and sizes[nxt][0] < sizes[nxt][1] and
-                  lines_of(pages[nxt][2])[:1] == ["附件3"],
-                  "%s: 附件3 does not follow on a portrait page" % name)
+            if after:
+                check(nxt < len(pages) and sizes[nxt][0] < sizes[nxt][1] and
+                      lines_of(pages[nxt][2])[:1] == ["附件%d" % after],
+                      "%s: 附件%d does not follow on a portrait page" % (name, after))
+            else:
+                check(nxt == len(pages), "%s: pages after the landscape annex" % name)
             check(land[0] > 0 and sizes[land[0] - 1][0] < sizes[land[0] - 1][1],
                   "%s: the page before 附件2 is not portrait" % name)
-            check(any(head in s for s in lines_of(pages[land[0]][2])[:8]),
+            check(any(head in s for s in lines_of(pages[land[0]][2])[:4 + head_lines]),
                   "%s: landscape page %d has no header (%s)" % (name, land[0] + 1, head))
             for i in land[1:]:
                 ls = lines_of(pages[i][2])
                 check(ls and ls[0].startswith("续表"),
                       "%s: landscape page %d does not open with 续表: %r" % (name, i + 1, ls[:1]))
-                check(any(head in s for s in ls[:4]),
+                check(any(head in s for s in ls[:head_lines]),
                       "%s: landscape page %d does not repeat the header" % (name, i + 1))
         smallest = min((c[5] for _, _, cs in pages for c in cs), default=MIN_SIZE)
         check(smallest >= MIN_SIZE - 0.01, "%s: type below 五号: %.2f pt" % (name, smallest))
@@ -196,8 +205,8 @@ def main():
             print("SKIP: %s is not installed (Debian mupdf-tools, poppler-utils)" % tool)
             return 77
     planeval, src = sys.argv[1], os.path.abspath(sys.argv[2])
-    for name, head, min_land in CASES:
-        check_case(planeval, src, name, head, min_land)
+    for name, head, min_land, after, head_lines in CASES:
+        check_case(planeval, src, name, head, min_land, after, head_lines)
     for f in failures:
         print("FAIL: " + f)
     return 1 if failures else 0

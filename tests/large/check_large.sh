@@ -103,6 +103,7 @@ gen row 1 "$work/row-1"; run row-1
 gen indicators 0.01 "$work/huge-1024"; truncate -s 1G "$work/huge-1024/indicators.csv"; run huge-1024
 gen long 10 "$work/long-10"; run long-10
 gen template 10 "$work/template-10"; run template-10
+gen wide 0.001 "$work/wide-100"; run wide-100   # 100 columns: refused at the layout
 
 # 2. up to the limits: NAME KIND HALF FULL
 limits=(
@@ -142,6 +143,7 @@ expect_error row-1 '超过 16384 列'
 expect_error long-10 '表格文件合计超过 4 MB 的上限'
 expect_error template-10 '模板超过 256 KB 的上限'
 expect_error huge-1024 '超过 64 MB 的上限，未读取'
+expect_error wide-100 'annex.csv:1:235: 错误：表格有 100 列，太宽'
 for name in indicators-1 indicators-10 indicators-50 targets-50 counties-50 annex-50 row-1 long-10 template-10 huge-1024; do
   ratio_ok "$name memory growth / input" "$(( ${M[$name]} - base ))" "${S[$name]}" 10 1
 done

@@ -6,7 +6,9 @@ large-input case. With SIZE in MB (about SIZE MB in the table KIND):
   counties    distinct county names, two years each
   annex       an annex table with a merged and a summed column
   row         an annex whose header is one single row of SIZE MB of commas
-  wide        an annex of one data row of SIZE MB of short cells
+  wide        an annex of one data row of short cells, SIZE MB / 4 B of them but at
+              most 100: too many columns for a landscape page even at one
+              character a column (an error)
   long        an annex of rows of about 3.6 KB (a long description each; a row
               taller than a page is an error)
   template    a template of SIZE MB of paragraphs with fields
