@@ -214,6 +214,25 @@ def table_overlaps(page, box, vs):
     return out
 
 
+def overlap_selftest():
+    """Negative control of table_overlaps: a character planted across a column
+    rule and two planted into each other must be found; a clean cell not."""
+    p = Page(0, 595.3, 841.9)
+    box = (p.left, p.top, p.left + p.bw, p.top + 40)
+    vs = [(p.left + 50, p.top, p.left + 50, p.top + 40, 0.5)]
+    base = p.top + 20
+    p.chars = [("1", p.left + 10, base - 8, p.left + 15.25, base + 2, base, "f"),
+               ("2", p.left + 15.25, base - 8, p.left + 20.5, base + 2, base, "f")]
+    clean = table_overlaps(p, box, vs)
+    p.chars.append(("3", p.left + 47, base - 8, p.left + 52.25, base + 2, base, "f"))
+    across = table_overlaps(p, box, vs)
+    p.chars[-1] = ("4", p.left + 18, base - 8, p.left + 23.25, base + 2, base, "f")
+    into = table_overlaps(p, box, vs)
+    return [] if not clean and len(across) == 1 and len(into) == 1 else \
+        ["table_overlaps self-test: clean %s, across a rule %s, overlapping %s" %
+         (clean, across, into)]
+
+
 def analyse(pdf):
     pages = parse_pdf(pdf)
     r = {"pages": len(pages), "holes": [], "fills": [], "tables": 0, "narrow": [],
@@ -341,7 +360,7 @@ def main():
     # new_city: 31 pages at 5ea4213 (the issue's second session's start), measured
     # with that binary on the fixture as committed
     before = {"sample": 26, "other_city": 3, "long_annex": 24, "all_kinds": 4, "new_city": 31}
-    failures = []
+    failures = overlap_selftest()
     tmp = tempfile.mkdtemp(prefix="pe-page-check-")
     try:
         for name, ini in cases:
