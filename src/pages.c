@@ -13,7 +13,11 @@
  *   lines; cells wrapped at the column's real width. Up to four columns in
  *   4号, others in 小4, 五号 when names would otherwise take more than two
  *   lines — never smaller. An annex whose table does not fit even then is
- *   set on A4 landscape pages (GB/T 9704 10.1; geometry in pe_layout.h).
+ *   set on A4 landscape pages (GB/T 9704 10.1; geometry in pe_layout.h). A
+ *   table too wide even for its block with every number and word whole
+ *   breaks them between characters where that costs the fewest lines
+ *   (table_overflow); one whose columns do not fit at one character each is
+ *   an error at the header of the first column that does not.
  * - Pagination: a table starts where its caption, header and two rows fit,
  *   then continues under 续表; a caption belongs to its figure or table; a
  *   chart that goes to the next page lets the text after it fill the page
