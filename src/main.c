@@ -115,7 +115,11 @@ static int parse_args(int argc, char **argv, options *o)
     return 0;
 }
 
-static void print_diags(const pe_diags *d, int quiet)
+/* Prints the diagnostics, then the `nnotes` typesetting warnings of the
+ * layout (-v: lines it could only justify by opening their gaps), then the
+ * count of both. */
+static void print_diags_notes(const pe_diags *d, int quiet, const char *const *notes,
+                              size_t nnotes)
 {
     for (size_t i = 0; i < d->n; i++) {
         if (quiet && d->items[i].sev == PE_SEV_WARNING)
@@ -126,12 +130,21 @@ static void print_diags(const pe_diags *d, int quiet)
             free(s);
         }
     }
-    if (d->nerrors || (!quiet && d->nwarnings)) {
+    for (size_t i = 0; i < nnotes; i++)
+        fprintf(stderr, "%s\n", notes[i]);
+    if (d->nerrors || (!quiet && (d->nwarnings || nnotes))) {
         fprintf(stderr, "共 %zu 个错误，%zu 个警告", d->nerrors, d->nwarnings);
         if (d->nerrors + d->nwarnings > d->n)
             fprintf(stderr, "（只列出了前 %zu 个）", d->n);
+        if (nnotes)
+            fprintf(stderr, "，另有 %zu 个排版警告", nnotes);
         fputs(d->nerrors ? "；未生成任何文件。\n" : "。\n", stderr);
     }
+}
+
+static void print_diags(const pe_diags *d, int quiet)
+{
+    print_diags_notes(d, quiet, NULL, 0);
 }
 
 /* Prints `s` padded with spaces to `width` terminal columns, cut with … if longer. */
@@ -607,14 +620,13 @@ int main(int argc, char **argv)
         pe_status lst = pe_pages_build(m, doc, &popts, &d, &pages);
         if (lst == PE_ERR_NOMEM)
             st = lst;
-        if (pages && o.verbose)
-            for (size_t i = 0; i < pages->nnotes; i++)
-                fprintf(stderr, "%s\n", pages->notes[i]);
     }
     if (f && d.nerrors == 0 && !o.list_fields)
         pe_xlsx_check(m, &d);
 
-    print_diags(&d, o.quiet);
+    /* the layout's typesetting warnings (-v) after the input's, counted with them */
+    print_diags_notes(&d, o.quiet, pages && o.verbose ? pages->notes : NULL,
+                      pages && o.verbose ? pages->nnotes : 0);
     if (d.nerrors || (o.strict && d.nwarnings)) {
         if (!d.nerrors)
             fprintf(stderr, "planeval：--strict 模式下警告视为错误，未生成任何文件。\n");

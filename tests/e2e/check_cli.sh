@@ -239,6 +239,21 @@ else
         "exit $rc: $(head -n 2 "$err")"
 fi
 
+# -v: the layout's typesetting warnings come with the input's and are counted
+# (tests/fixtures/typeset: one line that only opening its gaps can justify)
+err=$work/verbose.err
+rc=0
+(cd "$work/cwd" && "$planeval" -v -o "$work/out/verbose" "$root/tests/fixtures/typeset/report.ini") \
+    >/dev/null 2>"$err" || rc=$?
+nt=$(grep -c '警告：排版：' "$err" || true)
+sum=$(grep -n '^共 ' "$err" | head -1)
+last=$(grep -n '警告：' "$err" | tail -1 | cut -d: -f1)
+if [[ $rc -eq 0 && $nt -ge 1 && $sum == *"另有 $nt 个排版警告"* && ${sum%%:*} -gt $last ]]; then
+    pass "verbose: $nt typesetting warning(s) listed before the summary and counted in it"
+else
+    fail "verbose: typesetting warnings listed and counted" "exit $rc, $nt warning(s), summary '${sum#*:}'"
+fi
+
 if [[ -z $(find "$work/cwd" -mindepth 1 -print -quit) ]]; then
     pass "cwd: no run wrote into the working directory"
 else
