@@ -37,7 +37,8 @@ typedef struct {
     uint16_t *codes;            /* the BMP code points the subset maps, ascending */
     uint16_t *advance;          /* their advances, font units */
     size_t ncodes;
-    uint16_t dw_advance;        /* the most frequent advance: /DW */
+    uint16_t dw_advance;        /* /DW: the most frequent advance that is a whole
+                                   number of thousandths of an em (poppler) */
 } pe_pdf_font_data;
 
 /* Fills fd's outputs from fd->path (fd->ok = 0 when the file cannot be read

@@ -279,12 +279,51 @@ static void test_not_a_font(void **state)
     pe_pdf_font_data_free(&fd);
 }
 
+/* /DW is a whole number even when the most frequent advance is not: a
+ * subset of WenQuanYi Zen Hei (the default 黑体, 1024 units an em) of the
+ * digits of a header of years and one ideograph, where the digits' 614 units
+ * (599.6 thousandths) are the most frequent advance. Poppler takes 1000 for a
+ * real /DW and set those digits an em apart, into the next column. */
+static void test_dw_whole_number(void **state)
+{
+    static const char *zenhei = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc";
+    static const unsigned cps[] = { '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 0x5E74 };
+    pe_font *f = NULL;
+    char *subset = NULL;
+    pe_pdf_font_data fd;
+    size_t k, digit = 0;
+    (void)state;
+
+    if (access(zenhei, R_OK) != 0) {
+        print_message("SKIP: %s is not installed\n", zenhei);
+        skip();
+    }
+    assert_int_equal(pe_font_open(zenhei, 0, &f), PE_OK);
+    assert_int_equal(pe_font_subset(f, cps, sizeof cps / sizeof cps[0], NULL, &subset), PE_OK);
+    pe_font_free(f);
+    memset(&fd, 0, sizeof fd);
+    fd.path = subset;
+    pe_pdf_font_read(&fd);
+    assert_true(fd.ok);
+    for (k = 0; k < fd.ncodes; k++)
+        if (fd.codes[k] == '0')
+            digit = k;
+    /* the premise: the digits' advance is not a whole number of thousandths */
+    assert_int_not_equal((unsigned)fd.advance[digit] * 1000u % (unsigned)fd.upem, 0);
+    assert_int_equal((unsigned)fd.dw_advance * 1000u % (unsigned)fd.upem, 0);
+    assert_int_not_equal(fd.dw_advance, fd.advance[digit]);
+    pe_pdf_font_data_free(&fd);
+    unlink(subset);
+    free(subset);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_matches_freetype),
         cmocka_unit_test(test_complete_objects),
         cmocka_unit_test(test_not_a_font),
+        cmocka_unit_test(test_dw_whole_number),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
