@@ -83,7 +83,8 @@
                                        pieces (pe_columns_squeeze) … */
 #define PE_TABLE_SQUEEZE_GRID 0.5 /* … whose widths it weighs every half point; */
 #define PE_TABLE_HEAD_WEIGHT 3.0  /* a header's lines and pieces count this much (it
-                                     is read with every row, on every page) */
+                                     is read with every row, on every page), and a
+                                     合计 row's (the figures read first) */
 #define PE_TABLE_HEAD_LINE  3       /* headers of up to 3 characters never wrap */
 #define PE_TABLE_CONT_H     1.8     /* em: the 续表 / 单位 line */
 #define PE_TABLE_NOTE_LEAD  1.5     /* em: line height of 注 under a table */

@@ -957,7 +957,8 @@ static int table_overflow(lay_ctx *c, lay_table *t, pe_table_cols *tc, double *m
             cc->weight = 1;
             if (cl->span != 1 || !cl->t.text)
                 continue;
-            squeeze_cell(c, cl, cl->t.role, size, 1, cc, &wch);
+            squeeze_cell(c, cl, cl->t.role, size,
+                         t->rows[r].kind == ROW_TOTAL ? PE_TABLE_HEAD_WEIGHT : 1, cc, &wch);
             if (t->is_merge[col] && t->rows[r].kind == ROW_DATA)
                 cc->nat = 0;    /* a merged label sets no row's height */
         }
