@@ -134,24 +134,30 @@ static const char *KINDS =
     "s1,转化科技成果,项,cumulative,300,累计300项以上,52,56,63,,\n"
     "q1,经济运行,,qualitative,,保持在合理区间,,,,符合序时进度,总体平稳\n";
 
-static int setup_kinds(void **state)
+/* A fixture of indicators `csv` (file name `file` in messages) evaluated in
+ * `eval_year` of the plan 2020–2025, its fields built. */
+static int setup_csv(void **state, const char *csv, const char *file, int eval_year)
 {
     fixture *fx = test_calloc(1, sizeof *fx);
+    *state = fx;
+    if (!fx)
+        return -1;
     pe_diags_init(&fx->d);
     fx->m = pe_model_new();
     fx->m->base_year = 2020;
     fx->m->target_year = 2025;
-    fx->m->eval_year = 2023;
+    fx->m->eval_year = eval_year;
     fx->m->title = "测试报告";
-    if (pe_indicator_table_parse(fx->m, &fx->m->indicators, KINDS, strlen(KINDS), PE_ENC_AUTO,
-                                 "k.csv", &fx->d) != PE_OK)
+    if (pe_indicator_table_parse(fx->m, &fx->m->indicators, csv, strlen(csv), PE_ENC_AUTO, file,
+                                 &fx->d) != PE_OK ||
+        pe_evaluate(fx->m, &fx->d) != PE_OK || pe_fields_build(fx->m, &fx->f) != PE_OK)
         return -1;
-    if (pe_evaluate(fx->m, &fx->d) != PE_OK)
-        return -1;
-    if (pe_fields_build(fx->m, &fx->f) != PE_OK)
-        return -1;
-    *state = fx;
     return 0;
+}
+
+static int setup_kinds(void **state)
+{
+    return setup_csv(state, KINDS, "k.csv", 2023);
 }
 
 static void test_kind_sentences(void **state)
@@ -224,25 +230,7 @@ static const char *LAST =
 
 static int setup_last(void **state)
 {
-    fixture *fx = test_calloc(1, sizeof *fx);
-    *state = NULL;
-    if (!fx)
-        return -1;
-    pe_diags_init(&fx->d);
-    fx->m = pe_model_new();
-    fx->m->base_year = 2020;
-    fx->m->target_year = 2025;
-    fx->m->eval_year = 2025;
-    fx->m->title = "测试报告";
-    *state = fx;
-    if (pe_indicator_table_parse(fx->m, &fx->m->indicators, LAST, strlen(LAST), PE_ENC_AUTO,
-                                 "l.csv", &fx->d) != PE_OK)
-        return -1;
-    if (pe_evaluate(fx->m, &fx->d) != PE_OK)
-        return -1;
-    if (pe_fields_build(fx->m, &fx->f) != PE_OK)
-        return -1;
-    return 0;
+    return setup_csv(state, LAST, "l.csv", 2025);
 }
 
 static void test_one_year_left(void **state)

@@ -448,6 +448,35 @@ static void test_compression_in_cells_and_titles(void **state)
     pe_diags_release(&d);
 }
 
+/* `n` indicators of the kind level (10 → 20, 11 12 13 in 2021–2023). */
+static void level_indicators(pe_model *m, pe_diags *d, size_t n)
+{
+    pe_buf csv;
+    pe_buf_init(&csv);
+    pe_buf_puts(&csv, "id,name,unit,kind,direction,base,target,2021,2022,2023\n");
+    for (size_t i = 1; i <= n; i++)
+        pe_buf_printf(&csv, "%zu,指标%zu,家,level,up,10,20,11,12,13\n", i, i);
+    assert_false(csv.oom);
+    assert_int_equal(pe_indicator_table_parse(m, &m->indicators, csv.s, strlen(csv.s),
+                                              PE_ENC_AUTO, "i.csv", d), PE_OK);
+    pe_buf_release(&csv);
+}
+
+/* The chart's bar labels on page `pg`; *low (may be NULL) lowered to the
+ * lowest one's y (PDF space: y up). */
+static size_t chart_labels(const pe_pages *p, size_t pg, double *low)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->pages[pg].n; i++)
+        if (p->pages[pg].objs[i].kind == PE_OBJ_TEXT &&
+            p->pages[pg].objs[i].u.text.size == PE_CHART_LABEL_SIZE) {
+            n++;
+            if (low)
+                *low = fmin(*low, p->pages[pg].objs[i].u.text.y);
+        }
+    return n;
+}
+
 /* A figure goes where it fits (issue 14): a chart of 40 bars after an
  * eight-line paragraph starts on page 1 (the rest of it, continued on page
  * 2) instead of leaving page 1 a third full. */
@@ -457,31 +486,17 @@ static void test_chart_fills_the_page_rest(void **state)
     pe_doc *doc = doc_new();
     pe_diags d;
     pe_pages *p;
-    pe_buf csv;
-    size_t i, labels0 = 0, labels1 = 0;
+    size_t labels0, labels1;
     (void)state;
 
     pe_diags_init(&d);
-    pe_buf_init(&csv);
-    pe_buf_puts(&csv, "id,name,unit,kind,direction,base,target,2021,2022,2023\n");
-    for (i = 1; i <= 40; i++)
-        pe_buf_printf(&csv, "%zu,指标%zu,家,level,up,10,20,11,12,13\n", i, i);
-    assert_false(csv.oom);
-    assert_int_equal(pe_indicator_table_parse(m, &m->indicators, csv.s, strlen(csv.s),
-                                              PE_ENC_AUTO, "i.csv", &d), PE_OK);
-    pe_buf_release(&csv);
+    level_indicators(m, &d, 40);
     add_block(doc, PE_BLK_PARA, cjk(doc, 8 * PE_CHARS_PER_LINE - PE_INDENT_CHARS));
     add_block(doc, PE_BLK_CHART_INDICATORS, NULL);
     p = build(m, doc, &d, PE_OK);
     assert_int_equal(p->npages, 2);
-    for (i = 0; i < p->pages[0].n; i++)
-        if (p->pages[0].objs[i].kind == PE_OBJ_TEXT &&
-            p->pages[0].objs[i].u.text.size == PE_CHART_LABEL_SIZE)
-            labels0++;
-    for (i = 0; i < p->pages[1].n; i++)
-        if (p->pages[1].objs[i].kind == PE_OBJ_TEXT &&
-            p->pages[1].objs[i].u.text.size == PE_CHART_LABEL_SIZE)
-            labels1++;
+    labels0 = chart_labels(p, 0, NULL);
+    labels1 = chart_labels(p, 1, NULL);
     assert_true(labels0 >= PE_CHART_MIN_BARS);  /* the first part on page 1 */
     assert_true(labels1 >= PE_CHART_MIN_BARS);  /* （续图） on page 2 */
     pe_pages_free(p);
@@ -500,36 +515,20 @@ static void test_text_fills_the_page_before_a_chart(void **state)
     pe_doc *doc = doc_new();
     pe_diags d;
     pe_pages *p;
-    pe_buf csv;
-    size_t i, labels0 = 0, labels1 = 0;
+    size_t i, labels0, labels1;
     double ys[64], lowest_label = 1e9;
     size_t n;
     (void)state;
 
     pe_diags_init(&d);
-    pe_buf_init(&csv);
-    pe_buf_puts(&csv, "id,name,unit,kind,direction,base,target,2021,2022,2023\n");
-    for (i = 1; i <= 15; i++)
-        pe_buf_printf(&csv, "%zu,指标%zu,家,level,up,10,20,11,12,13\n", i, i);
-    assert_false(csv.oom);
-    assert_int_equal(pe_indicator_table_parse(m, &m->indicators, csv.s, strlen(csv.s),
-                                              PE_ENC_AUTO, "i.csv", &d), PE_OK);
-    pe_buf_release(&csv);
+    level_indicators(m, &d, 15);
     add_block(doc, PE_BLK_PARA, cjk(doc, 14 * PE_CHARS_PER_LINE - PE_INDENT_CHARS));
     add_block(doc, PE_BLK_CHART_INDICATORS, NULL);
     add_block(doc, PE_BLK_PARA, cjk(doc, 12 * PE_CHARS_PER_LINE - PE_INDENT_CHARS));
     p = build(m, doc, &d, PE_OK);
     assert_int_equal(p->npages, 2);
-    for (i = 0; i < p->pages[0].n; i++)
-        if (p->pages[0].objs[i].kind == PE_OBJ_TEXT &&
-            p->pages[0].objs[i].u.text.size == PE_CHART_LABEL_SIZE)
-            labels0++;
-    for (i = 0; i < p->pages[1].n; i++)
-        if (p->pages[1].objs[i].kind == PE_OBJ_TEXT &&
-            p->pages[1].objs[i].u.text.size == PE_CHART_LABEL_SIZE) {
-            labels1++;
-            lowest_label = fmin(lowest_label, p->pages[1].objs[i].u.text.y);
-        }
+    labels0 = chart_labels(p, 0, NULL);
+    labels1 = chart_labels(p, 1, &lowest_label);
     assert_int_equal(labels0, 0);               /* the whole chart on page 2 */
     assert_true(labels1 >= 15);
     /* page 1: the 14 lines and the next paragraph's first 8: all 22 */
