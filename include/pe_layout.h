@@ -238,6 +238,14 @@ int pe_columns_squeeze(const pe_table_squeeze *ts, double measure, double *out, 
 /* Sum over rows of the tallest cell's estimated lines at widths `w`. */
 size_t pe_table_lines(const pe_table_cols *tc, const double *w);
 
+/* Evens out the widths `w` (which span the measure) as a type shop would,
+ * looking at whole rows: moves a character's width (tc->step) from one
+ * column to another while that lowers pe_table_lines, never taking a column
+ * below its minimum nor giving one more than its maximum, and never letting
+ * the primary column's cells take more than `primary_cap` lines. The best
+ * move first; stops when none helps. Returns how many moves it made. */
+size_t pe_columns_balance(const pe_table_cols *tc, size_t primary_cap, double *w);
+
 typedef struct { size_t first, last; } pe_row_span;
 
 /* Splits the rows [first, last] of a merged cell into runs on one page each

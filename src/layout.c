@@ -102,6 +102,64 @@ size_t pe_table_lines(const pe_table_cols *tc, const double *w)
     return sum;
 }
 
+#define PE_BALANCE_CHARS 3   /* pe_columns_balance: most characters moved at once */
+
+/* Most lines of a cell of column k at width wk. */
+static size_t column_lines(const pe_table_cols *tc, size_t k, double wk)
+{
+    size_t r, hi = 0;
+    for (r = 0; r < tc->nrows; r++) {
+        size_t l = pe_cell_lines(tc->nat[r * tc->ncols + k], wk - tc->pad);
+        if (l > hi)
+            hi = l;
+    }
+    return hi;
+}
+
+size_t pe_columns_balance(const pe_table_cols *tc, size_t primary_cap, double *w)
+{
+    size_t nc = tc->ncols, moves = 0, a, b, m;
+    if (nc < 2 || tc->step <= 0)
+        return 0;
+    size_t cur = pe_table_lines(tc, w);
+    /* each move lowers the total by at least a line: at most `cur` moves */
+    while (cur > 0) {
+        size_t best = cur, ba = nc, bb = nc;
+        double bd = 0;
+        /* one to PE_BALANCE_CHARS characters at once: a cell of five lines
+         * may need three more characters to take four */
+        for (m = 1; m <= PE_BALANCE_CHARS; m++)
+        for (a = 0; a < nc; a++) {
+            double d = (double)m * tc->step;
+            if (w[a] - d < tc->minw[a] - LAYOUT_EPS)
+                continue;
+            for (b = 0; b < nc; b++) {
+                double mxb = tc->maxw[b] > tc->minw[b] ? tc->maxw[b] : tc->minw[b];
+                if (b == a || w[b] >= mxb - LAYOUT_EPS)
+                    continue;   /* b already holds its longest line */
+                w[a] -= d;
+                w[b] += d;
+                size_t t = pe_table_lines(tc, w);
+                if (t < best && (a != tc->primary || column_lines(tc, a, w[a]) <= primary_cap)) {
+                    best = t;
+                    ba = a;
+                    bb = b;
+                    bd = d;
+                }
+                w[a] += d;
+                w[b] -= d;
+            }
+        }
+        if (ba == nc)
+            break;
+        w[ba] -= bd;
+        w[bb] += bd;
+        cur = best;
+        moves++;
+    }
+    return moves;
+}
+
 /* pe_columns_lines: per row, the tallest and second tallest cell at the
  * current widths, so that a widening of one column is costed in O(rows). */
 typedef struct { size_t top, second, arg; } row_top;

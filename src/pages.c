@@ -1073,6 +1073,9 @@ static void table_size_columns(lay_ctx *c, lay_table *t)
         t->size = PE_TABLE_SIZE_MIN;
         done = table_try(t, PE_TABLE_SIZE_MIN, COL_HARD, &tc, mn, mx, nat, prio, w, &res) == 0;
     }
+    if (done)       /* whole rows: a character's width moved where it saves lines */
+        (void)pe_columns_balance(&tc, res.primary_lines > PE_TABLE_NAME_LINES
+                                          ? res.primary_lines : PE_TABLE_NAME_LINES, w);
     if (!done)      /* even the unbreakable pieces are too wide: they break */
         done = table_overflow(c, t, &tc, mn, mx, nat, prio, w, &res);
     if (!done)      /* not even one character a column fits (an error): equal columns */

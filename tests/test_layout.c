@@ -418,6 +418,34 @@ static void test_columns_spare_where_it_saves_most_lines(void **state)
     assert_int_equal(pe_table_lines(&tc, w), 4);
 }
 
+/* Whole rows: column 0 (names, primary) has width that saves no line and
+ * column 1's cells take 3 lines; 2 characters (step 10) moved from 0 to 1
+ * bring them to 2 while the names stay within their cap of 2 lines; no
+ * column goes below its minimum. With a cap of 1 the names keep their width. */
+static void test_columns_balance_rows(void **state)
+{
+    double mn[2] = { 40, 30 }, mx[2] = { 200, 200 };
+    double nat[6] = { 100, 55, 90, 55, 20, 55 };    /* 3 rows × 2 columns */
+    pe_table_cols tc = cols(mn, mx, nat, 2, 3, 0, 0);
+    double w[2] = { 100, 20 + 5 };                  /* col 1: 3 lines of 55 in 25 */
+    (void)state;
+    tc.step = 10;
+    assert_int_equal(pe_table_lines(&tc, w), 9);
+    double keep[2] = { w[0], w[1] };
+    assert_int_equal(pe_columns_balance(&tc, 1, keep), 0);     /* names must stay one line */
+    assert_true(keep[0] == 100 && keep[1] == 25);
+    assert_true(pe_columns_balance(&tc, 2, w) > 0);
+    assert_true(fabs(w[0] + w[1] - 125) < 1e-9);                /* the measure kept */
+    assert_true(w[0] >= mn[0] && w[1] >= mn[1]);
+    assert_true(pe_table_lines(&tc, w) < 9);
+    for (size_t r = 0; r < 3; r++)
+        assert_true(pe_cell_lines(nat[r * 2], w[0]) <= 2);
+    /* columns at their minima give nothing */
+    double w2[2] = { 40, 85 }, mn2[2] = { 40, 85 };
+    tc.minw = mn2;
+    assert_int_equal(pe_columns_balance(&tc, 5, w2), 0);
+}
+
 static void test_columns_numbers_never_wrap(void **state)
 {
     /* a number column (minimum = maximum) keeps its width while a long text
@@ -576,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_columns_minima_too_wide),
         cmocka_unit_test(test_columns_names_first),
         cmocka_unit_test(test_columns_spare_where_it_saves_most_lines),
+        cmocka_unit_test(test_columns_balance_rows),
         cmocka_unit_test(test_columns_numbers_never_wrap),
         cmocka_unit_test(test_squeeze_one_character_columns_too_wide),
         cmocka_unit_test(test_squeeze_breaks_the_fewest),
