@@ -243,7 +243,8 @@ size_t pe_table_lines(const pe_table_cols *tc, const double *w);
  * column to another while that lowers pe_table_lines, never taking a column
  * below its minimum nor giving one more than its maximum, and never letting
  * the primary column's cells take more than `primary_cap` lines. The best
- * move first; stops when none helps. Returns how many moves it made. */
+ * move first (each costed in O(rows)); stops when none helps, or after 8
+ * moves per column. Returns how many moves it made. */
 size_t pe_columns_balance(const pe_table_cols *tc, size_t primary_cap, double *w);
 
 typedef struct { size_t first, last; } pe_row_span;

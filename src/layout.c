@@ -3,6 +3,7 @@
 #include "pe_layout.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,51 +104,91 @@ size_t pe_table_lines(const pe_table_cols *tc, const double *w)
 }
 
 #define PE_BALANCE_CHARS 3   /* pe_columns_balance: most characters moved at once */
+#define PE_BALANCE_MOVES 8   /* … and most moves per column */
 
-/* Most lines of a cell of column k at width wk. */
-static size_t column_lines(const pe_table_cols *tc, size_t k, double wk)
+/* pe_columns_balance: per row, its three tallest cells at the current widths
+ * (lines, column), so that moving width between two columns is costed in
+ * O(rows): the row's height is then the tallest of the other columns' and
+ * the two changed cells'. */
+typedef struct { size_t v[3], k[3]; } row_top3;
+
+static void rows_top3(const pe_table_cols *tc, const double *w, row_top3 *rt)
 {
-    size_t r, hi = 0;
-    for (r = 0; r < tc->nrows; r++) {
-        size_t l = pe_cell_lines(tc->nat[r * tc->ncols + k], wk - tc->pad);
-        if (l > hi)
-            hi = l;
+    for (size_t r = 0; r < tc->nrows; r++) {
+        row_top3 *t = &rt[r];
+        memset(t, 0, sizeof *t);
+        t->k[0] = t->k[1] = t->k[2] = tc->ncols;
+        for (size_t k = 0; k < tc->ncols; k++) {
+            size_t l = pe_cell_lines(tc->nat[r * tc->ncols + k], w[k] - tc->pad), i = 3;
+            while (i > 0 && l > t->v[i - 1])
+                i--;
+            if (i == 3)
+                continue;
+            for (size_t j = 2; j > i; j--) {
+                t->v[j] = t->v[j - 1];
+                t->k[j] = t->k[j - 1];
+            }
+            t->v[i] = l;
+            t->k[i] = k;
+        }
     }
-    return hi;
+}
+
+/* The table's lines with `d` pt moved from column a to column b; SIZE_MAX
+ * when the primary column's cells would take more than `cap` lines. */
+static size_t balance_cost(const pe_table_cols *tc, const row_top3 *rt, const double *w,
+                           size_t a, size_t b, double d, size_t cap)
+{
+    size_t r, sum = 0, nc = tc->ncols;
+    for (r = 0; r < tc->nrows; r++) {
+        size_t la = pe_cell_lines(tc->nat[r * nc + a], w[a] - d - tc->pad);
+        size_t lb = pe_cell_lines(tc->nat[r * nc + b], w[b] + d - tc->pad);
+        size_t h = la > lb ? la : lb, i;
+        if (a == tc->primary && la > cap)
+            return SIZE_MAX;
+        for (i = 0; i < 3 && (rt[r].k[i] == a || rt[r].k[i] == b); i++)
+            ;
+        if (i < 3 && rt[r].v[i] > h)
+            h = rt[r].v[i];
+        sum += h;
+    }
+    return sum;
 }
 
 size_t pe_columns_balance(const pe_table_cols *tc, size_t primary_cap, double *w)
 {
     size_t nc = tc->ncols, moves = 0, a, b, m;
-    if (nc < 2 || tc->step <= 0)
+    row_top3 *rt;
+    if (nc < 2 || tc->step <= 0 || tc->nrows == 0)
         return 0;
+    rt = malloc(tc->nrows * sizeof *rt);
+    if (!rt)
+        return 0;       /* the widths stay as chosen */
     size_t cur = pe_table_lines(tc, w);
-    /* each move lowers the total by at least a line: at most `cur` moves */
-    while (cur > 0) {
+    /* each move lowers the total by at least a line */
+    while (cur > 0 && moves < PE_BALANCE_MOVES * nc) {
         size_t best = cur, ba = nc, bb = nc;
         double bd = 0;
+        rows_top3(tc, w, rt);
         /* one to PE_BALANCE_CHARS characters at once: a cell of five lines
          * may need three more characters to take four */
-        for (m = 1; m <= PE_BALANCE_CHARS; m++)
-        for (a = 0; a < nc; a++) {
+        for (m = 1; m <= PE_BALANCE_CHARS; m++) {
             double d = (double)m * tc->step;
-            if (w[a] - d < tc->minw[a] - LAYOUT_EPS)
-                continue;
-            for (b = 0; b < nc; b++) {
-                double mxb = tc->maxw[b] > tc->minw[b] ? tc->maxw[b] : tc->minw[b];
-                if (b == a || w[b] >= mxb - LAYOUT_EPS)
-                    continue;   /* b already holds its longest line */
-                w[a] -= d;
-                w[b] += d;
-                size_t t = pe_table_lines(tc, w);
-                if (t < best && (a != tc->primary || column_lines(tc, a, w[a]) <= primary_cap)) {
-                    best = t;
-                    ba = a;
-                    bb = b;
-                    bd = d;
+            for (a = 0; a < nc; a++) {
+                if (w[a] - d < tc->minw[a] - LAYOUT_EPS)
+                    continue;
+                for (b = 0; b < nc; b++) {
+                    double mxb = tc->maxw[b] > tc->minw[b] ? tc->maxw[b] : tc->minw[b];
+                    if (b == a || w[b] >= mxb - LAYOUT_EPS)
+                        continue;   /* b already holds its longest line */
+                    size_t t = balance_cost(tc, rt, w, a, b, d, primary_cap);
+                    if (t < best) {
+                        best = t;
+                        ba = a;
+                        bb = b;
+                        bd = d;
+                    }
                 }
-                w[a] += d;
-                w[b] -= d;
             }
         }
         if (ba == nc)
@@ -157,6 +198,7 @@ size_t pe_columns_balance(const pe_table_cols *tc, size_t primary_cap, double *w
         cur = best;
         moves++;
     }
+    free(rt);
     return moves;
 }
 
