@@ -121,6 +121,18 @@ static pe_src cell_at(const char *file, const pe_cell *c)
     return (pe_src){ file, c->line, c->col };
 }
 
+/* 1 if a unit keeps to PE_MAX_UNIT_CHARS (it is set in sentences and cells
+ * beside figures); else an error at `at`, ending with `hint`. */
+static int unit_fits(pe_diags *d, pe_src at, const char *unit, const char *hint)
+{
+    size_t n = pe_utf8_len(unit);
+    if (n <= PE_MAX_UNIT_CHARS)
+        return 1;
+    pe_error(d, at, "单位过长（%zu 个字），最多 %d 个字，如“%%”“亿元”“家/万家”%s", n,
+             PE_MAX_UNIT_CHARS, hint);
+    return 0;
+}
+
 /* A header like 2021 or 2021年: returns the year, 0 if not a year header,
  * -1 if it is all digits (with optional 年) but not four of them. */
 static int header_year(const char *h)
@@ -631,13 +643,9 @@ pe_status pe_indicator_table_parse(pe_model *m, pe_indicator_table *t, const cha
         ind->id = TEXT(C_ID);
         ind->name = TEXT(C_NAME);
         ind->unit = TEXT(C_UNIT) ? TEXT(C_UNIT) : "";
-        size_t ulen = pe_utf8_len(ind->unit);
-        if (ulen > PE_MAX_UNIT_CHARS) {
-            pe_error(d, cell_at(file, CELL(C_UNIT)),
-                     "单位过长（%zu 个字），最多 %d 个字，如“%%”“亿元”“家/万家”；说明请写在备注（note）列",
-                     ulen, PE_MAX_UNIT_CHARS);
+        if (TEXT(C_UNIT) &&
+            !unit_fits(d, cell_at(file, CELL(C_UNIT)), ind->unit, "；说明请写在备注（note）列"))
             ok = 0;
-        }
         ind->chapter = TEXT(C_CHAPTER);
         ind->dept = TEXT(C_DEPT);
         ind->note = TEXT(C_NOTE);
@@ -840,11 +848,8 @@ pe_status pe_county_table_parse(pe_model *m, pe_county_table *t, const char *buf
                          row[colmap[K_MEASURE]].text, t->measure);
         }
         if (colmap[K_UNIT] >= 0 && row[colmap[K_UNIT]].text &&
-            pe_utf8_len(row[colmap[K_UNIT]].text) > PE_MAX_UNIT_CHARS)
-            pe_error(d, cell_at(file, &row[colmap[K_UNIT]]),
-                     "单位过长（%zu 个字），最多 %d 个字，如“%%”“亿元”“家”",
-                     pe_utf8_len(row[colmap[K_UNIT]].text), PE_MAX_UNIT_CHARS);
-        else if (colmap[K_UNIT] >= 0 && row[colmap[K_UNIT]].text && !t->unit)
+            unit_fits(d, cell_at(file, &row[colmap[K_UNIT]]), row[colmap[K_UNIT]].text, "") &&
+            !t->unit)
             t->unit = row[colmap[K_UNIT]].text;
     }
     t->years = years;
